@@ -1,0 +1,52 @@
+# The portal's two commands: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# Runs a command with DATABASE_URL / REDIS_URL set, starting embedded servers for unset ones.
+EMBEDDED := $(PY) -m cooperation.embedded
+
+.PHONY: install run test lint format manage totp messages clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (found %s)." % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+run: install
+	$(EMBEDDED) run
+
+# Tests run with development settings (plain HTTP, the development secret); Django's test
+# runner turns DEBUG off itself. test_settings.py checks the production settings separately.
+test: install lint
+	DEBUG=1 $(EMBEDDED) --data var/test exec -- $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=1 DATABASE_URL=postgres://lint@localhost/lint REDIS_URL=redis://localhost:6379/0 \
+		$(VENV)/bin/mypy .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# make manage ARGS="createsuperuser"
+manage: install
+	DEBUG=$${DEBUG:-1} $(EMBEDDED) exec -- $(PY) manage.py $(ARGS)
+
+# make totp EMAIL=oficial.cdmx@demo.cdmx-bcn.org
+totp: install
+	DEBUG=1 $(EMBEDDED) exec -- $(PY) manage.py totp_code $(EMAIL)
+
+# Refresh the translation catalogues from the source and compile them (needs GNU gettext).
+messages: install
+	DEBUG=1 DATABASE_URL=postgres://m@localhost/m REDIS_URL=redis://localhost:6379/0 \
+		$(PY) manage.py makemessages --all --no-location --ignore='.venv/*' --ignore='var/*'
+	$(PY) -m cooperation.i18n compile
+
+clean:
+	rm -rf $(VENV) var/test .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,37 @@
+"""Accounts: allauth's adapter and the second-factor rule for the admin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.models import Group
+from django.http import HttpRequest
+
+from cooperation.roles import Role
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Give every self-registered person the researcher role, in their language."""
+
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        user = super().save_user(request, user, form, commit=False)
+        language = getattr(request, "LANGUAGE_CODE", None)
+        if language:
+            user.language = language
+        if commit:
+            user.save()
+            user.groups.add(Group.objects.get(name=Role.RESEARCHER))
+        return user
+
+
+def has_totp(user: Any) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def passed_second_factor(request: HttpRequest) -> bool:
+    """Tell whether this session passed a second factor (TOTP or a recovery code)."""
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)

@@ -1,0 +1,62 @@
+"""The portal's roles and the object scope each one implies.
+
+A role is a Django group whose name is the role's code; the groups and their model permissions
+are created by the migration ``cooperation/migrations/0003_roles.py``. Model permissions say what
+kind of object a role may touch; the functions here add the per-object scope (an official's
+city, a coordinator's institution).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from cooperation.models import Institution, User
+
+
+class Role(models.TextChoices):
+    PROGRAMME_ADMIN = "programme_admin", _("Programme administrator")
+    OFFICIAL_CDMX = "official_cdmx", _("Official of Mexico City")
+    OFFICIAL_BCN = "official_bcn", _("Official of Barcelona")
+    COORDINATOR = "coordinator", _("Institution coordinator")
+    REVIEWER = "reviewer", _("Reviewer")
+    RESEARCHER = "researcher", _("Researcher")
+
+
+OFFICIAL_ROLES = (Role.OFFICIAL_CDMX, Role.OFFICIAL_BCN)
+# Roles that open the admin; each of them must pass a second factor first.
+STAFF_ROLES = (Role.PROGRAMME_ADMIN, *OFFICIAL_ROLES)
+
+
+def is_programme_admin(user: User | AnonymousUser) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.has_role(Role.PROGRAMME_ADMIN))
+    )
+
+
+def is_official(user: User | AnonymousUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.has_role(*OFFICIAL_ROLES))
+
+
+def official_party_id(user: User | AnonymousUser) -> int | None:
+    """Return the id of the city an official acts for, or None for anybody else."""
+    if not is_official(user):
+        return None
+    return user.party_id  # type: ignore[union-attr]
+
+
+def can_change_institution(user: User | AnonymousUser, institution: Institution | None) -> bool:
+    """Administrators change every institution; an official only those of their own city."""
+    if is_programme_admin(user):
+        return True
+    party_id = official_party_id(user)
+    if party_id is None:
+        return False
+    return institution is None or institution.party_id == party_id

@@ -1,0 +1,55 @@
+"""docker-compose.yml follows the Compose Specification and describes the whole production."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def _validator() -> jsonschema.Draft201909Validator:
+    schema = json.loads((ROOT / "tests" / "data" / "compose-spec.json").read_text())
+    return jsonschema.Draft201909Validator(schema)
+
+
+def test_compose_file_is_valid_against_the_compose_specification():
+    errors = [f"{list(e.path)}: {e.message}" for e in _validator().iter_errors(_compose())]
+    assert errors == []
+
+
+def test_the_schema_check_catches_a_broken_file():
+    broken = _compose()
+    broken["services"]["web"]["healthcheck"]["retries"] = "three"
+    broken["services"]["web"]["unknown_key"] = True
+    assert len(list(_validator().iter_errors(broken))) >= 2
+
+
+def test_compose_runs_web_worker_beat_postgres_and_redis_with_health_checks():
+    services = _compose()["services"]
+    assert {"web", "worker", "beat", "db", "redis"} <= set(services)
+    assert services["db"]["image"].startswith("postgres:16")
+    assert services["redis"]["image"].startswith("redis:7")
+    assert "gunicorn" in (ROOT / "Dockerfile").read_text()
+    for name in ("web", "worker", "beat", "db", "redis"):
+        assert "healthcheck" in services[name], name
+    assert "celery" in " ".join(services["worker"]["command"])
+    assert "beat" in services["beat"]["command"]
+    assert services["web"]["env_file"] == ".env"
+    assert set(_compose()["volumes"]) >= {"pgdata", "redisdata", "media"}
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    import re
+
+    settings_source = (ROOT / "cooperation" / "settings.py").read_text()
+    read = set(re.findall(r'env_\w+\("([A-Z_]+)"', settings_source))
+    documented = set(re.findall(r"^#?\s*([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert read - documented == set()
