@@ -18,11 +18,13 @@ LANGUAGES = ("es", "ca", "en")
 
 
 def catalogues() -> list[Path]:
-    return [LOCALE_DIR / lang / "LC_MESSAGES" / "django.po" for lang in LANGUAGES]
+    """Return the project's catalogue and each app's (``<app>/locale/``), for every language."""
+    roots = [LOCALE_DIR, *sorted(LOCALE_DIR.parent.glob("*/locale"))]
+    return [root / lang / "LC_MESSAGES" / "django.po" for root in roots for lang in LANGUAGES]
 
 
 def problems(path: Path) -> list[str]:
-    """Return one line per entry that is untranslated, fuzzy or obsolete."""
+    """Return one line per entry that is untranslated or fuzzy."""
     catalogue = polib.pofile(str(path))
     found = [f"untranslated: {e.msgid!r}" for e in catalogue.untranslated_entries()]
     found += [f"fuzzy: {e.msgid!r}" for e in catalogue.fuzzy_entries()]

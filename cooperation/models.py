@@ -26,7 +26,7 @@ class WebsiteField(models.URLField):
 
     default_validators = [validate_web_url]
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         kwargs.setdefault("assume_scheme", "https")
         kwargs.setdefault("error_messages", {"invalid": validate_web_url.message})
         return super().formfield(**kwargs)

@@ -15,13 +15,13 @@ from cooperation.i18n import catalogues, problems
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize("path", catalogues(), ids=lambda p: p.parent.parent.name)
+@pytest.mark.parametrize("path", catalogues(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_catalogue_has_no_untranslated_or_fuzzy_entries(path):
     assert path.exists()
     assert problems(path) == []
 
 
-@pytest.mark.parametrize("path", catalogues(), ids=lambda p: p.parent.parent.name)
+@pytest.mark.parametrize("path", catalogues(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_compiled_catalogue_matches_its_source(path):
     mo = path.with_suffix(".mo")
     assert mo.exists(), f"{mo} is missing: run make messages"
