@@ -195,6 +195,31 @@ class Institution(models.Model):
         return f"https://ror.org/{self.ror_id}" if self.ror_id else ""
 
 
+class TimelineEntry(models.Model):
+    """One step in the life of a record: who moved it, when, from which state to which.
+
+    Each workflow keeps its own concrete subclass with a foreign key to its record, written by
+    the record's transition service in the same transaction as the change.
+    """
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        "cooperation.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    from_status = models.CharField(_("from"), max_length=40, blank=True)
+    to_status = models.CharField(_("to"), max_length=40)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+
 class UserManager(BaseUserManager["User"]):
     """Manage users identified by their e-mail address."""
 
