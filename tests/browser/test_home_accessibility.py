@@ -33,10 +33,14 @@ def test_skip_link_is_the_first_stop_and_moves_focus_to_main(live_server, page):
 def test_language_can_be_changed_with_the_keyboard_alone(live_server, page):
     page.goto(f"{live_server.url}/")
     page.focus("#language-select")
-    page.keyboard.press("End")  # the last language: English
+    # Spanish, Catalan, English: two steps down reach English on a closed select.
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert page.eval_on_selector("#language-select", "el => el.value") == "en"
     page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Cambiar"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", name="Strategic areas").is_visible()
 
