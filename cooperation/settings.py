@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "oauth2_provider",
     "cooperation",
     "cooperation.api",
+    "reports",
     "projects",
     "exchanges",
 ]
@@ -107,6 +108,10 @@ TEMPLATES = [
 
 # --- Data -------------------------------------------------------------------------------------
 DATABASES = {"default": env_database("DATABASE_URL")}
+# Reports read from a PostgreSQL read replica when one is given (see reports.services).
+_replica = env_database("DATABASE_REPLICA_URL", required=False)
+if _replica:
+    DATABASES["replica"] = {**_replica, "TEST": {"MIRROR": "default"}}
 
 REDIS_URL = env_redis("REDIS_URL")
 CACHES = {
@@ -135,6 +140,10 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # Housekeeping schedules; django-celery-beat copies them into the database, where officials
 # can see and change them in the admin alongside their own.
 CELERY_BEAT_SCHEDULE = {
+    "recover-stale-reports": {
+        "task": "reports.tasks.recover_stale_reports",
+        "schedule": 60.0,
+    },
     "purge-idempotency-keys": {
         "task": "cooperation.api.tasks.purge_idempotency_records",
         "schedule": 3600.0,
@@ -255,6 +264,12 @@ SPECTACULAR_SETTINGS = {
     "AUTHENTICATION_WHITELIST": ["oauth2_provider.contrib.rest_framework.OAuth2Authentication"],
     "ENUM_NAME_OVERRIDES": {},
 }
+
+# --- Reports ---------------------------------------------------------------------------------
+# Report files are private: they live here and are served only through a permission check.
+REPORTS_ROOT = Path(env_str("REPORTS_ROOT", str(VAR_DIR / "reports")))
+# A running report whose worker has not written progress for this long is taken over.
+REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 120, minimum=10)
 
 # --- Languages and time -----------------------------------------------------------------------
 LANGUAGE_CODE = "es"
