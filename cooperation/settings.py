@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_celery_beat",
     "csp",
+    "simple_history",
     "cooperation",
     "projects",
     "exchanges",
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Records who made each change in the history of projects and their parts.
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "cooperation.urls"

@@ -1,0 +1,25 @@
+"""Template helpers of the projects app."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext
+
+from projects.models import ProjectStatus
+
+register = template.Library()
+
+
+@register.filter
+def status_label(code: str) -> str:
+    """Return the translated label of a project status code."""
+    try:
+        return str(ProjectStatus(code).label)
+    except ValueError:
+        return code
+
+
+@register.simple_tag
+def catalogue_label() -> str:
+    """Return the main menu's label of the catalogue (kept in this app's catalogue)."""
+    return gettext("Projects")
