@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -99,8 +99,10 @@ class IndicatorInline(ProjectScopedInline):
 
 
 class TeamInline(ProjectScopedInline):
+    # Self-declared gender is only read in anonymous totals (the project's "Team" section),
+    # never person by person.
     model = TeamMember
-    fields = ("name", "email", "institution", "role", "gender")
+    fields = ("name", "email", "institution", "role")
     autocomplete_fields = ("institution",)
 
 
@@ -261,7 +263,14 @@ class JointProjectAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, TranslationAdm
         "participations__institution__code",
     )
     list_per_page = 50
-    readonly_fields = ("code", "status", "funding_totals", "created_at", "updated_at")
+    readonly_fields = (
+        "code",
+        "status",
+        "funding_totals",
+        "team_by_gender",
+        "created_at",
+        "updated_at",
+    )
     filter_horizontal = ("areas", "axes")
     inlines = (
         ParticipationInline,
@@ -293,6 +302,7 @@ class JointProjectAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, TranslationAdm
             ),
             (_("Areas and axes"), {"fields": ("primary_area", "areas", "axes")}),
             (_("Funding"), {"fields": ("funding_totals",)}),
+            (_("Team"), {"fields": ("team_by_gender",)}),
             (_("Record"), {"fields": ("created_at", "updated_at")}),
         )
 
@@ -346,6 +356,24 @@ class JointProjectAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, TranslationAdm
                 "amount": f"{totals.total:,.2f}",
             }
         return format_html("<ul>{}</ul><ul>{}</ul><p>{}</p>", lines, notes, total)
+
+    @admin.display(description=gettext_lazy("Team by self-declared gender"))
+    def team_by_gender(self, obj: JointProject | None) -> str:
+        if obj is None or obj.pk is None:
+            return "—"
+        counts = dict(
+            TeamMember.objects.filter(project=obj)
+            .values("gender")
+            .annotate(total=Count("pk"))
+            .values_list("gender", "total")
+        )
+        if not counts:
+            return _("No team members yet.")
+        labels = [
+            (str(TeamMember.Gender(gender).label) if gender else _("Not declared"), total)
+            for gender, total in sorted(counts.items())
+        ]
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {}</li>", labels))
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_change_permission(request, obj) and can_manage_project(request.user, obj)

@@ -17,4 +17,7 @@ class JointProjectTranslation(TranslationOptions):
     required_languages = ("es",)
 
 
-register_history(JointProject, app="projects")
+# The stored search vectors are derived from the texts: the history keeps the texts only.
+register_history(
+    JointProject, app="projects", excluded_fields=["search_es", "search_ca", "search_en"]
+)

@@ -140,12 +140,25 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+class NotYourProject(Exception):
+    """The signed-in person may not change this project."""
+
+
+def _forbidden(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "projects/forbidden.html",
+        {"message": _("You may only change the projects of your own institution.")},
+        status=403,
+    )
+
+
 def _coordinator_project(request: HttpRequest, code: str) -> JointProject:
     if not is_coordinator(request.user):
-        raise PermissionDenied
+        raise NotYourProject
     project = get_object_or_404(_detail_queryset(), code=code)
     if not can_coordinate_project(request.user, project):
-        raise PermissionDenied(_("You may only change the projects of your own institution."))
+        raise NotYourProject
     return project
 
 
@@ -184,7 +197,10 @@ def propose(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest, code: str) -> HttpResponse:
     """Let a coordinator keep their project's team, milestones and measurements up to date."""
-    project = _coordinator_project(request, code)
+    try:
+        project = _coordinator_project(request, code)
+    except NotYourProject:
+        return _forbidden(request)
     team_form = TeamMemberForm(prefix="team")
     milestone_form = MilestoneForm(prefix="milestone")
     measurement_form = MeasurementForm(prefix="measurement", project=project)

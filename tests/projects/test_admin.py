@@ -161,3 +161,16 @@ def test_changelist_runs_a_constant_number_of_queries(
         response = client.get(CHANGELIST)
     assert response.status_code == 200
     assert len(response.context["cl"].result_list) == page_size
+
+
+def test_team_gender_is_shown_only_as_totals(login, official_cdmx, two_city_project):
+    from tests.projects.factories import TeamMemberFactory
+
+    TeamMemberFactory(project=two_city_project, name="Ana Uno", gender="woman")
+    TeamMemberFactory(project=two_city_project, name="Eva Dos", gender="woman")
+    TeamMemberFactory(project=two_city_project, name="Leo Tres", gender="")
+    page = login(official_cdmx).get(_change_url(two_city_project))
+    content = page.content.decode()
+    assert "<li>Woman: 2</li>" in content
+    assert "<li>Not declared: 1</li>" in content
+    assert 'name="team-0-gender"' not in content

@@ -73,7 +73,7 @@ def test_catalogue_search_uses_the_languages_gin_index(django_db_blocker):
 
     from projects.models import JointProject
 
-    query = JointProject.objects.public().search("agua", "es")
+    query = JointProject.objects.search("agua", "es")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         sql, params = query.query.sql_with_params()

@@ -98,10 +98,14 @@ def test_coordinator_marks_a_milestone_done(login, coordinator, own_project):
 def test_coordinator_cannot_touch_another_institutions_project(
     login, coordinator, other_project, institution_bcn
 ):
-    client = login(coordinator)
+    client = login(coordinator, language="es")
     url = f"/projects/{other_project.code}/manage/"
     assert client.get(url).status_code == 403
-    assert client.post(url, _team_post(institution_bcn)).status_code == 403
+    response = client.post(url, _team_post(institution_bcn))
+    assert response.status_code == 403
+    assert (
+        "Solo puede modificar los proyectos de su propia institución." in response.content.decode()
+    )
     assert not TeamMember.objects.exists()
 
 
