@@ -23,3 +23,11 @@ def status_label(code: str) -> str:
 def catalogue_label() -> str:
     """Return the main menu's label of the catalogue (kept in this app's catalogue)."""
     return gettext("Projects")
+
+
+@register.filter
+def coordinates_projects(user: object) -> bool:
+    """Tell whether the signed-in person is an institution's coordinator."""
+    from projects.permissions import is_coordinator
+
+    return is_coordinator(user)  # type: ignore[arg-type]

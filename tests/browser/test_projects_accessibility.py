@@ -67,3 +67,40 @@ def test_catalogue_can_be_searched_with_the_keyboard_alone(live_server, page, pr
     assert "q=agua" in page.url
     assert page.locator(".project-list > li").count() == 1
     assert axe_violations(page) == []
+
+
+def test_coordinator_pages_have_no_axe_violation(live_server, page, project):
+    from django.conf import settings
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from cooperation.roles import Role
+    from tests.factories import UserFactory
+
+    Group.objects.get_or_create(name=Role.COORDINATOR)  # see the project fixture's comment
+    lead = project.participations.get(role="lead").institution
+    coordinator = UserFactory(institution=lead, roles=[Role.COORDINATOR])
+    client = Client()
+    client.force_login(coordinator)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    for path in (f"/projects/{project.code}/manage/", "/projects/propose/", "/projects/mine/"):
+        page.goto(f"{live_server.url}{path}")
+        assert page.locator("h1").count() == 1, path
+        assert axe_violations(page) == [], path
+    # A proposal with the end before the start: the error is announced next to its field.
+    page.goto(f"{live_server.url}/projects/propose/")
+    page.fill("#id_title", "Prueba")
+    page.fill("#id_start_date", "2026-05-01")
+    page.fill("#id_end_date", "2026-04-01")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert page.locator(".errorlist").count() >= 1
+    assert axe_violations(page) == []

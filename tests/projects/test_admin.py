@@ -174,3 +174,76 @@ def test_team_gender_is_shown_only_as_totals(login, official_cdmx, two_city_proj
     assert "<li>Woman: 2</li>" in content
     assert "<li>Not declared: 1</li>" in content
     assert 'name="team-0-gender"' not in content
+
+
+def _add_form_data(client, url: str, **fields) -> dict:
+    """Return the add form's data: management forms of every inline, then the given fields."""
+    response = client.get(url)
+    data: dict = {}
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        for name, field in management.fields.items():
+            data[f"{management.prefix}-{name}"] = management.initial.get(name, field.initial)
+    data.update(fields)
+    return data
+
+
+def test_official_adds_a_project_with_funding_in_the_admin(
+    login, official_cdmx, institution_cdmx, institution_bcn
+):
+    from cooperation.models import StrategicArea
+
+    client = login(official_cdmx)
+    url = f"{CHANGELIST}add/"
+    base = {
+        "title_es": "Proyecto desde el admin",
+        "start_date": "2026-02-01",
+        "end_date": "2027-02-01",
+        "primary_area": StrategicArea.objects.first().pk,
+        "participations-TOTAL_FORMS": "2",
+        "participations-0-institution": institution_cdmx.pk,
+        "participations-0-role": "lead",
+        "participations-1-institution": institution_bcn.pk,
+        "participations-1-role": "partner",
+        "funding-TOTAL_FORMS": "1",
+        "funding-0-funder_party": institution_cdmx.party_id,
+        "funding-0-amount": "0",
+        "funding-0-currency": "MXN",
+        "funding-0-year": "2026",
+        "funding-0-kind": "cash",
+    }
+    response = client.post(url, _add_form_data(client, url, **base))
+    assert response.status_code == 200
+    assert "The amount must be greater than zero." in response.content.decode()
+    assert not JointProject.objects.exists()
+    response = client.post(
+        url, _add_form_data(client, url, **{**base, "funding-0-amount": "250000"})
+    )
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    project = JointProject.objects.get()
+    assert project.code == "CDMX-BCN-2026-0001"
+    assert project.status == ProjectStatus.PROPOSED
+    assert project.funding.get().amount == Decimal("250000")
+    assert project.history.count() == 1
+    assert project.history.first().history_user == official_cdmx
+
+
+def test_admin_refuses_an_end_before_the_start(login, official_cdmx):
+    from cooperation.models import StrategicArea
+
+    client = login(official_cdmx, language="es")
+    url = f"{CHANGELIST}add/"
+    data = _add_form_data(
+        client,
+        url,
+        title_es="Fechas al revés",
+        start_date="2026-05-01",
+        end_date="2026-04-01",
+        primary_area=StrategicArea.objects.first().pk,
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert (
+        "El final previsto no puede ser anterior al inicio previsto." in response.content.decode()
+    )
+    assert not JointProject.objects.exists()

@@ -205,3 +205,8 @@ def test_proposal_with_the_end_before_the_start_is_refused_with_a_message(
         "El final previsto no puede ser anterior al inicio previsto." in response.content.decode()
     )
     assert not JointProject.objects.exists()
+
+
+def test_catalogue_links_coordinators_to_their_projects(login, coordinator, reviewer):
+    assert 'href="/projects/mine/"' in login(coordinator).get("/projects/").content.decode()
+    assert 'href="/projects/mine/"' not in login(reviewer).get("/projects/").content.decode()
