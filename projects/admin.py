@@ -268,6 +268,7 @@ class JointProjectAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, TranslationAdm
         "status",
         "funding_totals",
         "team_by_gender",
+        "parts_history",
         "created_at",
         "updated_at",
     )
@@ -303,6 +304,7 @@ class JointProjectAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, TranslationAdm
             (_("Areas and axes"), {"fields": ("primary_area", "areas", "axes")}),
             (_("Funding"), {"fields": ("funding_totals",)}),
             (_("Team"), {"fields": ("team_by_gender",)}),
+            (_("History of the parts"), {"fields": ("parts_history",)}),
             (_("Record"), {"fields": ("created_at", "updated_at")}),
         )
 
@@ -356,6 +358,20 @@ class JointProjectAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, TranslationAdm
                 "amount": f"{totals.total:,.2f}",
             }
         return format_html("<ul>{}</ul><ul>{}</ul><p>{}</p>", lines, notes, total)
+
+    @admin.display(description=gettext_lazy("Changes to the parts"))
+    def parts_history(self, obj: JointProject | None) -> str:
+        if obj is None or obj.pk is None:
+            return "—"
+        links = []
+        for model in PART_HISTORIES:
+            opts = model._meta
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+            lookup = "indicator__project" if model is HISTORICAL_MEASUREMENT else "project"
+            links.append((f"{url}?{lookup}__id__exact={obj.pk}", opts.verbose_name_plural))
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a></li>', links)
+        )
 
     @admin.display(description=gettext_lazy("Team by self-declared gender"))
     def team_by_gender(self, obj: JointProject | None) -> str:
@@ -527,3 +543,54 @@ class ExchangeRateAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     list_display = ("date", "base", "quote", "rate")
     list_filter = ("base", "quote")
     date_hierarchy = "date"
+
+
+HISTORICAL_MEASUREMENT = Measurement.history.model
+PART_HISTORIES = [
+    Participation.history.model,
+    FundingCommitment.history.model,
+    Milestone.history.model,
+    Indicator.history.model,
+    HISTORICAL_MEASUREMENT,
+    TeamMember.history.model,
+]
+
+
+class PartHistoryAdmin(admin.ModelAdmin):
+    """Every change to a part of a project: who, when, what kind, and the values after it."""
+
+    list_display = ("history_date", "history_user", "history_type", "project_code", "record")
+    list_filter = ("history_type",)
+    date_hierarchy = "history_date"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        # Rows carry their project (and a participation its institution): no query per row.
+        related = ["history_user"]
+        related.append("indicator__project" if self.model is HISTORICAL_MEASUREMENT else "project")
+        if self.model is Participation.history.model:
+            related.append("institution")
+        return super().get_queryset(request).select_related(*related)
+
+    @admin.display(description=gettext_lazy("project"))
+    def project_code(self, obj: Any) -> str:
+        project = obj.indicator.project if self.model is HISTORICAL_MEASUREMENT else obj.project
+        return str(project.code)
+
+    @admin.display(description=gettext_lazy("record"))
+    def record(self, obj: Any) -> str:
+        if self.model is Participation.history.model:
+            return f"{obj.institution} ({obj.get_role_display()})"
+        return str(obj.instance)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+for _history_model in PART_HISTORIES:
+    admin.site.register(_history_model, PartHistoryAdmin)

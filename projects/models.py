@@ -352,7 +352,8 @@ class TeamMember(models.Model):
         blank=True,
         help_text=_("Only used in anonymous totals; never shown publicly."),
     )
-    history = HistoricalRecords()
+    # The history keeps no gender: read person by person, it would show what only totals may.
+    history = HistoricalRecords(excluded_fields=["gender"])
 
     class Meta:
         ordering = ["name", "pk"]

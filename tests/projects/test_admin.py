@@ -247,3 +247,31 @@ def test_admin_refuses_an_end_before_the_start(login, official_cdmx):
         "El final previsto no puede ser anterior al inicio previsto." in response.content.decode()
     )
     assert not JointProject.objects.exists()
+
+
+def test_history_of_a_projects_parts_is_readable_by_officials(
+    login, official_bcn, two_city_project
+):
+    MilestoneFactory(project=two_city_project, title="Hito uno")
+    MilestoneFactory(project=two_city_project, title="Hito dos")
+    client = login(official_bcn)
+    page = client.get(_change_url(two_city_project)).content.decode()
+    milestones_url = (
+        f"/admin/projects/historicalmilestone/?project__id__exact={two_city_project.pk}"
+    )
+    assert milestones_url.replace("&", "&amp;") in page or milestones_url in page
+    response = client.get(milestones_url)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Hito uno" in content and "Hito dos" in content
+    participations = client.get(
+        f"/admin/projects/historicalparticipation/?project__id__exact={two_city_project.pk}"
+    )
+    assert f"{two_city_project.participations.get(role='partner').institution} (Partner)" in (
+        participations.content.decode()
+    )
+    history_row = two_city_project.milestones.first().history.first()
+    change = client.post(
+        f"/admin/projects/historicalmilestone/{history_row.pk}/change/", {"title": "Reescrito"}
+    )
+    assert change.status_code == 403
