@@ -127,6 +127,13 @@ class TeamMemberForm(forms.ModelForm):
         model = TeamMember
         fields = ("name", "email", "institution", "role", "gender")
 
+    def __init__(self, *args: Any, project: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A member belongs to one of the institutions that take part in the project.
+        self.fields["institution"].queryset = Institution.objects.filter(  # type: ignore[attr-defined]
+            participations__project=project
+        )
+
 
 class MilestoneForm(forms.ModelForm):
     class Meta:

@@ -201,14 +201,17 @@ def manage(request: HttpRequest, code: str) -> HttpResponse:
         project = _coordinator_project(request, code)
     except NotYourProject:
         return _forbidden(request)
-    team_form = TeamMemberForm(prefix="team")
-    milestone_form = MilestoneForm(prefix="milestone")
+    team_form = TeamMemberForm(prefix="team", project=project)
+    editing = None
+    if request.GET.get("milestone", "").isdigit():
+        editing = get_object_or_404(Milestone, pk=request.GET["milestone"], project=project)
+    milestone_form = MilestoneForm(prefix="milestone", instance=editing)
     measurement_form = MeasurementForm(prefix="measurement", project=project)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "team":
-                team_form = TeamMemberForm(request.POST, prefix="team")
+                team_form = TeamMemberForm(request.POST, prefix="team", project=project)
                 if team_form.is_valid():
                     services.team_member_add(actor=request.user, project=project, form=team_form)  # type: ignore[arg-type]
                     return redirect("projects:manage", code=code)

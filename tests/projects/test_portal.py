@@ -210,3 +210,29 @@ def test_proposal_with_the_end_before_the_start_is_refused_with_a_message(
 def test_catalogue_links_coordinators_to_their_projects(login, coordinator, reviewer):
     assert 'href="/projects/mine/"' in login(coordinator).get("/projects/").content.decode()
     assert 'href="/projects/mine/"' not in login(reviewer).get("/projects/").content.decode()
+
+
+def test_milestone_edit_form_is_prefilled_and_team_institutions_are_the_projects(
+    login, coordinator, own_project, institution_cdmx
+):
+    milestone = MilestoneFactory(project=own_project, title="Informe final")
+    response = login(coordinator).get(
+        f"/projects/{own_project.code}/manage/?milestone={milestone.pk}"
+    )
+    content = response.content.decode()
+    assert f'name="milestone_id" value="{milestone.pk}"' in content
+    assert 'value="Informe final"' in content
+    choices = set(response.context["team_form"].fields["institution"].queryset)
+    assert choices == {p.institution for p in own_project.participations.all()}
+
+
+def test_team_member_of_an_institution_outside_the_project_is_refused(
+    login, coordinator, own_project
+):
+    outsider = InstitutionFactory()
+    response = login(coordinator).post(
+        f"/projects/{own_project.code}/manage/", _team_post(outsider)
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice." in response.content.decode()
+    assert not TeamMember.objects.exists()

@@ -49,6 +49,10 @@ def test_official_approves_a_two_city_project_and_its_coordinators_are_emailed(
     assert [m.to for m in mail.outbox] == [[coordinator.email]]
     assert outsider.email not in mail.outbox[0].to
     assert project.code in mail.outbox[0].subject
+    # Rendered in the coordinator's language (Spanish by default), with the status labels.
+    assert mail.outbox[0].subject == f"Proyecto {project.code}: cambio de estado"
+    assert "De: Propuesto\nA: Aprobado\nNota: OK" in mail.outbox[0].body
+    assert f"/projects/{project.code}/" in mail.outbox[0].body
 
 
 def test_approving_a_one_city_project_is_refused_and_changes_nothing(
