@@ -16,6 +16,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -27,6 +28,7 @@ from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from cooperation.models import Institution, Party, StrategicArea
+from cooperation.roles import is_programme_admin, official_party_id
 from projects import imports
 from projects.forms import ImportForm
 from projects.models import (
@@ -76,9 +78,37 @@ class ProjectScopedInline(admin.TabularInline):
         return super().has_delete_permission(request, obj) and can_manage_project(request.user, obj)
 
 
+class ParticipationFormSet(BaseInlineFormSet):
+    """An official keeps at least one institution of their city in the projects they edit."""
+
+    def clean(self) -> None:
+        super().clean()
+        party_id = official_party_id(self.request.user)  # type: ignore[attr-defined]
+        if party_id is None or is_programme_admin(self.request.user):  # type: ignore[attr-defined]
+            return
+        kept = [
+            form.cleaned_data["institution"]
+            for form in self.forms
+            if form.cleaned_data.get("institution") and not form.cleaned_data.get("DELETE")
+        ]
+        if not any(institution.party_id == party_id for institution in kept):
+            raise ValidationError(
+                _(
+                    "Keep at least one institution of your city: otherwise you could not change "
+                    "the project any more."
+                )
+            )
+
+
 class ParticipationInline(ProjectScopedInline):
     model = Participation
+    formset = ParticipationFormSet
     autocomplete_fields = ("institution",)
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.request = request  # type: ignore[attr-defined]
+        return formset
 
 
 class FundingInline(ProjectScopedInline):

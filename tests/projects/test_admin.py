@@ -275,3 +275,29 @@ def test_history_of_a_projects_parts_is_readable_by_officials(
         f"/admin/projects/historicalmilestone/{history_row.pk}/change/", {"title": "Reescrito"}
     )
     assert change.status_code == 403
+
+
+def test_official_cannot_add_a_project_without_an_institution_of_their_city(
+    login, official_bcn, institution_cdmx
+):
+    from cooperation.models import StrategicArea
+
+    client = login(official_bcn)
+    url = f"{CHANGELIST}add/"
+    data = _add_form_data(
+        client,
+        url,
+        **{
+            "title_es": "Fuera de mi ciudad",
+            "start_date": "2026-02-01",
+            "end_date": "2027-02-01",
+            "primary_area": StrategicArea.objects.first().pk,
+            "participations-TOTAL_FORMS": "1",
+            "participations-0-institution": institution_cdmx.pk,
+            "participations-0-role": "lead",
+        },
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Keep at least one institution of your city" in response.content.decode()
+    assert not JointProject.objects.exists()

@@ -162,3 +162,19 @@ def test_admin_import_refuses_a_forged_token(official_cdmx, login):
     assert response.status_code == 200
     assert "The checked file has expired; upload it again." in response.content.decode()
     assert JointProject.objects.count() == 0
+
+
+def test_command_imports_a_file_or_lists_its_bad_rows(demo_institutions, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    good = tmp_path / "good.csv"
+    good.write_bytes(_csv([_row()]))
+    call_command("import_projects", str(good), "--dry-run")
+    assert JointProject.objects.count() == 0
+    call_command("import_projects", str(good))
+    assert JointProject.objects.filter(code="CDMX-BCN-2019-0001").exists()
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(_csv([_row("CDMX-BCN-2019-0002"), _row("CDMX-BCN-2019-0003", end_date="x")]))
+    with pytest.raises(CommandError, match="1 bad row"):
+        call_command("import_projects", str(bad))
+    assert JointProject.objects.count() == 1
