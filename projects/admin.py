@@ -510,9 +510,17 @@ class JointProjectAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, TranslationAdm
                     )
                     token = stored_name.split("/", 1)[1]
                 stored = f"project-imports/{token}"
+                if not default_storage.exists(stored):
+                    form.add_error(None, _("The checked file has expired; upload it again."))
+                    context.update({"form": form, "result": None})
+                    return TemplateResponse(
+                        request, "admin/projects/jointproject/import.html", context
+                    )
                 with default_storage.open(stored, "rb") as handle:
                     result = imports.read_projects(stored, handle)
-                if form.cleaned_data.get("confirm") and result.ok:
+                # Writing needs the confirmation of a file already checked and shown (a token),
+                # never a fresh upload.
+                if upload is None and form.cleaned_data.get("confirm") and result.ok:
                     count = imports.import_projects(result, actor=request.user)
                     default_storage.delete(stored)
                     self.message_user(

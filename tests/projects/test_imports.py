@@ -178,3 +178,24 @@ def test_command_imports_a_file_or_lists_its_bad_rows(demo_institutions, tmp_pat
     with pytest.raises(CommandError, match="1 bad row"):
         call_command("import_projects", str(bad))
     assert JointProject.objects.count() == 1
+
+
+def test_admin_import_never_writes_a_fresh_upload_without_its_preview(
+    demo_institutions, official_cdmx, login, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client = login(official_cdmx)
+    upload = SimpleUploadedFile("p.csv", _csv([_row()]))
+    response = client.post(IMPORT_URL, {"file": upload, "confirm": "on"})
+    assert response.status_code == 200
+    assert b"1 project is ready to import" in response.content
+    assert JointProject.objects.count() == 0
+
+
+def test_admin_import_of_an_expired_check_asks_for_the_file_again(
+    official_cdmx, login, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    response = login(official_cdmx).post(IMPORT_URL, {"token": "A" * 24 + ".csv", "confirm": "on"})
+    assert response.status_code == 200
+    assert "The checked file has expired; upload it again." in response.content.decode()
