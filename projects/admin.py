@@ -46,6 +46,7 @@ from projects.models import (
 )
 from projects.permissions import can_manage_project
 from projects.services import TRANSITIONS, funding_totals, project_transition
+from projects.templatetags.projects_tags import status_label
 
 
 class ReadOnlyHistoryMixin:
@@ -139,9 +140,17 @@ class TeamInline(ProjectScopedInline):
 class TimelineInline(admin.TabularInline):
     model = ProjectEvent
     extra = 0
-    fields = ("at", "actor", "from_status", "to_status", "note")
+    fields = ("at", "actor", "from_label", "to_label", "note")
     readonly_fields = fields
     can_delete = False
+
+    @admin.display(description=gettext_lazy("from"))
+    def from_label(self, obj: ProjectEvent) -> str:
+        return status_label(obj.from_status) if obj.from_status else "—"
+
+    @admin.display(description=gettext_lazy("to"))
+    def to_label(self, obj: ProjectEvent) -> str:
+        return status_label(obj.to_status)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -99,6 +99,8 @@ def test_bulk_approval_goes_through_the_service_and_reports_refusals(
     assert cdmx_only_project.status == ProjectStatus.PROPOSED
     assert two_city_project.timeline.get().actor == official_cdmx
     assert [m.to for m in mail.outbox] == [[coordinator.email]]
+    page = client.get(_change_url(two_city_project)).content.decode()
+    assert "Proposed" in page and "Approved" in page  # the timeline, with status labels
 
 
 def test_export_of_the_selection_to_csv_and_xlsx(login, official_cdmx, two_city_project):
