@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("projects/", include("projects.urls")),
     path("api/", include("cooperation.api.urls")),
     path("reports/", include("reports.urls")),
     # OAuth2 for partner systems: client credentials only (no end-user authorisation pages).
