@@ -38,6 +38,16 @@ def browser() -> Iterator[object]:
     # Playwright's sync API runs an event loop in the test thread; the ORM calls that the
     # fixtures make in that thread are still synchronous and safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # Once Playwright runs its event loop in this thread, Django's connection handler (an
+    # asgiref Local) hands out new connection objects, which lack the serialized test data
+    # that serialized_rollback restores after each flush: every browser test but the first
+    # would then start with an empty database. Keep the data on the connection class.
+    from django.db import connections
+
+    for connection in connections.all():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS

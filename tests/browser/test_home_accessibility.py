@@ -35,8 +35,9 @@ def test_language_can_be_changed_with_the_keyboard_alone(live_server, page):
     page.focus("#language-select")
     page.keyboard.press("End")  # the last language: English
     page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    # Wait for the navigation that Enter starts (wait_for_load_state alone raced it).
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", name="Strategic areas").is_visible()
 
