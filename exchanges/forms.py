@@ -17,7 +17,7 @@ from exchanges.models import (
     StayApplication,
 )
 from exchanges.services import date_problems
-from exchanges.validators import validate_orcid
+from exchanges.validators import normalize_orcid, validate_orcid
 
 
 class DateInput(forms.DateInput):
@@ -28,6 +28,15 @@ class DateInput(forms.DateInput):
 
 
 class ProfileForm(forms.ModelForm):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    orcid = forms.CharField(
+        label=_("ORCID iD"),
+        max_length=60,
+        required=False,
+        validators=[validate_orcid],
+        help_text=_("For example 0000-0002-1825-0097."),
+    )
     sensitive_consent = forms.BooleanField(
         label=_(
             "I consent to the portal keeping my gender and accessibility needs, used only for "
@@ -41,14 +50,20 @@ class ProfileForm(forms.ModelForm):
         fields = ["home_institution", "career_stage", "orcid", "gender", "accessibility_needs"]
         widgets = {"accessibility_needs": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    field_order = ["first_name", "last_name"]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["first_name"].initial = user.first_name
+        self.fields["last_name"].initial = user.last_name
         self.fields["home_institution"].queryset = Institution.objects.filter(  # type: ignore[attr-defined]
             active=True
         ).select_related("party")
-        self.fields["orcid"].validators = [validate_orcid]
         if self.instance.pk:
             self.fields["sensitive_consent"].initial = bool(self.instance.sensitive_consent_at)
+
+    def clean_orcid(self) -> str:
+        return normalize_orcid(self.cleaned_data["orcid"]) if self.cleaned_data["orcid"] else ""
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -140,6 +140,10 @@ def profile_save(
             "consent_required",
         )
     with transaction.atomic():
+        names = {k: (data.get(k) or "").strip() for k in ("first_name", "last_name")}
+        if names != {"first_name": actor.first_name, "last_name": actor.last_name}:
+            actor.first_name, actor.last_name = names["first_name"], names["last_name"]
+            actor.save(update_fields=["first_name", "last_name"])
         profile = ResearcherProfile.objects.select_for_update().filter(user=actor).first()
         profile = profile or ResearcherProfile(user=actor)
         for field in ("home_institution", "career_stage", "orcid", "gender", "accessibility_needs"):

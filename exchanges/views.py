@@ -119,7 +119,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def profile_edit(request: HttpRequest) -> HttpResponse:
     profile = ResearcherProfile.objects.filter(user_id=request.user.pk or 0).first()
-    form = forms.ProfileForm(request.POST or None, instance=profile)
+    form = forms.ProfileForm(request.POST or None, instance=profile, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "sensitive_consent"}
         try:

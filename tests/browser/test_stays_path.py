@@ -88,6 +88,8 @@ def test_whole_stay_path_in_the_browser(
     page.goto(f"{base}/stays/profile/")
     assert "/stays/profile/" in page.url, page.url
     _no_violations(page, "profile")
+    page.fill("#id_first_name", "Nuria")
+    page.fill("#id_last_name", "Vidal")
     page.select_option("#id_home_institution", str(institution_cdmx.pk))
     page.select_option("#id_career_stage", "r2")
     _press(page, "main form button[type=submit]")

@@ -368,8 +368,64 @@ def test_orcid_checksum_is_validated():
 def test_profile_refuses_gender_without_consent(login, researcher, institution_cdmx):
     response = login(researcher).post(
         reverse("exchanges:profile"),
-        {"home_institution": institution_cdmx.pk, "career_stage": "r1", "gender": "woman"},
+        {
+            "first_name": "Marta",
+            "last_name": "Soler",
+            "home_institution": institution_cdmx.pk,
+            "career_stage": "r1",
+            "gender": "woman",
+        },
     )
     assert response.status_code == 200
     assert "tick the box" in response.content.decode()
     assert not ResearcherProfile.objects.filter(user=researcher).exists()
+
+
+def test_profile_saves_name_orcid_and_consented_optional_data(login, researcher, institution_cdmx):
+    response = login(researcher).post(
+        reverse("exchanges:profile"),
+        {
+            "first_name": "Marta",
+            "last_name": "Soler",
+            "home_institution": institution_cdmx.pk,
+            "career_stage": "r3",
+            "orcid": "https://orcid.org/0000-0002-1825-0097",
+            "gender": "woman",
+            "accessibility_needs": "Silla de ruedas",
+            "sensitive_consent": "on",
+        },
+    )
+    assert response.status_code == 302
+    researcher.refresh_from_db()
+    assert (researcher.first_name, researcher.last_name) == ("Marta", "Soler")
+    profile = ResearcherProfile.objects.get(user=researcher)
+    assert profile.orcid == "0000-0002-1825-0097"
+    assert profile.sensitive_consent_version == services.CONSENT_TEXT_VERSION
+    assert researcher.stay_consents.filter(purpose="sensitive").count() == 1
+
+
+def test_profile_refuses_a_bad_orcid(login, researcher, institution_cdmx):
+    response = login(researcher).post(
+        reverse("exchanges:profile"),
+        {
+            "first_name": "Marta",
+            "last_name": "Soler",
+            "home_institution": institution_cdmx.pk,
+            "career_stage": "r3",
+            "orcid": "0000-0002-1825-0098",
+        },
+    )
+    assert "check digit does not match" in response.content.decode()
+    assert not ResearcherProfile.objects.filter(user=researcher).exists()
+
+
+def test_ranking_page_runs_constant_queries(
+    login, in_evaluation, official_cdmx, django_assert_num_queries
+):
+    client = login(official_cdmx)
+    client.get(reverse("exchanges:call_list"))  # warm the session
+    # session, user, groups (role check), call, ranked applications (scores aggregated in
+    # SQL, joins for call, host, researcher, profile and stay), their signatures.
+    with django_assert_num_queries(6):
+        response = client.get(reverse("exchanges:call_ranking", args=[in_evaluation.call_id]))
+    assert f"#{in_evaluation.pk}" in response.content.decode()
