@@ -290,6 +290,9 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Applicants' documents: outside MEDIA_ROOT, never served by the web server, only by a view
+# that checks who asks.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -300,6 +303,12 @@ STORAGES = {
         )
     },
 }
+
+# --- Researcher stays ------------------------------------------------------------------------
+# Largest PDF an applicant may attach, in bytes (default 5 MB).
+STAY_ATTACHMENT_MAX_BYTES = env_int("STAY_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+# Days after an application closes before a scheduled task deletes its documents.
+STAY_DOCUMENT_RETENTION_DAYS = env_int("STAY_DOCUMENT_RETENTION_DAYS", 365, minimum=0)
 
 # --- E-mail -----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CDMX–BCN <no-reply@localhost>")

@@ -17,6 +17,7 @@ urlpatterns = [
     # OAuth2 for partner systems: client credentials only (no end-user authorisation pages).
     path("o/token/", oauth2_views.TokenView.as_view(), name="oauth2-token"),
     path("o/revoke_token/", oauth2_views.RevokeTokenView.as_view(), name="oauth2-revoke"),
+    path("", include("exchanges.urls")),
 ]
 
 handler404 = views.not_found

@@ -1,0 +1,21 @@
+"""Celery tasks of the stays workflow: thin wrappers around one service each."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True, max_retries=5, autoretry_for=(ConnectionError,), retry_backoff=True)
+def anonymise_researcher(*, user_id: int) -> bool:
+    """Anonymise a researcher who asked for erasure (their account is already blocked)."""
+    from exchanges.services import researcher_anonymise
+
+    return researcher_anonymise(user_id=user_id)
+
+
+@shared_task(acks_late=True)
+def purge_stay_documents() -> int:
+    """Delete the documents of applications closed for longer than the retention period."""
+    from exchanges.services import purge_closed_documents
+
+    return purge_closed_documents()
