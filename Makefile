@@ -22,7 +22,7 @@ run: install
 # Tests run with development settings (plain HTTP, the development secret); Django's test
 # runner turns DEBUG off itself. test_settings.py checks the production settings separately.
 test: install lint
-	DEBUG=1 $(EMBEDDED) --data var/test exec -- $(PY) -m pytest $(PYTEST_ARGS)
+	DEBUG=1 $(EMBEDDED) --data var/test exec -- $(PY) -m pytest --basetemp=var/test/tmp $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
