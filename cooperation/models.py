@@ -271,6 +271,14 @@ class User(AbstractUser):
         verbose_name=_("institution"),
         help_text=_("For coordinators: the institution they act for."),
     )
+    is_partner_account = models.BooleanField(
+        _("partner system account"),
+        default=False,
+        help_text=_(
+            "The account a partner system's API client acts as; it never signs in and gets no "
+            "e-mail."
+        ),
+    )
     language = models.CharField(
         _("preferred language"),
         max_length=8,

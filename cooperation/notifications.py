@@ -32,7 +32,14 @@ def notify(
     """
     from cooperation.tasks import send_notification
 
-    user_ids = sorted({user.pk for user in recipients if getattr(user, "email", "")})
+    # Partner systems' accounts act through the API and read no e-mail.
+    user_ids = sorted(
+        {
+            user.pk
+            for user in recipients
+            if getattr(user, "email", "") and not getattr(user, "is_partner_account", False)
+        }
+    )
     if not user_ids:
         return
     refs = {name: object_ref(obj) for name, obj in (objects or {}).items()}

@@ -197,7 +197,7 @@ WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
 WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=1)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "oauth2_provider.contrib.rest_framework.OAuth2Authentication",
+        "cooperation.api.authentication.PartnerOAuth2Authentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["cooperation.api.permissions.ApiAccess"],
@@ -264,8 +264,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Partner systems use OAuth2; the session login of the browsable API is not documented.
-    "AUTHENTICATION_WHITELIST": ["oauth2_provider.contrib.rest_framework.OAuth2Authentication"],
-    "ENUM_NAME_OVERRIDES": {},
+    "AUTHENTICATION_WHITELIST": ["cooperation.api.authentication.PartnerOAuth2Authentication"],
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "projects.models.ProjectStatus",
+        "MilestoneStatusEnum": "projects.models.Milestone.Status",
+        "DeliveryStatusEnum": "cooperation.api.models.WebhookDelivery.Status",
+    },
 }
 
 # --- Reports ---------------------------------------------------------------------------------

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,7 +15,8 @@ from oauth2_provider.models import AccessToken, get_application_model
 
 from cooperation.api.models import PartnerProfile
 from cooperation.api.scopes import SCOPES
-from cooperation.models import Institution, Party
+from cooperation.models import Institution, Party, User
+from cooperation.roles import Role
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,25 @@ def _check_scopes(scopes: list[str]) -> str:
     return " ".join(dict.fromkeys(scopes))
 
 
+def _partner_account(*, name: str, institution: Institution | None, party: Party | None) -> User:
+    """Create the account a client acts as. It cannot sign in (no usable password).
+
+    A client of an institution acts as a coordinator of it, and so may do through the API
+    exactly what the institution's coordinators may do in the portal; a city's client reads.
+    """
+    account = User.objects.create_user(
+        email=f"client-{uuid.uuid4().hex}@partners.invalid",
+        password=None,
+        first_name=name[:150],
+        institution=institution,
+        party=party,
+        is_partner_account=True,
+    )
+    if institution is not None:
+        account.groups.add(Group.objects.get(name=Role.COORDINATOR))
+    return account
+
+
 @transaction.atomic
 def partner_client_create(
     *,
@@ -50,7 +72,9 @@ def partner_client_create(
         raise ValidationError(_("A partner client belongs to exactly one institution or city."))
     scope_text = _check_scopes(scopes)
     secret = generate_client_secret()
+    account = _partner_account(name=name, institution=institution, party=party)
     application = get_application_model().objects.create(
+        user=account,
         name=name,
         client_type="confidential",
         authorization_grant_type="client-credentials",
@@ -58,7 +82,11 @@ def partner_client_create(
         hash_client_secret=True,
     )
     profile = PartnerProfile.objects.create(
-        application=application, institution=institution, party=party, scopes=scope_text
+        application=application,
+        account=account,
+        institution=institution,
+        party=party,
+        scopes=scope_text,
     )
     return Credentials(profile=profile, client_id=application.client_id, client_secret=secret)
 
@@ -70,6 +98,7 @@ def partner_client_revoke(*, profile: PartnerProfile) -> None:
     if profile.revoked_at is None:
         profile.revoked_at = timezone.now()
         profile.save(update_fields=["revoked_at"])
+        User.objects.filter(pk=profile.account_id).update(is_active=False)
     AccessToken.objects.filter(application_id=profile.application_id).delete()
 
 

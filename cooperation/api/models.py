@@ -33,6 +33,16 @@ class PartnerProfile(models.Model):
         related_name="partner_clients",
         verbose_name=_("city"),
     )
+    account = models.OneToOneField(
+        "cooperation.User",
+        on_delete=models.PROTECT,
+        related_name="partner_client",
+        verbose_name=_("account"),
+        help_text=_(
+            "The account the client acts as: a coordinator of its institution, so that the "
+            "same services and rights apply to it as to people."
+        ),
+    )
     scopes = models.CharField(
         _("granted scopes"), max_length=255, help_text=_("Separated by spaces.")
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.contrib.django_oauth_toolkit import DjangoOAuthToolkitScheme
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
@@ -19,6 +20,13 @@ ProblemSerializer = inline_serializer(
         "errors": serializers.JSONField(required=False),
     },
 )
+
+
+class PartnerOAuth2Scheme(DjangoOAuthToolkitScheme):
+    """Document the partner clients' bearer tokens as django-oauth-toolkit's OAuth2 scheme."""
+
+    target_class = "cooperation.api.authentication.PartnerOAuth2Authentication"
+
 
 _COMMON = {
     "401": "Missing, expired or revoked credentials.",
@@ -97,6 +105,8 @@ class ProblemAutoSchema(AutoSchema):
         if method == "GET" and not self._is_list_view():
             errors.pop("400", None)
             errors["304"] = ""
+        if "{" in self.path:
+            errors.setdefault("404", "No such resource.")
         if method == "GET" and self._is_list_view():
             errors["404"] = "No such resource, or a cursor that this API did not give."
         for code, description in errors.items():

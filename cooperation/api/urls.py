@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from cooperation.api import views
+from projects import api as project_api
 
 router = DefaultRouter()
 router.register("parties", views.PartyViewSet, basename="party")
@@ -10,6 +11,9 @@ router.register("areas", views.AreaViewSet, basename="area")
 router.register("axes", views.AxisViewSet, basename="axis")
 router.register("institutions", views.InstitutionViewSet, basename="institution")
 router.register("webhooks", views.WebhookEndpointViewSet, basename="webhook")
+router.register("projects", project_api.ProjectViewSet, basename="project")
+router.register("milestones", project_api.MilestoneViewSet, basename="milestone")
+router.register("measurements", project_api.MeasurementViewSet, basename="measurement")
 
 urlpatterns = [
     path("v1/", include((router.urls, "api"), namespace="v1")),

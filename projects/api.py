@@ -1,0 +1,499 @@
+"""Joint projects in the partner API: read the portfolio, propose, change status, keep
+milestones and indicator measurements up to date. Every write calls the projects' services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import translation
+from django.utils.translation import gettext
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from cooperation.api.conditional import ConditionalMixin
+from cooperation.api.idempotency import IdempotentCreateMixin
+from cooperation.api.serializers import TranslatedField
+from cooperation.models import Axis, Institution, StrategicArea
+from cooperation.roles import is_official, is_programme_admin
+from projects import services
+from projects.forms import MeasurementForm, MilestoneForm
+from projects.models import (
+    FundingCommitment,
+    Indicator,
+    JointProject,
+    Measurement,
+    Milestone,
+    Participation,
+    ProjectStatus,
+)
+
+
+def visible_projects(user: Any) -> QuerySet[JointProject]:
+    """Officials and administrators read every project; others the public ones and their own."""
+    projects = JointProject.objects.all()
+    if is_programme_admin(user) or is_official(user):
+        return projects
+    institution_id = getattr(user, "institution_id", None)
+    if institution_id is None:
+        return projects.filter(public=True)
+    own = Participation.objects.filter(project=OuterRef("pk"), institution_id=institution_id)
+    return projects.filter(Q(public=True) | Exists(own))
+
+
+def _call(service: Any, **kwargs: Any) -> Any:
+    """Run a service; its refusals become the API's 403 and 400 problems."""
+    try:
+        return service(**kwargs)
+    except DjangoPermissionDenied as error:
+        raise PermissionDenied(str(error) or None) from None
+    except DjangoValidationError as error:
+        detail = (
+            error.message_dict
+            if hasattr(error, "error_dict")
+            else {"non_field_errors": error.messages}
+        )
+        raise ValidationError(detail) from None
+
+
+class ParticipationSerializer(serializers.ModelSerializer):
+    institution = serializers.CharField(source="institution.code")
+    city = serializers.CharField(source="institution.party.code")
+
+    class Meta:
+        model = Participation
+        fields = ["institution", "city", "role"]
+
+
+class FundingSerializer(serializers.ModelSerializer):
+    funder = serializers.SerializerMethodField()
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2, coerce_to_string=True)
+
+    class Meta:
+        model = FundingCommitment
+        fields = ["funder", "amount", "currency", "year", "kind"]
+
+    def get_funder(self, obj: FundingCommitment) -> str:
+        return obj.funder_institution.code if obj.funder_institution_id else obj.funder_party.code  # type: ignore[union-attr]
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    project = serializers.SlugRelatedField(slug_field="code", queryset=JointProject.objects.all())
+    late = serializers.BooleanField(source="is_late", read_only=True)
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "id",
+            "project",
+            "title",
+            "due_date",
+            "status",
+            "completed_on",
+            "evidence_url",
+            "late",
+        ]
+        read_only_fields = ["id", "late"]
+
+
+class MeasurementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Measurement
+        fields = ["id", "indicator", "date", "value"]
+        read_only_fields = ["id"]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    measurements = MeasurementSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = ["id", "name", "unit", "baseline", "target", "measurements"]
+
+
+class ProjectListSerializer(serializers.ModelSerializer):
+    title = TranslatedField("title")
+    primary_area = serializers.CharField(source="primary_area.code")
+    areas = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    axes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    institutions = ParticipationSerializer(source="participations", many=True, read_only=True)
+
+    class Meta:
+        model = JointProject
+        fields = [
+            "code",
+            "title",
+            "status",
+            "primary_area",
+            "areas",
+            "axes",
+            "start_date",
+            "end_date",
+            "public",
+            "institutions",
+            "updated_at",
+        ]
+
+
+class ProjectSerializer(ProjectListSerializer):
+    summary = TranslatedField("summary")
+    impact = TranslatedField("impact")
+    funding = FundingSerializer(many=True, read_only=True)
+    milestones = MilestoneSerializer(many=True, read_only=True)
+    indicators = IndicatorSerializer(many=True, read_only=True)
+
+    class Meta(ProjectListSerializer.Meta):
+        fields = [
+            *ProjectListSerializer.Meta.fields,
+            "summary",
+            "impact",
+            "funding",
+            "milestones",
+            "indicators",
+        ]
+
+
+class TextsSerializer(serializers.Serializer):
+    es = serializers.CharField(max_length=255)
+    ca = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    en = serializers.CharField(max_length=255, required=False, allow_blank=True)
+
+
+class LongTextsSerializer(serializers.Serializer):
+    es = serializers.CharField(max_length=10_000, allow_blank=True)
+    ca = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
+    en = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
+
+
+class ProjectProposalSerializer(serializers.Serializer):
+    """A new project, proposed by the client's institution as its lead."""
+
+    title = TextsSerializer()
+    summary = LongTextsSerializer()
+    impact = LongTextsSerializer()
+    primary_area = serializers.SlugRelatedField(
+        slug_field="code", queryset=StrategicArea.objects.filter(active=True)
+    )
+    areas = serializers.SlugRelatedField(
+        slug_field="code",
+        many=True,
+        queryset=StrategicArea.objects.filter(active=True),
+        required=False,
+    )
+    axes = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Axis.objects.filter(active=True), required=False
+    )
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    partners = serializers.SlugRelatedField(
+        slug_field="code",
+        many=True,
+        queryset=Institution.objects.filter(active=True),
+        required=False,
+    )
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if data["end_date"] < data["start_date"]:
+            raise serializers.ValidationError({"end_date": [_end_before_start()]})
+        return data
+
+
+def _end_before_start() -> str:
+    return gettext("The planned end cannot be before the planned start.")
+
+
+def _form_errors(form: Any) -> dict[str, list[str]]:
+    """The errors of a Django form of the portal, as the API's field errors."""
+    return {
+        name: [e["message"] for e in errors] for name, errors in form.errors.get_json_data().items()
+    }
+
+
+class TransitionSerializer(serializers.Serializer):
+    to_status = serializers.ChoiceField(choices=ProjectStatus.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class ProjectFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ProjectStatus.choices)
+    city = django_filters.ChoiceFilter(
+        choices=[("CDMX", "CDMX"), ("BCN", "BCN")], method="filter_city"
+    )
+    area = django_filters.CharFilter(method="filter_area")
+    axis = django_filters.CharFilter(field_name="axes__code")
+    institution = django_filters.CharFilter(method="filter_institution")
+    year = django_filters.NumberFilter(method="filter_year")
+    public = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], method="filter_public"
+    )
+
+    class Meta:
+        model = JointProject
+        fields = ["status", "city", "area", "axis", "institution", "year", "public"]
+
+    def filter_city(self, queryset: QuerySet[JointProject], name: str, value: str) -> Any:
+        return queryset.filter(
+            Exists(
+                Participation.objects.filter(project=OuterRef("pk"), institution__party__code=value)
+            )
+        )
+
+    def filter_area(self, queryset: QuerySet[JointProject], name: str, value: str) -> Any:
+        through = JointProject.areas.through
+        return queryset.filter(
+            Q(primary_area__code=value)
+            | Exists(
+                through.objects.filter(jointproject_id=OuterRef("pk"), strategicarea__code=value)
+            )
+        )
+
+    def filter_institution(self, queryset: QuerySet[JointProject], name: str, value: str) -> Any:
+        return queryset.filter(
+            Exists(Participation.objects.filter(project=OuterRef("pk"), institution__code=value))
+        )
+
+    def filter_year(self, queryset: QuerySet[JointProject], name: str, value: Any) -> Any:
+        # Years outside the calendar (0, 10000, 2026.5) match no project; they are not errors.
+        if value != int(value) or not 1 <= value <= 9999:
+            return queryset.none()
+        return queryset.filter(start_date__year=int(value))
+
+    def filter_public(self, queryset: QuerySet[JointProject], name: str, value: str) -> Any:
+        return queryset.filter(public=value == "true")
+
+
+_PARTICIPATIONS = Prefetch(
+    "participations",
+    queryset=Participation.objects.select_related("institution__party").order_by(
+        "role", "institution__code"
+    ),
+)
+
+
+class ProposeMixin:
+    """Create a project through ``project_propose``: the client's institution leads it."""
+
+    @extend_schema(request=ProjectProposalSerializer, responses={201: ProjectSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = ProjectProposalSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        with transaction.atomic(), translation.override("es"):
+            project = _call(
+                services.project_propose,
+                actor=request.user,
+                title=data["title"]["es"],
+                summary=data["summary"]["es"],
+                impact=data["impact"]["es"],
+                primary_area=data["primary_area"],
+                areas=data.get("areas", []),
+                axes=data.get("axes", []),
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                partners=data.get("partners", []),
+            )
+            # The service writes the Spanish texts; the other languages come with the request.
+            fields = [
+                f"{f}_{lang}" for f in ("title", "summary", "impact") for lang in ("ca", "en")
+            ]
+            for name in fields:
+                field, lang = name.rsplit("_", 1)
+                setattr(project, name, data[field].get(lang, ""))
+            project.save(update_fields=fields)
+        self.action = "retrieve"
+        fresh = self.get_queryset().get(pk=project.pk)  # type: ignore[attr-defined]
+        body = ProjectSerializer(fresh, context=self.get_serializer_context()).data  # type: ignore[attr-defined]
+        return Response(
+            body,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": f"/api/v1/projects/{project.code}/"},
+        )
+
+
+class ProjectViewSet(
+    IdempotentCreateMixin,
+    ProposeMixin,
+    ConditionalMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Joint projects between institutions of the two cities."""
+
+    read_scope = "read"
+    write_scope = "projects:write"
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z0-9-]+"
+    filterset_class = ProjectFilter
+    search_fields = ["code", "title_es", "title_ca", "title_en"]
+    ordering_fields = ["code", "start_date", "updated_at"]
+    ordering = ["code"]
+    queryset = JointProject.objects.none()
+
+    def user_may_write(self, user: Any) -> bool:
+        return True  # the services decide, per project, from the person's role
+
+    def get_queryset(self) -> QuerySet[JointProject]:
+        projects = (
+            visible_projects(self.request.user)
+            .select_related("primary_area")
+            .prefetch_related(_PARTICIPATIONS, "areas", "axes")
+        )
+        if self.action == "retrieve":
+            projects = projects.prefetch_related(
+                Prefetch(
+                    "funding",
+                    queryset=FundingCommitment.objects.select_related(
+                        "funder_party", "funder_institution"
+                    ).order_by("year", "pk"),
+                ),
+                Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "pk")),
+                Prefetch(
+                    "indicators",
+                    queryset=Indicator.objects.prefetch_related(
+                        Prefetch(
+                            "measurements", queryset=Measurement.objects.order_by("date", "pk")
+                        )
+                    ).order_by("pk"),
+                ),
+            )
+        return projects
+
+    def get_serializer_class(self) -> Any:
+        if self.action == "list":
+            return ProjectListSerializer
+        if self.action == "create":
+            return ProjectProposalSerializer
+        if self.action == "transition":
+            return TransitionSerializer
+        return ProjectSerializer
+
+    @extend_schema(request=TransitionSerializer, responses={200: ProjectSerializer})
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Request, code: str | None = None) -> Response:
+        """Move the project to another status (the same rules as in the admin and the portal)."""
+        project = self.get_object()
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        _call(
+            services.project_transition,
+            actor=request.user,
+            project=project,
+            to_status=serializer.validated_data["to_status"],
+            note=serializer.validated_data.get("note", ""),
+        )
+        self.action = "retrieve"
+        fresh = self.get_queryset().get(pk=project.pk)
+        return Response(ProjectSerializer(fresh, context=self.get_serializer_context()).data)
+
+
+class MilestoneViewSet(
+    IdempotentCreateMixin,
+    ConditionalMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Milestones of projects; coordinators (and their partner systems) keep them up to date."""
+
+    serializer_class = MilestoneSerializer
+    read_scope = "read"
+    write_scope = "projects:write"
+    ordering = ["id"]
+    filterset_fields = ["project__code", "status"]
+    queryset = Milestone.objects.none()
+
+    def user_may_write(self, user: Any) -> bool:
+        return True  # the service checks the project's institution
+
+    def get_queryset(self) -> QuerySet[Milestone]:
+        return (
+            Milestone.objects.filter(project__in=visible_projects(self.request.user))
+            .select_related("project")
+            .order_by("id")
+        )
+
+    def _save(self, serializer: Any, instance: Milestone | None) -> Milestone:
+        data = dict(serializer.validated_data)
+        project = data.pop("project", None) or instance.project  # type: ignore[union-attr]
+        if instance is not None and project.pk != instance.project_id:
+            raise ValidationError(
+                {"project": [gettext("A milestone cannot move to another project.")]}
+            )
+        current = {f: getattr(instance, f) for f in MilestoneForm.Meta.fields} if instance else {}
+        form = MilestoneForm({**current, **data}, instance=instance)
+        if not form.is_valid():
+            raise ValidationError(_form_errors(form))
+        return _call(services.milestone_save, actor=self.request.user, project=project, form=form)
+
+    def perform_create(self, serializer: Any) -> None:
+        serializer.instance = self._save(serializer, None)
+
+    def perform_update(self, serializer: Any) -> None:
+        serializer.instance = self._save(serializer, serializer.instance)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.check_if_match(self.get_object())
+        return super().update(request, *args, **kwargs)
+
+
+class MeasurementViewSet(
+    IdempotentCreateMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Values of projects' indicators over time."""
+
+    serializer_class = MeasurementSerializer
+    read_scope = "read"
+    write_scope = "projects:write"
+    ordering = ["id"]
+    filterset_fields = ["indicator", "indicator__project__code"]
+    queryset = Measurement.objects.none()
+
+    def user_may_write(self, user: Any) -> bool:
+        return True
+
+    def get_queryset(self) -> QuerySet[Measurement]:
+        return Measurement.objects.filter(
+            indicator__project__in=visible_projects(self.request.user)
+        ).order_by("id")
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        serializer = super().get_serializer(*args, **kwargs)
+        if getattr(self, "swagger_fake_view", False):  # the schema is drawn without a user
+            return serializer
+        if "indicator" in getattr(serializer, "fields", {}):
+            serializer.fields["indicator"].queryset = Indicator.objects.filter(
+                project__in=visible_projects(self.request.user)
+            )
+        return serializer
+
+    def perform_create(self, serializer: Any) -> None:
+        indicator = serializer.validated_data["indicator"]
+        project = get_object_or_404(JointProject, pk=indicator.project_id)
+        form = MeasurementForm(
+            project=project,
+            data={
+                "indicator": indicator.pk,
+                "date": serializer.validated_data["date"],
+                "value": serializer.validated_data["value"],
+            },
+        )
+        if not form.is_valid():
+            raise ValidationError(_form_errors(form))
+        serializer.instance = _call(
+            services.measurement_add,
+            actor=self.request.user,
+            project=project,
+            form=form,
+        )
