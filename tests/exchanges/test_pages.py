@@ -429,3 +429,43 @@ def test_ranking_page_runs_constant_queries(
     with django_assert_num_queries(6):
         response = client.get(reverse("exchanges:call_ranking", args=[in_evaluation.call_id]))
     assert f"#{in_evaluation.pk}" in response.content.decode()
+
+
+def test_another_researcher_cannot_open_or_change_a_draft(login, draft, new_researcher):
+    other = login(new_researcher("intrusa@example.org"))
+    assert other.get(_step(draft, "project")).status_code == 404
+    response = other.post(
+        _step(draft, "project"), {"title": "x", "work_plan": "x", "impact_statement": "x"}
+    )
+    assert response.status_code == 404
+    assert other.get(reverse("exchanges:application_detail", args=[draft.pk])).status_code == 404
+    draft.refresh_from_db()
+    assert draft.title == "Movilidad urbana"
+
+
+def test_signature_and_assignment_mails_reach_the_people_concerned(
+    submitted,
+    coordinator,
+    official_cdmx,
+    official_bcn,
+    reviewer,
+    django_capture_on_commit_callbacks,
+):
+    from django.core import mail
+
+    accept(submitted, coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment = services.review_assign(
+            actor=official_cdmx, application_id=submitted.pk, reviewer=reviewer
+        )
+    assert any(m.to == [reviewer.email] for m in mail.outbox)
+    services.conflict_declare(actor=reviewer, assignment_id=assignment.pk, has_conflict=False)
+    criteria = list(submitted.call.criteria.all())
+    services.scores_submit(
+        actor=reviewer, assignment_id=assignment.pk, scores={c.pk: 7 for c in criteria}
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_sign(actor=official_cdmx, application_id=submitted.pk)
+    assert [m.to for m in mail.outbox] == [[official_bcn.email]]
+    assert "espera la firma de su ciudad" in mail.outbox[0].subject  # officials read Spanish
