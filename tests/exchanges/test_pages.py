@@ -469,3 +469,54 @@ def test_signature_and_assignment_mails_reach_the_people_concerned(
         services.application_sign(actor=official_cdmx, application_id=submitted.pk)
     assert [m.to for m in mail.outbox] == [[official_bcn.email]]
     assert "espera la firma de su ciudad" in mail.outbox[0].subject  # officials read Spanish
+
+
+def test_researcher_follows_the_stay_to_its_accepted_final_report_on_the_pages(
+    login, in_evaluation, official_cdmx, official_bcn
+):
+    for official in (official_cdmx, official_bcn):
+        services.application_sign(actor=official, application_id=in_evaluation.pk)
+    client = login(in_evaluation.researcher)
+
+    def act(action, data=None):
+        url = reverse("exchanges:application_action", args=[in_evaluation.pk, action])
+        return client.post(url, data or {}, follow=True)
+
+    act("confirm")
+    act(
+        "stay",
+        {
+            "stay-arrived_on": in_evaluation.start_date,
+            "stay-insurance": "Mapfre 123",
+            "stay-visa_status": "granted",
+        },
+    )
+    response = act(
+        "report",
+        {
+            "report-text": "Resultados e impacto",
+            "report-file": SimpleUploadedFile("informe.pdf", pdf_bytes(), "application/pdf"),
+        },
+    )
+    assert "Your final report has been handed in." in response.content.decode()
+    assert in_evaluation.attachments.filter(kind="final_report").exists()
+    login(official_bcn).post(
+        reverse("exchanges:official_action", args=[in_evaluation.pk, "accept_report"])
+    )
+    in_evaluation.refresh_from_db()
+    assert in_evaluation.status == S.COMPLETED
+    assert in_evaluation.stay.insurance == "Mapfre 123"
+
+
+def test_role_groups_hold_their_stays_permissions():
+    from django.contrib.auth.models import Group
+
+    official = set(
+        Group.objects.get(name=Role.OFFICIAL_BCN).permissions.values_list("codename", flat=True)
+    )
+    assert {"add_call", "change_stayapplication", "view_attachment"} <= official
+    assert "delete_stayapplication" not in official
+    researcher = Group.objects.get(name=Role.RESEARCHER).permissions.filter(
+        content_type__app_label="exchanges"
+    )
+    assert not researcher.exists()
