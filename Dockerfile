@@ -13,6 +13,7 @@ COPY pyproject.toml constraints.txt README.md ./
 COPY cooperation ./cooperation
 COPY projects ./projects
 COPY exchanges ./exchanges
+COPY reports ./reports
 RUN pip install -c constraints.txt .
 
 COPY . .

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # Runs a command with DATABASE_URL / REDIS_URL set, starting embedded servers for unset ones.
 EMBEDDED := $(PY) -m cooperation.embedded
 
-.PHONY: install run test lint format manage totp messages clean
+.PHONY: install run test lint format manage totp messages clean bench
 
 install: $(VENV)/.installed
 
@@ -22,7 +22,7 @@ run: install
 # Tests run with development settings (plain HTTP, the development secret); Django's test
 # runner turns DEBUG off itself. test_settings.py checks the production settings separately.
 test: install lint
-	DEBUG=1 $(EMBEDDED) --data var/test exec -- $(PY) -m pytest $(PYTEST_ARGS)
+	DEBUG=1 $(EMBEDDED) --data var/test exec -- $(PY) -m pytest --basetemp=var/test/tmp $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -33,6 +33,10 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Catalogue throughput against raw SQL on 100,000 generated projects, in its own var/bench.
+bench: install
+	DEBUG=1 $(EMBEDDED) --data var/bench exec -- $(PY) bench/catalogue.py $(BENCH_ARGS)
 
 # make manage ARGS="createsuperuser"
 manage: install

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import os
 import signal
 import socket
@@ -49,6 +50,9 @@ class EmbeddedPostgres:
             # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, containers); harmless.
             warnings.simplefilter("ignore")
             import pgserver
+
+        # pgserver logs every command at INFO, and again from atexit after streams close.
+        logging.getLogger("pgserver").setLevel(logging.WARNING)
 
         self.data_dir.mkdir(parents=True, exist_ok=True)
         # pgserver initialises the cluster on first use, reuses a server already running on

@@ -7,6 +7,7 @@ for every variable with its meaning). Development defaults are safe; production 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -55,7 +56,15 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_celery_beat",
     "csp",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "oauth2_provider",
+    "simple_history",
     "cooperation",
+    "cooperation.api",
+    "reports",
     "projects",
     "exchanges",
 ]
@@ -63,6 +72,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cooperation.api.problems.ApiInputGuardMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -72,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Records who made each change in the history of projects and their parts.
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "cooperation.urls"
@@ -98,6 +111,10 @@ TEMPLATES = [
 
 # --- Data -------------------------------------------------------------------------------------
 DATABASES = {"default": env_database("DATABASE_URL")}
+# Reports read from a PostgreSQL read replica when one is given (see reports.services).
+_replica = env_database("DATABASE_REPLICA_URL", required=False)
+if _replica:
+    DATABASES["replica"] = {**_replica, "TEST": {"MIRROR": "default"}}
 
 REDIS_URL = env_redis("REDIS_URL")
 CACHES = {
@@ -123,6 +140,18 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT 
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Housekeeping schedules; django-celery-beat copies them into the database, where officials
+# can see and change them in the admin alongside their own.
+CELERY_BEAT_SCHEDULE = {
+    "recover-stale-reports": {
+        "task": "reports.tasks.recover_stale_reports",
+        "schedule": 60.0,
+    },
+    "purge-idempotency-keys": {
+        "task": "cooperation.api.tasks.purge_idempotency_records",
+        "schedule": 3600.0,
+    },
+}
 
 # --- Authentication ---------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -155,6 +184,95 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CDMX–BCN"
+
+# --- Partner API (REST framework, OAuth2 client credentials) ----------------------------------
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 100, minimum=1)
+API_RATE = env_str("API_RATE", "600/min")
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", API_RATE):
+    raise ImproperlyConfigured(
+        f"API_RATE={API_RATE!r} must look like 600/min (N/sec|min|hour|day)."
+    )
+IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", 24, minimum=1)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=1)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "oauth2_provider.contrib.rest_framework.OAuth2Authentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["cooperation.api.permissions.ApiAccess"],
+    "DEFAULT_PAGINATION_CLASS": "cooperation.api.pagination.ApiCursorPagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "cooperation.api.filters.StrictQueryParamsBackend",
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["cooperation.api.throttling.PerClientThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"client": API_RATE},
+    "DEFAULT_SCHEMA_CLASS": "cooperation.api.schema.ProblemAutoSchema",
+    "EXCEPTION_HANDLER": "cooperation.api.problems.problem_exception_handler",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "read": "Read the programme's public data",
+        "projects:write": "Create and update the joint projects of the client's institution",
+        "stays:read": "Read stay statistics and, where allowed, applicants' data",
+        "webhooks": "Register webhook endpoints and read their deliveries",
+    },
+    "SCOPES_BACKEND_CLASS": "cooperation.api.scopes.PartnerScopes",
+    "OAUTH2_VALIDATOR_CLASS": "cooperation.api.scopes.PartnerValidator",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("API_TOKEN_SECONDS", 3600, minimum=60),
+    "PKCE_REQUIRED": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    # The OAuth 2.0 Security Best Current Practice (RFC 9700): no implicit or password grant,
+    # tokens only in headers and stored hashed, and the other safe behaviours.
+    **{
+        f"COMPLIANT_BCP_RFC9700_{gate}": True
+        for gate in (
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "TOKEN_STORAGE",
+            "REFRESH_TOKEN",
+            "REDIRECT_URI_SCHEME",
+        )
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CDMX–BCN Cooperation Portal API",
+    "DESCRIPTION": (
+        "Partner API of the Mexico City – Barcelona science, technology and education "
+        "cooperation programme. Authenticate with OAuth2 client credentials at /o/token/. "
+        "Errors are RFC 9457 problem details."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Partner systems use OAuth2; the session login of the browsable API is not documented.
+    "AUTHENTICATION_WHITELIST": ["oauth2_provider.contrib.rest_framework.OAuth2Authentication"],
+    "ENUM_NAME_OVERRIDES": {},
+}
+
+# --- Reports ---------------------------------------------------------------------------------
+# Report files are private: they live here and are served only through a permission check.
+REPORTS_ROOT = Path(env_str("REPORTS_ROOT", str(VAR_DIR / "reports")))
+# A running report whose worker has not written progress for this long is taken over.
+REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 120, minimum=10)
 
 # --- Languages and time -----------------------------------------------------------------------
 LANGUAGE_CODE = "es"

@@ -9,7 +9,8 @@ from celery import shared_task
 from django.apps import apps
 from django.conf import settings
 from django.core.mail import send_mail
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import translation
 
 
@@ -20,6 +21,12 @@ def _load(refs: dict[str, str]) -> dict[str, Any]:
         model = apps.get_model(label)
         loaded[name] = model._default_manager.filter(pk=pk).first()
     return loaded
+
+
+def _render_text(name: str, data: dict[str, Any]) -> str:
+    """Render a plain-text e-mail template: no HTML escaping (an apostrophe stays one)."""
+    template = get_template(name).template  # type: ignore[attr-defined]
+    return str(template.render(Context(data, autoescape=False)))
 
 
 @shared_task(
@@ -44,8 +51,8 @@ def send_notification(
     for user in User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk"):
         with translation.override(user.language or settings.LANGUAGE_CODE):
             data = {**context, **rows, "user": user, "site_url": settings.SITE_URL}
-            subject = " ".join(render_to_string(f"{template}_subject.txt", data).split())
-            body = render_to_string(f"{template}_body.txt", data)
+            subject = " ".join(_render_text(f"{template}_subject.txt", data).split())
+            body = _render_text(f"{template}_body.txt", data)
         send_mail(subject, body, None, [user.email])
         sent += 1
     return sent

@@ -20,7 +20,7 @@ def area_template(tmp_path, settings):
     (folder / "area_subject.txt").write_text(
         "{% load i18n %}{% translate 'Strategic areas' %}: {{ area.name }}"
     )
-    (folder / "area_body.txt").write_text("{{ user.email }} {{ note }} {{ site_url }}")
+    (folder / "area_body.txt").write_text("{{ user.email }} {{ note }} {{ site_url }} d'acord")
     settings.TEMPLATES = [
         {**settings.TEMPLATES[0], "DIRS": [tmp_path / "templates", *settings.TEMPLATES[0]["DIRS"]]}
     ]
@@ -47,6 +47,7 @@ def test_notification_is_sent_after_commit_in_each_recipients_language(
         "en@example.org": "Strategic areas: STEAM education",
     }
     assert "hola" in mail.outbox[0].body
+    assert "d'acord" in mail.outbox[0].body  # plain text: nothing HTML-escaped
 
 
 def test_no_notification_when_the_transaction_rolls_back(

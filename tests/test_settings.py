@@ -60,6 +60,8 @@ def test_check_deploy_complains_when_debug_is_on():
         ("SECRET_KEY", "", "SECRET_KEY must be set when DEBUG is off"),
         ("SECURE_HSTS_SECONDS", "a year", "SECURE_HSTS_SECONDS='a year' is not a whole number"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL='LOUD' must be one of"),
+        ("API_RATE", "lots", "API_RATE='lots' must look like 600/min"),
+        ("API_MAX_PAGE_SIZE", "0", "API_MAX_PAGE_SIZE=0 must be at least 1"),
     ],
 )
 def test_a_bad_setting_stops_start_up_naming_the_variable(variable, value, message):

@@ -27,42 +27,33 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+@pytest.fixture
+def page() -> Iterator[object]:
+    """Give a fresh page in a fresh headless Chromium.
+
+    Playwright's sync API keeps an asyncio loop alive while it runs; one per test (rather than
+    per session) keeps that loop from outliving the test, so the database fixtures of the next
+    test run outside it and see the restored reference data.
+    """
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
         if os.environ.get("CI"):
             pytest.fail(f"Chromium is not installed at {CHROMIUM}; .ci/run installs it.")
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs an event loop in the test thread; the ORM calls that the
-    # fixtures make in that thread are still synchronous and safe.
+    # The ORM calls that tests make while the page is open are synchronous and safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    # Once Playwright runs its event loop in this thread, Django's connection handler (an
-    # asgiref Local) hands out new connection objects, which lack the serialized test data
-    # that serialized_rollback restores after each flush: every browser test but the first
-    # would then start with an empty database. Keep the data on the connection class.
-    from django.db import connections
-
-    for connection in connections.all():
-        contents = getattr(connection, "_test_serialized_contents", None)
-        if contents is not None:
-            type(connection)._test_serialized_contents = contents
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
-        )
-        yield browser
-        browser.close()
-    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-
-
-@pytest.fixture
-def page(browser) -> Iterator[object]:
-    context = browser.new_context(bypass_csp=False, locale="es-ES")
-    page = context.new_page()
-    yield page
-    context.close()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
+            )
+            context = browser.new_context(locale="es-ES")
+            yield context.new_page()
+            context.close()
+            browser.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 def axe_violations(page) -> list[str]:

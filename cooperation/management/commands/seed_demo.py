@@ -278,12 +278,14 @@ class Command(BaseCommand):
             user = User.objects.filter(email=email).first()
             if user is None:
                 continue
-            line = f"  {Role(role).label:<32} {email}"
+            out.write(f"  {email:<38} {Role(role).label}")
             authenticator = Authenticator.objects.filter(
                 user=user, type=Authenticator.Type.TOTP
             ).first()
             if authenticator is not None:
                 secret = decrypt(authenticator.data["secret"])
-                line += f"\n  {'':<32} TOTP secret {secret} (code now: {current_totp_code(user)};"
-                line += " `make totp EMAIL=…` prints the current code)"
-            out.write(line)
+                out.write(
+                    f"  {'':<38} second factor: TOTP secret {secret} "
+                    f"(code now {current_totp_code(user)}; `make totp EMAIL={email}` gives "
+                    "a fresh one)"
+                )

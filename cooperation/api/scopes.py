@@ -1,0 +1,43 @@
+"""OAuth2 scopes of the partner API; a client only gets the scopes it was given."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauth2_provider.scopes import SettingsScopes
+
+SCOPES: dict[str, str] = dict(settings.OAUTH2_PROVIDER["SCOPES"])  # type: ignore[call-overload]
+
+
+def _profile(application: Any) -> Any:
+    return getattr(application, "partner", None) if application is not None else None
+
+
+class PartnerScopes(SettingsScopes):
+    """A client may ask only for the scopes an official granted it; revoked clients get none."""
+
+    def get_available_scopes(
+        self, application: Any = None, request: Any = None, *a: Any, **k: Any
+    ) -> list[str]:
+        profile = _profile(application)
+        if profile is None or profile.revoked_at is not None:
+            return []
+        return [scope for scope in profile.scope_list if scope in SCOPES]
+
+    def get_default_scopes(
+        self, application: Any = None, request: Any = None, *a: Any, **k: Any
+    ) -> list[str]:
+        # Asking for no scope gives the client every scope it was granted.
+        return self.get_available_scopes(application, request)
+
+
+class PartnerValidator(OAuth2Validator):
+    """Refuse tokens to clients that an official revoked."""
+
+    def authenticate_client(self, request: Any, *args: Any, **kwargs: Any) -> bool:
+        if not super().authenticate_client(request, *args, **kwargs):
+            return False
+        profile = _profile(getattr(request, "client", None))
+        return profile is not None and profile.revoked_at is None

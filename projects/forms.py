@@ -1,0 +1,155 @@
+"""Forms of the projects app: the import upload, the catalogue filters, the coordinators' pages."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.models import Axis, Institution, Party, StrategicArea
+from projects.models import Indicator, Measurement, Milestone, ProjectStatus, TeamMember
+
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+
+
+class ImportForm(forms.Form):
+    """Upload a file to check it; send it back with ``confirm`` to write it."""
+
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        required=False,
+        help_text=_("One header row with the columns listed below; at most 10 MB."),
+    )
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
+    confirm = forms.BooleanField(widget=forms.HiddenInput, required=False)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload is None:
+            return None
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError(
+                _("The file must be a CSV (.csv) or Excel (.xlsx) spreadsheet."), code="format"
+            )
+        if upload.size > MAX_IMPORT_BYTES:
+            raise ValidationError(_("The file is larger than 10 MB."), code="size")
+        return upload
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data.get("token", "")
+        # The token names a file this view stored: never a path of the caller's choosing.
+        if token and not re.fullmatch(r"[A-Za-z0-9]{24}\.(csv|xlsx)", token):
+            raise ValidationError(_("The checked file has expired; upload it again."))
+        return token
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("file") and not data.get("token") and not self.errors:
+            raise ValidationError(_("Choose a file to import."), code="required")
+        return data
+
+
+class CatalogueFilterForm(forms.Form):
+    """The public catalogue's search box and filters (every field optional)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    area: forms.ModelChoiceField[StrategicArea] = forms.ModelChoiceField(
+        label=_("Strategic area"),
+        queryset=StrategicArea.objects.filter(active=True),
+        required=False,
+        empty_label=_("All areas"),
+    )
+    axis: forms.ModelChoiceField[Axis] = forms.ModelChoiceField(
+        label=_("Axis"),
+        queryset=Axis.objects.filter(active=True),
+        required=False,
+        empty_label=_("All axes"),
+    )
+    city: forms.ModelChoiceField[Party] = forms.ModelChoiceField(
+        label=_("City"), queryset=Party.objects.all(), required=False, empty_label=_("Both cities")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *ProjectStatus.choices],
+    )
+    year = forms.IntegerField(label=_("Start year"), required=False, min_value=2000, max_value=2100)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ProjectProposalForm(forms.Form):
+    """A coordinator proposes a project led by their institution."""
+
+    title = forms.CharField(label=_("Title"), max_length=255)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
+    impact = forms.CharField(
+        label=_("Social and urban impact"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    primary_area: forms.ModelChoiceField[StrategicArea] = forms.ModelChoiceField(
+        label=_("Primary strategic area"), queryset=StrategicArea.objects.filter(active=True)
+    )
+    areas: forms.ModelMultipleChoiceField[StrategicArea] = forms.ModelMultipleChoiceField(
+        label=_("Other strategic areas"),
+        queryset=StrategicArea.objects.filter(active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    axes: forms.ModelMultipleChoiceField[Axis] = forms.ModelMultipleChoiceField(
+        label=_("Axes"),
+        queryset=Axis.objects.filter(active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    start_date = forms.DateField(label=_("Planned start"), widget=DateInput)
+    end_date = forms.DateField(label=_("Planned end"), widget=DateInput)
+    partners: forms.ModelMultipleChoiceField[Institution] = forms.ModelMultipleChoiceField(
+        label=_("Partner institutions"),
+        queryset=Institution.objects.filter(active=True).select_related("party"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The planned end cannot be before the planned start."))
+        return data
+
+
+class TeamMemberForm(forms.ModelForm):
+    class Meta:
+        model = TeamMember
+        fields = ("name", "email", "institution", "role", "gender")
+
+    def __init__(self, *args: Any, project: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A member belongs to one of the institutions that take part in the project.
+        self.fields["institution"].queryset = Institution.objects.filter(  # type: ignore[attr-defined]
+            participations__project=project
+        )
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ("title", "due_date", "status", "completed_on", "evidence_url")
+        widgets = {"due_date": DateInput, "completed_on": DateInput}
+
+
+class MeasurementForm(forms.ModelForm):
+    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.none())
+
+    class Meta:
+        model = Measurement
+        fields = ("indicator", "date", "value")
+        widgets = {"date": DateInput}
+
+    def __init__(self, *args: Any, project: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = Indicator.objects.filter(project=project)  # type: ignore[attr-defined]

@@ -1,0 +1,342 @@
+"""Import historical projects from a CSV or XLSX file: all rows valid, or nothing written.
+
+The file has one header row with exactly the columns of ``COLUMNS`` (any order). Each bad row
+is reported with its line number in the file and the reason; ``import_projects`` writes only a
+file without a single error, in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import zipfile
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cooperation.models import Axis, Institution, Party, StrategicArea
+from projects.models import (
+    JointProject,
+    Participation,
+    ProjectEvent,
+    ProjectStatus,
+    project_code_validator,
+    reserve_project_codes,
+)
+
+COLUMNS = (
+    "code",
+    "title_es",
+    "title_ca",
+    "title_en",
+    "summary_es",
+    "impact_es",
+    "primary_area",
+    "other_areas",
+    "axes",
+    "status",
+    "start_date",
+    "end_date",
+    "public",
+    "lead_institution",
+    "partner_institutions",
+)
+REQUIRED = (
+    "code",
+    "title_es",
+    "primary_area",
+    "status",
+    "start_date",
+    "end_date",
+    "lead_institution",
+)
+MAX_ROWS = 20_000
+TRUE = {"1", "true", "yes", "sí", "si", "x"}
+FALSE = {"", "0", "false", "no"}
+
+FILE_ERRORS = {
+    "format": gettext_lazy("The file must be a CSV (.csv) or Excel (.xlsx) spreadsheet."),
+    "unreadable": gettext_lazy(
+        "The file could not be read as a spreadsheet: it may be damaged or of another kind."
+    ),
+    "empty": gettext_lazy("The file has no header row."),
+    "too_many": gettext_lazy("The file has more than %(max)s rows."),
+}
+
+
+@dataclass
+class RowError:
+    line: int
+    reason: str
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    values: dict[str, Any]
+
+
+@dataclass
+class ImportResult:
+    """The outcome of reading a file: the rows it would create and every problem found."""
+
+    rows: list[ParsedRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    file_error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_error and not self.errors and bool(self.rows)
+
+
+def _read_rows(name: str, stream: IO[bytes]) -> list[list[Any]]:
+    lower = name.lower()
+    if lower.endswith(".csv"):
+        raw = stream.read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ValueError(FILE_ERRORS["unreadable"]) from error
+        if "\x00" in text:
+            raise ValueError(FILE_ERRORS["unreadable"])
+        return list(csv.reader(io.StringIO(text)))
+    if lower.endswith(".xlsx"):
+        from openpyxl import load_workbook
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        try:
+            workbook = load_workbook(stream, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as error:
+            raise ValueError(FILE_ERRORS["unreadable"]) from error
+        sheet = workbook.worksheets[0]
+        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        workbook.close()
+        return rows
+    raise ValueError(FILE_ERRORS["format"])
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _date(value: Any, column: str) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(_text(value))
+    except ValueError as error:
+        raise ValidationError(
+            _("%(column)s: “%(value)s” is not a date (use YYYY-MM-DD).")
+            % {"column": column, "value": _text(value)}
+        ) from error
+
+
+def _codes(value: Any) -> list[str]:
+    return [part.strip() for part in _text(value).replace(",", ";").split(";") if part.strip()]
+
+
+class _Lookup:
+    """Reference data by code, read once per file (four queries whatever the file's size)."""
+
+    def __init__(self) -> None:
+        self.areas = {a.code: a for a in StrategicArea.objects.all()}
+        self.axes = {a.code: a for a in Axis.objects.all()}
+        self.institutions = {i.code: i for i in Institution.objects.all()}
+        self.party_ids = set(Party.objects.values_list("pk", flat=True))
+
+    def get(self, table: dict[str, Any], code: str, what: str) -> Any:
+        if code not in table:
+            raise ValidationError(
+                _("Unknown %(what)s code “%(code)s”.") % {"what": what, "code": code}
+            )
+        return table[code]
+
+
+def _parse_row(values: dict[str, Any], lookup: _Lookup) -> dict[str, Any]:
+    problems: list[str] = []
+    for column in REQUIRED:
+        if not _text(values.get(column)):
+            problems.append(_("%(column)s is required.") % {"column": column})
+    if problems:
+        raise ValidationError(problems)
+    code = _text(values["code"]).upper()
+    try:
+        project_code_validator(code)
+    except ValidationError as error:
+        raise ValidationError(_("code: %(reason)s") % {"reason": error.messages[0]}) from error
+    status = _text(values["status"]).lower()
+    if status not in ProjectStatus.values:
+        raise ValidationError(
+            _("status: “%(value)s” is not one of %(choices)s.")
+            % {"value": status, "choices": ", ".join(ProjectStatus.values)}
+        )
+    start = _date(values["start_date"], "start_date")
+    end = _date(values["end_date"], "end_date")
+    if end < start:
+        raise ValidationError(_("The planned end cannot be before the planned start."))
+    public_text = _text(values.get("public")).lower()
+    if public_text not in TRUE | FALSE:
+        raise ValidationError(
+            _("public: “%(value)s” must be yes or no.") % {"value": _text(values.get("public"))}
+        )
+    lead = lookup.get(lookup.institutions, _text(values["lead_institution"]), _("institution"))
+    partners = [
+        lookup.get(lookup.institutions, c, _("institution"))
+        for c in _codes(values.get("partner_institutions"))
+    ]
+    if lead in partners:
+        raise ValidationError(_("The lead institution is also listed as a partner."))
+    cities = {lead.party_id, *(p.party_id for p in partners)}
+    if status not in (ProjectStatus.PROPOSED, ProjectStatus.CANCELLED) and not (
+        lookup.party_ids <= cities
+    ):
+        raise ValidationError(
+            _(
+                "A project can only be approved when at least one institution of each city "
+                "takes part."
+            )
+        )
+    return {
+        "code": code,
+        "title_es": _text(values["title_es"]),
+        "title_ca": _text(values.get("title_ca")) or None,
+        "title_en": _text(values.get("title_en")) or None,
+        "summary_es": _text(values.get("summary_es")),
+        "impact_es": _text(values.get("impact_es")),
+        "primary_area": lookup.get(lookup.areas, _text(values["primary_area"]), _("area")),
+        "other_areas": [
+            lookup.get(lookup.areas, c, _("area")) for c in _codes(values.get("other_areas"))
+        ],
+        "axes": [lookup.get(lookup.axes, c, _("axis")) for c in _codes(values.get("axes"))],
+        "status": status,
+        "start_date": start,
+        "end_date": end,
+        "public": public_text in TRUE,
+        "lead": lead,
+        "partners": partners,
+    }
+
+
+def read_projects(name: str, stream: IO[bytes]) -> ImportResult:
+    """Read and check every row of a file; write nothing."""
+    result = ImportResult()
+    try:
+        table = _read_rows(name, stream)
+    except ValueError as error:
+        result.file_error = str(error.args[0])
+        return result
+    while table and not any(_text(v) for v in table[-1]):
+        table.pop()
+    if not table:
+        result.file_error = str(FILE_ERRORS["empty"])
+        return result
+    if len(table) > MAX_ROWS + 1:
+        result.file_error = str(FILE_ERRORS["too_many"]) % {"max": MAX_ROWS}
+        return result
+    header = [_text(v).lower() for v in table[0]]
+    unknown = [c for c in header if c not in COLUMNS]
+    missing = [c for c in COLUMNS if c not in header]
+    if unknown or missing or len(set(header)) != len(header):
+        parts = []
+        if unknown:
+            parts.append(_("unknown columns: %(names)s") % {"names": ", ".join(unknown)})
+        if missing:
+            parts.append(_("missing columns: %(names)s") % {"names": ", ".join(missing)})
+        if len(set(header)) != len(header):
+            parts.append(_("a column appears twice"))
+        result.file_error = _("Line 1 (header): %(problems)s. Expected columns: %(columns)s.") % {
+            "problems": "; ".join(parts),
+            "columns": ", ".join(COLUMNS),
+        }
+        return result
+    lookup = _Lookup()
+    seen: dict[str, int] = {}
+    for number, raw in enumerate(table[1:], start=2):
+        if not any(_text(v) for v in raw):
+            continue
+        values = dict(zip(header, list(raw) + [None] * (len(header) - len(raw)), strict=False))
+        try:
+            parsed = _parse_row(values, lookup)
+        except ValidationError as error:
+            result.errors.extend(RowError(number, message) for message in error.messages)
+            continue
+        if parsed["code"] in seen:
+            result.errors.append(
+                RowError(
+                    number,
+                    _("The code %(code)s is repeated (first on line %(line)s).")
+                    % {"code": parsed["code"], "line": seen[parsed["code"]]},
+                )
+            )
+            continue
+        seen[parsed["code"]] = number
+        result.rows.append(ParsedRow(number, parsed))
+    # One query for every code that already exists.
+    existing = set(JointProject.objects.filter(code__in=list(seen)).values_list("code", flat=True))
+    for row in result.rows:
+        if row.values["code"] in existing:
+            result.errors.append(
+                RowError(
+                    row.line,
+                    _("A project with the code %(code)s already exists.")
+                    % {"code": row.values["code"]},
+                )
+            )
+    result.errors.sort(key=lambda e: e.line)
+    return result
+
+
+@transaction.atomic
+def import_projects(result: ImportResult, *, actor: Any) -> int:
+    """Write every row of a checked file; refuse a file with any error."""
+    if not result.ok:
+        raise ValidationError(_("The file has errors: nothing was imported."))
+    created: list[JointProject] = []
+    for row in result.rows:
+        v = row.values
+        project = JointProject.objects.create(
+            code=v["code"],
+            title=v["title_es"],
+            title_es=v["title_es"],
+            title_ca=v["title_ca"],
+            title_en=v["title_en"],
+            summary=v["summary_es"],
+            summary_es=v["summary_es"],
+            impact=v["impact_es"],
+            impact_es=v["impact_es"],
+            primary_area=v["primary_area"],
+            status=v["status"],
+            start_date=v["start_date"],
+            end_date=v["end_date"],
+            public=v["public"],
+        )
+        project.areas.set(v["other_areas"])
+        project.axes.set(v["axes"])
+        Participation.objects.create(
+            project=project, institution=v["lead"], role=Participation.Role.LEAD
+        )
+        for partner in v["partners"]:
+            Participation.objects.create(
+                project=project, institution=partner, role=Participation.Role.PARTNER
+            )
+        ProjectEvent.objects.create(
+            project=project,
+            actor=actor,
+            from_status="",
+            to_status=v["status"],
+            note=_("Imported from a file (line %(line)s).") % {"line": row.line},
+        )
+        created.append(project)
+    reserve_project_codes([p.code for p in created])
+    return len(created)

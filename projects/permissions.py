@@ -1,0 +1,55 @@
+"""Who may change which project.
+
+Officials see every project but change only those in which an institution of their own city
+takes part; administrators change all; a coordinator changes the projects of their institution
+in the portal (never in the admin).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cooperation.roles import Role, is_programme_admin, official_party_id
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from cooperation.models import User
+    from projects.models import JointProject
+
+
+def project_party_ids(project: JointProject) -> set[int]:
+    """Return the ids of the cities whose institutions take part (uses a prefetch if present)."""
+    return {p.institution.party_id for p in project.participations.all()}
+
+
+def project_institution_ids(project: JointProject) -> set[int]:
+    return {p.institution_id for p in project.participations.all()}
+
+
+def can_manage_project(user: User | AnonymousUser, project: JointProject | None) -> bool:
+    """Administrators manage every project; an official those with an institution of their city."""
+    if is_programme_admin(user):
+        return True
+    party_id = official_party_id(user)
+    if party_id is None:
+        return False
+    if project is None or project.pk is None:
+        return True
+    return party_id in project_party_ids(project)
+
+
+def is_coordinator(user: User | AnonymousUser) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.has_role(Role.COORDINATOR)
+        and user.institution_id
+    )
+
+
+def can_coordinate_project(user: User | AnonymousUser, project: JointProject) -> bool:
+    """A coordinator keeps up to date the projects in which their institution takes part."""
+    if not is_coordinator(user):
+        return False
+    return getattr(user, "institution_id", None) in project_institution_ids(project)

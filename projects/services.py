@@ -1,0 +1,285 @@
+"""Every change of a project's status, and the project's money, go through these functions."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.models import Institution, Party, User
+from cooperation.notifications import notify
+from cooperation.roles import Role
+from projects.models import (
+    Currency,
+    ExchangeRate,
+    JointProject,
+    Participation,
+    ProjectEvent,
+    ProjectStatus,
+    totals_by_currency,
+)
+from projects.permissions import can_coordinate_project, can_manage_project, is_coordinator
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+S = ProjectStatus
+OFFICIAL = "official"  # an administrator, or an official of a city taking part
+COORDINATOR = "coordinator"  # a coordinator of an institution taking part
+
+# The project lifecycle on one screen: (from, to) -> who may make the move.
+TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    (S.PROPOSED, S.APPROVED): frozenset({OFFICIAL}),
+    (S.PROPOSED, S.CANCELLED): frozenset({OFFICIAL, COORDINATOR}),
+    (S.APPROVED, S.ACTIVE): frozenset({OFFICIAL, COORDINATOR}),
+    (S.APPROVED, S.CANCELLED): frozenset({OFFICIAL}),
+    (S.ACTIVE, S.COMPLETED): frozenset({OFFICIAL}),
+    (S.ACTIVE, S.SUSPENDED): frozenset({OFFICIAL}),
+    (S.SUSPENDED, S.ACTIVE): frozenset({OFFICIAL}),
+    (S.SUSPENDED, S.CANCELLED): frozenset({OFFICIAL}),
+}
+
+
+def _actor_kinds(actor: User | AnonymousUser, project: JointProject) -> set[str]:
+    kinds = set()
+    if can_manage_project(actor, project):
+        kinds.add(OFFICIAL)
+    if can_coordinate_project(actor, project):
+        kinds.add(COORDINATOR)
+    return kinds
+
+
+def allowed_transitions(actor: User | AnonymousUser, project: JointProject) -> list[str]:
+    """Return the statuses the actor may move the project to now."""
+    kinds = _actor_kinds(actor, project)
+    return [to for (frm, to), who in TRANSITIONS.items() if frm == project.status and who & kinds]
+
+
+def project_coordinators(project: JointProject) -> QuerySet[User]:
+    """Return the active coordinators of the institutions taking part in the project."""
+    return User.objects.filter(
+        is_active=True,
+        groups__name=Role.COORDINATOR,
+        institution__participations__project=project,
+    ).distinct()
+
+
+def _check_both_cities(project: JointProject) -> None:
+    # The MoU's joint projects join the two cities: at least one institution from each.
+    cities = set(
+        Participation.objects.filter(project=project).values_list(
+            "institution__party_id", flat=True
+        )
+    )
+    if not set(Party.objects.values_list("pk", flat=True)) <= cities:
+        raise ValidationError(
+            _(
+                "A project can only be approved when at least one institution of each city "
+                "takes part."
+            ),
+            code="one_city",
+        )
+
+
+@transaction.atomic
+def project_transition(
+    *, actor: User, project: JointProject, to_status: str, note: str = ""
+) -> JointProject:
+    """Move a project to another status, record it in its timeline and tell its coordinators."""
+    # Lock the row: two officials acting at once must not both move it from the same state.
+    project = JointProject.objects.select_for_update().get(pk=project.pk)
+    if to_status not in S.values:
+        raise ValidationError(_("Unknown status."), code="unknown_status")
+    allowed = TRANSITIONS.get((project.status, to_status))
+    if allowed is None:
+        raise ValidationError(
+            _("A project cannot go from “%(from)s” to “%(to)s”."),
+            code="invalid_transition",
+            params={"from": S(project.status).label, "to": S(to_status).label},
+        )
+    if not allowed & _actor_kinds(actor, project):
+        raise PermissionDenied(_("You may not make this change to this project."))
+    if to_status == S.APPROVED:
+        _check_both_cities(project)
+    from_status = project.status
+    project.status = to_status
+    project.save(update_fields=["status", "updated_at"])
+    ProjectEvent.objects.create(
+        project=project, actor=actor, from_status=from_status, to_status=to_status, note=note
+    )
+    notify(
+        recipients=project_coordinators(project),
+        template="projects/email/status_changed",
+        context={"from_status": from_status, "to_status": to_status, "note": note},
+        objects={"project": project},
+    )
+    return project
+
+
+@transaction.atomic
+def project_propose(
+    *,
+    actor: User,
+    title: str,
+    summary: str,
+    impact: str,
+    primary_area: Any,
+    areas: list[Any],
+    axes: list[Any],
+    start_date: datetime.date,
+    end_date: datetime.date,
+    partners: list[Institution],
+) -> JointProject:
+    """Create a proposed project led by the coordinator's institution, with its partners."""
+    if not is_coordinator(actor):
+        raise PermissionDenied(_("Only an institution's coordinator may propose a project."))
+    if end_date < start_date:
+        raise ValidationError(
+            {"end_date": _("The planned end cannot be before the planned start.")}
+        )
+    project = JointProject(
+        title=title,
+        summary=summary,
+        impact=impact,
+        primary_area=primary_area,
+        start_date=start_date,
+        end_date=end_date,
+        status=S.PROPOSED,
+    )
+    project.save()
+    project.areas.set(areas)
+    project.axes.set(axes)
+    Participation.objects.create(
+        project=project,
+        institution_id=actor.institution_id,  # type: ignore[misc]  # is_coordinator checked it
+        role=Participation.Role.LEAD,
+    )
+    for partner in partners:
+        if partner.pk != actor.institution_id:
+            Participation.objects.create(
+                project=project, institution=partner, role=Participation.Role.PARTNER
+            )
+    ProjectEvent.objects.create(project=project, actor=actor, from_status="", to_status=S.PROPOSED)
+    return project
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """An amount converted at a stated rate, valid on a stated date."""
+
+    amount: Decimal
+    currency: str
+    rate: Decimal
+    rate_date: datetime.date
+
+
+def exchange_rate(
+    *, base: str, quote: str, on: datetime.date | None = None
+) -> tuple[Decimal, datetime.date] | None:
+    """Return the latest rate from ``base`` to ``quote`` on or before ``on``, and its date.
+
+    A rate kept the other way round (quote to base) is used inverted.
+    """
+    if base == quote:
+        return Decimal(1), on or timezone.localdate()
+    on = on or timezone.localdate()
+    row = (
+        ExchangeRate.objects.filter(date__lte=on)
+        .filter(Q(base=base, quote=quote) | Q(base=quote, quote=base))
+        .order_by("-date", "pk")
+        .first()
+    )
+    if row is None:
+        return None
+    rate = row.rate if row.base == base else Decimal(1) / row.rate
+    return rate, row.date
+
+
+def convert(
+    *, amount: Decimal, base: str, quote: str, on: datetime.date | None = None
+) -> Conversion | None:
+    """Convert an amount, or return None when officials have kept no rate for the pair."""
+    found = exchange_rate(base=base, quote=quote, on=on)
+    if found is None:
+        return None
+    rate, rate_date = found
+    value = (amount * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return Conversion(amount=value, currency=quote, rate=rate, rate_date=rate_date)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Committed amounts per currency, and their sum in one currency where rates allow."""
+
+    per_currency: dict[str, Decimal]
+    target_currency: str
+    conversions: dict[str, Conversion]
+    total: Decimal | None  # None when a currency has no rate to the target
+
+
+def funding_totals(
+    projects: QuerySet[JointProject], *, target: str = Currency.EUR, on: datetime.date | None = None
+) -> Totals:
+    """Sum the projects' commitments per currency (in SQL), then in ``target`` at stated rates."""
+    per_currency = totals_by_currency(projects)
+    conversions: dict[str, Conversion] = {}
+    total: Decimal | None = Decimal(0)
+    for currency, amount in per_currency.items():
+        converted = convert(amount=amount, base=currency, quote=target, on=on)
+        if converted is None:
+            total = None
+            continue
+        conversions[currency] = converted
+        if total is not None:
+            total += converted.amount
+    return Totals(
+        per_currency=per_currency, target_currency=target, conversions=conversions, total=total
+    )
+
+
+def _require_coordinator(actor: User, project: JointProject) -> None:
+    if not can_coordinate_project(actor, project):
+        raise PermissionDenied(_("You may only change the projects of your own institution."))
+
+
+@transaction.atomic
+def team_member_add(*, actor: User, project: JointProject, form: Any) -> Any:
+    """Add a person to a coordinator's project from a valid ``TeamMemberForm``."""
+    _require_coordinator(actor, project)
+    member = form.save(commit=False)
+    member.project = project
+    member.full_clean()
+    member.save()
+    return member
+
+
+@transaction.atomic
+def milestone_save(*, actor: User, project: JointProject, form: Any) -> Any:
+    """Create or update a milestone of a coordinator's project from a valid ``MilestoneForm``."""
+    _require_coordinator(actor, project)
+    milestone = form.save(commit=False)
+    if milestone.pk and milestone.project_id != project.pk:
+        raise PermissionDenied(_("You may only change the projects of your own institution."))
+    milestone.project = project
+    milestone.full_clean()
+    milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def measurement_add(*, actor: User, project: JointProject, form: Any) -> Any:
+    """Record a value of one of a coordinator's project's indicators."""
+    _require_coordinator(actor, project)
+    measurement = form.save(commit=False)
+    if measurement.indicator.project_id != project.pk:
+        raise PermissionDenied(_("You may only change the projects of your own institution."))
+    measurement.full_clean()
+    measurement.save()
+    return measurement

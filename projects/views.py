@@ -1,0 +1,261 @@
+"""The public catalogue of joint projects, and the coordinators' pages."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from projects import services
+from projects.forms import (
+    CatalogueFilterForm,
+    MeasurementForm,
+    MilestoneForm,
+    ProjectProposalForm,
+    TeamMemberForm,
+)
+from projects.models import (
+    Indicator,
+    JointProject,
+    Measurement,
+    Milestone,
+    Participation,
+)
+from projects.permissions import can_coordinate_project, is_coordinator
+
+PAGE_SIZE = 20
+
+
+def filter_catalogue(form: CatalogueFilterForm, language: str) -> Any:
+    """Return the public projects matching the catalogue's filters, best matches first."""
+    projects = JointProject.objects.public()
+    if not form.is_valid():
+        return projects
+    data = form.cleaned_data
+    if data["area"]:
+        through = JointProject.areas.through
+        projects = projects.filter(
+            Q(primary_area=data["area"])
+            | Exists(
+                through.objects.filter(jointproject_id=OuterRef("pk"), strategicarea=data["area"])
+            )
+        )
+    if data["axis"]:
+        projects = projects.filter(axes=data["axis"])
+    if data["city"]:
+        projects = projects.in_city(data["city"].pk)
+    if data["status"]:
+        projects = projects.filter(status=data["status"])
+    if data["year"]:
+        year = data["year"]
+        projects = projects.filter(
+            start_date__gte=datetime.date(year, 1, 1), start_date__lt=datetime.date(year + 1, 1, 1)
+        )
+    if data["q"].strip():
+        projects = projects.search(data["q"].strip(), language)
+    return projects
+
+
+@require_GET
+def catalogue(request: HttpRequest) -> HttpResponse:
+    """List the public projects, filtered, searched in the current language and paginated."""
+    form = CatalogueFilterForm(request.GET or None)
+    language = (get_language() or "es")[:2]
+    projects = filter_catalogue(form, language).for_listing()
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "projects/catalogue.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def _detail_queryset() -> Any:
+    return JointProject.objects.select_related("primary_area").prefetch_related(
+        Prefetch(
+            "participations",
+            queryset=Participation.objects.select_related("institution__party").order_by(
+                "institution__party__code", "role", "institution__name"
+            ),
+        ),
+        "areas",
+        "axes",
+        Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "pk")),
+        Prefetch(
+            "indicators",
+            queryset=Indicator.objects.prefetch_related(
+                Prefetch("measurements", queryset=Measurement.objects.order_by("date", "pk"))
+            ),
+        ),
+    )
+
+
+def _progress(milestones: list[Milestone]) -> dict[str, Any]:
+    today = timezone.localdate()
+    done = sum(1 for m in milestones if m.status == Milestone.Status.DONE)
+    total = len(milestones)
+    return {
+        "done": done,
+        "total": total,
+        "percent": round(100 * done / total) if total else 0,
+        "late": {m.pk for m in milestones if m.is_late(today)},
+    }
+
+
+@require_GET
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    """Show a public project: its institutions, areas, axes, milestones and indicators."""
+    project = get_object_or_404(_detail_queryset().public(), code=code)
+    milestones = list(project.milestones.all())
+    participations = list(project.participations.all())
+    cities: dict[Any, list[Participation]] = {}
+    for participation in participations:
+        cities.setdefault(participation.institution.party, []).append(participation)
+    indicators = [
+        {"indicator": i, "latest": (list(i.measurements.all()) or [None])[-1]}
+        for i in project.indicators.all()
+    ]
+    return render(
+        request,
+        "projects/detail.html",
+        {
+            "project": project,
+            "cities": cities,
+            "milestones": milestones,
+            "progress": _progress(milestones),
+            "indicators": indicators,
+        },
+    )
+
+
+class NotYourProject(Exception):
+    """The signed-in person may not change this project."""
+
+
+def _forbidden(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "projects/forbidden.html",
+        {"message": _("You may only change the projects of your own institution.")},
+        status=403,
+    )
+
+
+def _coordinator_project(request: HttpRequest, code: str) -> JointProject:
+    if not is_coordinator(request.user):
+        raise NotYourProject
+    project = get_object_or_404(_detail_queryset(), code=code)
+    if not can_coordinate_project(request.user, project):
+        raise NotYourProject
+    return project
+
+
+@login_required
+@require_GET
+def my_projects(request: HttpRequest) -> HttpResponse:
+    """List the projects of the coordinator's institution."""
+    if not is_coordinator(request.user):
+        raise PermissionDenied
+    projects = (
+        JointProject.objects.for_institution(request.user.institution_id)  # type: ignore[union-attr]
+        .for_listing()
+        .order_by("-start_date", "code")
+    )
+    return render(request, "projects/mine.html", {"projects": projects})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def propose(request: HttpRequest) -> HttpResponse:
+    """Let a coordinator propose a project led by their institution."""
+    if not is_coordinator(request.user):
+        raise PermissionDenied
+    form = ProjectProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_propose(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("projects:manage", code=project.code)
+    return render(request, "projects/propose.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage(request: HttpRequest, code: str) -> HttpResponse:
+    """Let a coordinator keep their project's team, milestones and measurements up to date."""
+    try:
+        project = _coordinator_project(request, code)
+    except NotYourProject:
+        return _forbidden(request)
+    team_form = TeamMemberForm(prefix="team", project=project)
+    editing = None
+    if request.GET.get("milestone", "").isdigit():
+        editing = get_object_or_404(Milestone, pk=request.GET["milestone"], project=project)
+    milestone_form = MilestoneForm(prefix="milestone", instance=editing)
+    measurement_form = MeasurementForm(prefix="measurement", project=project)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "team":
+                team_form = TeamMemberForm(request.POST, prefix="team", project=project)
+                if team_form.is_valid():
+                    services.team_member_add(actor=request.user, project=project, form=team_form)  # type: ignore[arg-type]
+                    return redirect("projects:manage", code=code)
+            elif action == "milestone":
+                instance = None
+                if request.POST.get("milestone_id"):
+                    instance = get_object_or_404(
+                        Milestone, pk=request.POST["milestone_id"], project=project
+                    )
+                milestone_form = MilestoneForm(request.POST, prefix="milestone", instance=instance)
+                if milestone_form.is_valid():
+                    services.milestone_save(
+                        actor=request.user,  # type: ignore[arg-type]
+                        project=project,
+                        form=milestone_form,
+                    )
+                    return redirect("projects:manage", code=code)
+            elif action == "measurement":
+                measurement_form = MeasurementForm(
+                    request.POST, prefix="measurement", project=project
+                )
+                if measurement_form.is_valid():
+                    services.measurement_add(
+                        actor=request.user,  # type: ignore[arg-type]
+                        project=project,
+                        form=measurement_form,
+                    )
+                    return redirect("projects:manage", code=code)
+        except ValidationError as error:
+            for form in (team_form, milestone_form, measurement_form):
+                if form.is_bound:
+                    form.add_error(None, error)
+    milestones = list(project.milestones.all())
+    return render(
+        request,
+        "projects/manage.html",
+        {
+            "project": project,
+            "team": project.team.select_related("institution"),
+            "milestones": milestones,
+            "progress": _progress(milestones),
+            "indicators": project.indicators.all(),
+            "team_form": team_form,
+            "milestone_form": milestone_form,
+            "measurement_form": measurement_form,
+        },
+    )

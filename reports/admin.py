@@ -1,0 +1,131 @@
+"""Report runs in the admin: request one, watch its progress, download its file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from reports.kinds import REGISTRY, get_kind, jsonable
+from reports.models import ReportRun
+from reports.services import can_use_reports, report_request
+
+
+class FormatForm(forms.Form):
+    format = forms.ChoiceField(label=_("Format"), choices=ReportRun.Format.choices)
+
+
+@admin.register(ReportRun)
+class ReportRunAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "title",
+        "format",
+        "state",
+        "progress_bar",
+        "requested_by",
+        "created_at",
+        "download_link",
+    )
+    list_filter = ("state", "kind", "format")
+    list_select_related = ("requested_by",)
+    date_hierarchy = "created_at"
+    readonly_fields = (
+        "title",
+        "kind",
+        "parameters",
+        "format",
+        "requested_by",
+        "schedule",
+        "state",
+        "progress_bar",
+        "rows",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "attempts",
+        "error",
+        "download_link",
+    )
+    exclude = ("file", "heartbeat_at", "progress")
+    change_form_template = "admin/reports/reportrun/change_form.html"
+
+    @admin.display(description=_("report"))
+    def title(self, obj: ReportRun) -> str:
+        return obj.title
+
+    @admin.display(description=_("progress"))
+    def progress_bar(self, obj: ReportRun) -> str:
+        return format_html(
+            '<progress class="report-progress" max="100" value="{}" data-url="{}" data-state="{}" '
+            'aria-label="{}">{} %</progress> <span class="report-state">{}</span>',
+            obj.progress,
+            reverse("reports:progress", args=[obj.pk]),
+            obj.state,
+            gettext("Progress of report %(id)s") % {"id": obj.pk},
+            obj.progress,
+            obj.get_state_display(),
+        )
+
+    @admin.display(description=_("file"))
+    def download_link(self, obj: ReportRun) -> str:
+        if obj.state != ReportRun.State.SUCCEEDED:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("reports:download", args=[obj.pk]), gettext("Download")
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return can_use_reports(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        """Choose a kind, then its parameters and a format; the run is queued on submit."""
+        if not self.has_add_permission(request) or not can_use_reports(request.user):
+            raise PermissionDenied
+        code = request.GET.get("kind") or request.POST.get("kind")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Request a report"),
+            "kinds": [(k, REGISTRY[k]) for k in sorted(REGISTRY)],
+        }
+        if not code:
+            return TemplateResponse(request, "admin/reports/reportrun/choose_kind.html", context)
+        try:
+            kind = get_kind(code)
+        except ValidationError:
+            raise PermissionDenied from None
+        parameters = kind.form_class(request.POST or None, prefix="p")
+        formats = FormatForm(request.POST or None)
+        if request.method == "POST" and parameters.is_valid() and formats.is_valid():
+            try:
+                run = report_request(
+                    actor=request.user,
+                    kind=code,
+                    parameters={k: jsonable(v) for k, v in parameters.cleaned_data.items()},
+                    format=formats.cleaned_data["format"],
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request, gettext("The report is queued; this page shows its progress.")
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:reports_reportrun_change", args=[run.pk])
+                )
+        context |= {"kind": kind, "code": code, "parameters": parameters, "formats": formats}
+        return TemplateResponse(request, "admin/reports/reportrun/request.html", context)

@@ -1,0 +1,242 @@
+"""Write a report's tables to CSV, XLSX or PDF, streaming rows from the database.
+
+Each writer takes the tables, a header (title, parameters, notes) and a ``tick`` callback
+called once per row, and writes to a path. CSV and XLSX keep memory flat whatever the number
+of rows (csv module; openpyxl's write-only mode). PDF is for aggregated tables.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from reports.kinds import Table
+
+Tick = Callable[[], None]
+
+
+@dataclass
+class Header:
+    title: str
+    parameters: list[tuple[Any, str]]
+    notes: list[str]
+    generated_at: datetime.datetime
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, Promise):  # a lazily translated label
+        return str(value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if value is None:
+        return ""
+    return value
+
+
+def write_csv(tables: list[Table], header: Header, path: Path, tick: Tick) -> None:
+    """One table: a CSV file. Several: a ZIP with one CSV per table (UTF-8 with BOM for Excel)."""
+
+    def write_table(table: Table, handle: Any) -> None:
+        writer = csv.writer(handle)
+        writer.writerow([str(column.label) for column in table.columns])
+        for row in table.rows():
+            writer.writerow([_cell(value) for value in row])
+            tick()
+
+    if len(tables) == 1:
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            write_table(tables[0], handle)
+        return
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for table in tables:
+            with archive.open(f"{table.code}.csv", "w") as raw:
+                text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+                write_table(table, text)
+                text.flush()
+                text.detach()
+        with archive.open("parameters.csv", "w") as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+            writer = csv.writer(text)
+            writer.writerow([_("Report"), header.title])
+            writer.writerow([_("Generated at"), header.generated_at.isoformat()])
+            for label, value in header.parameters:
+                writer.writerow([str(label), value])
+            for note in header.notes:
+                writer.writerow([_("Note"), note])
+            text.flush()
+            text.detach()
+
+
+_NUMBER_FORMATS = {"int": "#,##0", "decimal": "#,##0.00", "percent": "0.0%", "date": "yyyy-mm-dd"}
+
+
+def write_xlsx(tables: list[Table], header: Header, path: Path, tick: Tick) -> None:
+    """One sheet per table with formatted numbers, plus a sheet with the parameters."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    about = workbook.create_sheet(title=_("Parameters")[:31])
+    about.append([_("Report"), header.title])
+    about.append([_("Generated at"), header.generated_at.replace(tzinfo=None)])
+    for label, shown in header.parameters:
+        about.append([str(label), shown])
+    for note in header.notes:
+        about.append([_("Note"), note])
+    for table in tables:
+        sheet = workbook.create_sheet(title=str(table.title)[:31])
+        sheet.freeze_panes = "A2"
+        heading = []
+        for column in table.columns:
+            cell = WriteOnlyCell(sheet, value=str(column.label))
+            cell.font = bold
+            heading.append(cell)
+        sheet.append(heading)
+        formats = [_NUMBER_FORMATS.get(column.kind) for column in table.columns]
+        for row in table.rows():
+            cells = []
+            for raw, number_format in zip(row, formats, strict=True):
+                value = (
+                    raw.replace(tzinfo=None)  # Excel has no time zones
+                    if isinstance(raw, datetime.datetime) and raw.tzinfo is not None
+                    else raw
+                )
+                cell = WriteOnlyCell(sheet, value=_cell(value))
+                if number_format and isinstance(value, int | Decimal | float | datetime.date):
+                    cell.number_format = number_format
+                cells.append(cell)
+            sheet.append(cells)
+            tick()
+    workbook.save(path)
+
+
+def write_pdf(tables: list[Table], header: Header, path: Path, tick: Tick) -> None:
+    """A readable document: title, parameters and notes, then a chart and a table per table."""
+    from reportlab.graphics.charts.barcharts import HorizontalBarChart
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    from reportlab.platypus import Table as PdfTable
+
+    styles = getSampleStyleSheet()
+    cell_style = styles["BodyText"].clone("cell", fontSize=8, leading=10)
+    page_size = landscape(A4)
+    document = SimpleDocTemplate(
+        str(path),
+        pagesize=page_size,
+        title=header.title,
+        author="CDMX–BCN Cooperation Portal",
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+        topMargin=1.5 * cm,
+        bottomMargin=1.5 * cm,
+    )
+    story: list[Any] = [
+        Paragraph(header.title, styles["Title"]),
+        Paragraph(
+            _("Generated at %(time)s")
+            % {"time": header.generated_at.strftime("%Y-%m-%d %H:%M %Z")},
+            styles["Normal"],
+        ),
+    ]
+    for label, value in header.parameters:
+        story.append(
+            Paragraph(f"<b>{_escape(str(label))}:</b> {_escape(str(value))}", styles["Normal"])
+        )
+    for note in header.notes:
+        story.append(Paragraph(_escape(note), styles["Italic"]))
+    width = page_size[0] - 3 * cm
+    grid = TableStyle(
+        [
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#8a1538")),
+            ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+            ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#c9d0d9")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f3f5f8")]),
+        ]
+    )
+    for table in tables:
+        story += [Spacer(1, 0.5 * cm), Paragraph(_escape(str(table.title)), styles["Heading2"])]
+        rows = []
+        for row in table.rows():
+            rows.append(row)
+            tick()
+        if table.chart and rows:
+            story.append(_bar_chart(rows, table.chart, width, Drawing, HorizontalBarChart, colors))
+        data = [[Paragraph(f"<b>{_escape(str(c.label))}</b>", cell_style) for c in table.columns]]
+        for row in rows:
+            data.append(
+                [
+                    Paragraph(_escape(_pdf_value(v, c.kind)), cell_style)
+                    for v, c in zip(row, table.columns, strict=True)
+                ]
+            )
+        if len(data) == 1:
+            story.append(Paragraph(_("No data for these parameters."), styles["Normal"]))
+            continue
+        pdf_table = PdfTable(
+            data, repeatRows=1, colWidths=[width / len(table.columns)] * len(table.columns)
+        )
+        pdf_table.setStyle(grid)
+        story.append(pdf_table)
+    document.build(story)
+
+
+def _bar_chart(
+    rows: list[tuple[Any, ...]], chart: Any, width: float, Drawing: Any, Chart: Any, colors: Any
+) -> Any:
+    totals: dict[str, float] = {}
+    for row in rows:
+        label = str(row[chart.label_column])
+        totals[label] = totals.get(label, 0.0) + float(row[chart.value_column] or 0)
+    labels = list(totals)[:20]
+    height = 30 + 18 * len(labels)
+    drawing = Drawing(width, height)
+    bars = Chart()
+    bars.x, bars.y = 180, 15
+    bars.width, bars.height = width - 220, height - 30
+    bars.data = [[totals[label] for label in labels]]
+    bars.categoryAxis.categoryNames = labels
+    bars.categoryAxis.labels.fontSize = 7
+    bars.valueAxis.valueMin = 0
+    bars.bars[0].fillColor = colors.HexColor("#0b4f9c")
+    drawing.add(bars)
+    return drawing
+
+
+def _pdf_value(value: Any, kind: str) -> str:
+    if isinstance(value, bool) or value is None:
+        return str(_cell(value))
+    if kind == "int" and isinstance(value, int):
+        return f"{value:,}"
+    if kind == "decimal" and isinstance(value, Decimal | float | int):
+        return f"{value:,.2f}"
+    if kind == "percent" and isinstance(value, Decimal | float | int):
+        return f"{float(value):.1%}"
+    return str(value)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+WRITERS = {"csv": write_csv, "xlsx": write_xlsx, "pdf": write_pdf}
+
+
+def extension(fmt: str, tables: int) -> str:
+    return "zip" if fmt == "csv" and tables > 1 else fmt
