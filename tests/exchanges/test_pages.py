@@ -520,3 +520,24 @@ def test_role_groups_hold_their_stays_permissions():
         content_type__app_label="exchanges"
     )
     assert not researcher.exists()
+
+
+def test_call_page_runs_constant_queries(call, django_assert_num_queries):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    # call, its areas, its hosts (with institution and city), its criteria, the two cities.
+    with django_assert_num_queries(5):
+        response = client.get(reverse("exchanges:call_detail", args=[call.pk]))
+    assert response.status_code == 200
+
+
+def test_application_page_runs_constant_queries(
+    login, in_evaluation, official_cdmx, django_assert_num_queries
+):
+    services.application_sign(actor=official_cdmx, application_id=in_evaluation.pk)
+    client = login(in_evaluation.researcher)
+    # session, user, groups (menu), the application with call, host, researcher, profile and
+    # host decision, then its events, their actors, attachments, signatures, their cities,
+    # review assignments.
+    with django_assert_num_queries(10):
+        response = client.get(reverse("exchanges:application_detail", args=[in_evaluation.pk]))
+    assert response.status_code == 200
