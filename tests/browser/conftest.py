@@ -28,12 +28,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture
-def page() -> Iterator[object]:
-    """Give a fresh page in a fresh headless Chromium.
+def browser() -> Iterator[object]:
+    """Give a headless Chromium for one test.
 
-    Playwright's sync API keeps an asyncio loop alive while it runs; one per test (rather than
-    per session) keeps that loop from outliving the test, so the database fixtures of the next
-    test run outside it and see the restored reference data.
+    Playwright's sync API keeps an asyncio loop alive while it runs; once a loop runs in this
+    thread, Django's connection handler (an asgiref Local) hands out new connection objects.
+    One browser per test (rather than per session) keeps that loop from outliving the test, so
+    the next test's database fixtures run on the connection that serialized_rollback restored.
     """
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
         if os.environ.get("CI"):
@@ -41,19 +42,24 @@ def page() -> Iterator[object]:
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
-    # The ORM calls that tests make while the page is open are synchronous and safe.
+    # The ORM calls that tests make while the browser is open are synchronous and safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
+            chromium = playwright.chromium.launch(
                 executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
             )
-            context = browser.new_context(locale="es-ES")
-            yield context.new_page()
-            context.close()
-            browser.close()
+            yield chromium
+            chromium.close()
     finally:
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture
+def page(browser) -> Iterator[object]:
+    context = browser.new_context(locale="es-ES")
+    yield context.new_page()
+    context.close()
 
 
 def axe_violations(page) -> list[str]:

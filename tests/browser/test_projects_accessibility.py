@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime
-import importlib
 
 import pytest
-from django.apps import apps as django_apps
 
 from cooperation.models import Axis, Party
 from projects.models import Milestone
@@ -19,11 +17,6 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 @pytest.fixture
 def project():
-    # serialized_rollback restores the reference data only when the serialized copy is
-    # reachable from this thread, which is not the case once other tests ran first in the
-    # session; seed it again (update-or-create, so harmless when it is there).
-    seed = importlib.import_module("cooperation.migrations.0002_reference_data").seed
-    seed(django_apps, None)
     cdmx = InstitutionFactory(code="AXE-CDMX", party=Party.objects.get(code="CDMX"))
     bcn = InstitutionFactory(code="AXE-BCN", party=Party.objects.get(code="BCN"))
     project = ProjectFactory(
@@ -71,13 +64,11 @@ def test_catalogue_can_be_searched_with_the_keyboard_alone(live_server, page, pr
 
 def test_coordinator_pages_have_no_axe_violation(live_server, page, project):
     from django.conf import settings
-    from django.contrib.auth.models import Group
     from django.test import Client
 
     from cooperation.roles import Role
     from tests.factories import UserFactory
 
-    Group.objects.get_or_create(name=Role.COORDINATOR)  # see the project fixture's comment
     lead = project.participations.get(role="lead").institution
     coordinator = UserFactory(institution=lead, roles=[Role.COORDINATOR])
     client = Client()

@@ -49,6 +49,7 @@ def _press(page, selector: str) -> None:
 
 def test_whole_stay_path_in_the_browser(
     live_server,
+    browser,
     page,
     institution_cdmx,
     institution_bcn,
@@ -62,7 +63,6 @@ def test_whole_stay_path_in_the_browser(
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     page.set_default_timeout(5000)
     base = live_server.url
-    browser = page.context.browser
     call = CallFactory()
     add_host(call, institution_bcn, places=1)
     pdf = tmp_path / "document.pdf"
