@@ -195,3 +195,18 @@ def test_whole_stay_path_in_the_browser(
     application.refresh_from_db()
     assert application.status == StayApplication.Status.AWARDED
     _no_violations(page, "awarded application")
+
+
+@pytest.mark.parametrize("language", ["ca", "en"])
+def test_call_pages_have_no_axe_violation_in_catalan_and_english(
+    live_server, page, language, institution_bcn
+):
+    call = CallFactory()
+    add_host(call, institution_bcn)
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    for path in ("/calls/", f"/calls/{call.pk}/"):
+        page.goto(f"{live_server.url}{path}")
+        assert page.locator("html").get_attribute("lang") == language
+        _no_violations(page, f"{path} in {language}")

@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Callable
 
 import pytest
+from django.utils import translation
 
 from cooperation.roles import Role
 from exchanges import services
@@ -17,6 +18,14 @@ from tests.factories import UserFactory
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Service messages are asserted in English; a previous request may have left another
+    # language active in this thread.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -429,3 +429,115 @@ def test_ranking_page_runs_constant_queries(
     with django_assert_num_queries(6):
         response = client.get(reverse("exchanges:call_ranking", args=[in_evaluation.call_id]))
     assert f"#{in_evaluation.pk}" in response.content.decode()
+
+
+def test_another_researcher_cannot_open_or_change_a_draft(login, draft, new_researcher):
+    other = login(new_researcher("intrusa@example.org"))
+    assert other.get(_step(draft, "project")).status_code == 404
+    response = other.post(
+        _step(draft, "project"), {"title": "x", "work_plan": "x", "impact_statement": "x"}
+    )
+    assert response.status_code == 404
+    assert other.get(reverse("exchanges:application_detail", args=[draft.pk])).status_code == 404
+    draft.refresh_from_db()
+    assert draft.title == "Movilidad urbana"
+
+
+def test_signature_and_assignment_mails_reach_the_people_concerned(
+    submitted,
+    coordinator,
+    official_cdmx,
+    official_bcn,
+    reviewer,
+    django_capture_on_commit_callbacks,
+):
+    from django.core import mail
+
+    accept(submitted, coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment = services.review_assign(
+            actor=official_cdmx, application_id=submitted.pk, reviewer=reviewer
+        )
+    assert any(m.to == [reviewer.email] for m in mail.outbox)
+    services.conflict_declare(actor=reviewer, assignment_id=assignment.pk, has_conflict=False)
+    criteria = list(submitted.call.criteria.all())
+    services.scores_submit(
+        actor=reviewer, assignment_id=assignment.pk, scores={c.pk: 7 for c in criteria}
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_sign(actor=official_cdmx, application_id=submitted.pk)
+    assert [m.to for m in mail.outbox] == [[official_bcn.email]]
+    assert "espera la firma de su ciudad" in mail.outbox[0].subject  # officials read Spanish
+
+
+def test_researcher_follows_the_stay_to_its_accepted_final_report_on_the_pages(
+    login, in_evaluation, official_cdmx, official_bcn
+):
+    for official in (official_cdmx, official_bcn):
+        services.application_sign(actor=official, application_id=in_evaluation.pk)
+    client = login(in_evaluation.researcher)
+
+    def act(action, data=None):
+        url = reverse("exchanges:application_action", args=[in_evaluation.pk, action])
+        return client.post(url, data or {}, follow=True)
+
+    act("confirm")
+    act(
+        "stay",
+        {
+            "stay-arrived_on": in_evaluation.start_date,
+            "stay-insurance": "Mapfre 123",
+            "stay-visa_status": "granted",
+        },
+    )
+    response = act(
+        "report",
+        {
+            "report-text": "Resultados e impacto",
+            "report-file": SimpleUploadedFile("informe.pdf", pdf_bytes(), "application/pdf"),
+        },
+    )
+    assert "Your final report has been handed in." in response.content.decode()
+    assert in_evaluation.attachments.filter(kind="final_report").exists()
+    login(official_bcn).post(
+        reverse("exchanges:official_action", args=[in_evaluation.pk, "accept_report"])
+    )
+    in_evaluation.refresh_from_db()
+    assert in_evaluation.status == S.COMPLETED
+    assert in_evaluation.stay.insurance == "Mapfre 123"
+
+
+def test_role_groups_hold_their_stays_permissions():
+    from django.contrib.auth.models import Group
+
+    official = set(
+        Group.objects.get(name=Role.OFFICIAL_BCN).permissions.values_list("codename", flat=True)
+    )
+    assert {"add_call", "change_stayapplication", "view_attachment"} <= official
+    assert "delete_stayapplication" not in official
+    researcher = Group.objects.get(name=Role.RESEARCHER).permissions.filter(
+        content_type__app_label="exchanges"
+    )
+    assert not researcher.exists()
+
+
+def test_call_page_runs_constant_queries(call, django_assert_num_queries):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    # call, its areas, its hosts (with institution and city), its criteria, the two cities.
+    with django_assert_num_queries(5):
+        response = client.get(reverse("exchanges:call_detail", args=[call.pk]))
+    assert response.status_code == 200
+
+
+def test_application_page_runs_constant_queries(
+    login, in_evaluation, official_cdmx, django_assert_num_queries
+):
+    services.application_sign(actor=official_cdmx, application_id=in_evaluation.pk)
+    client = login(in_evaluation.researcher)
+    # session, user, groups (menu), the application with call, host, researcher, profile and
+    # host decision, then its events, their actors, attachments, signatures, their cities,
+    # review assignments.
+    with django_assert_num_queries(10):
+        response = client.get(reverse("exchanges:application_detail", args=[in_evaluation.pk]))
+    assert response.status_code == 200
