@@ -39,7 +39,7 @@ class ProjectFactory(factory.django.DjangoModelFactory):
         if not create or not extracted:
             return
         for index, institution in enumerate(extracted):
-            Participation.objects.create(  # type: ignore[misc]
+            Participation.objects.create(
                 project=self,
                 institution=institution,
                 role=Participation.Role.LEAD if index == 0 else Participation.Role.PARTNER,

@@ -73,7 +73,7 @@ def test_coordinator_adds_a_team_member_a_milestone_and_a_measurement(
     assert response.status_code == 302
     assert TeamMember.objects.get(project=own_project).name == "Núria Soler"
     assert Milestone.objects.get(project=own_project).title == "Primer taller"
-    assert Measurement.objects.get(indicator=indicator).value == 12  # type: ignore[misc]
+    assert Measurement.objects.get(indicator=indicator).value == 12
     assert own_project.history.exists()
 
 
