@@ -143,6 +143,10 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # Housekeeping schedules; django-celery-beat copies them into the database, where officials
 # can see and change them in the admin alongside their own.
 CELERY_BEAT_SCHEDULE = {
+    "announce-opened-calls": {
+        "task": "exchanges.tasks.announce_opened_calls",
+        "schedule": 300.0,
+    },
     "recover-stale-reports": {
         "task": "reports.tasks.recover_stale_reports",
         "schedule": 60.0,

@@ -95,6 +95,13 @@ class Call(models.Model):
     stipend_currency = models.CharField(
         _("stipend currency"), max_length=3, validators=[currency_validator]
     )
+    opening_announced_at = models.DateTimeField(
+        _("opening announced at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When partner systems were told that the call opened."),
+    )
     required_documents = ArrayField(
         models.CharField(max_length=20, choices=DocumentKind.choices),
         verbose_name=_("required documents"),

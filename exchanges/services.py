@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.api.webhooks import emit
 from cooperation.models import Party, User
 from cooperation.notifications import notify
 from cooperation.roles import OFFICIAL_ROLES, Role
@@ -48,6 +49,7 @@ CONSENT_TEXT_VERSION = "2026-01"
 # Who hears of each new status, besides the researcher (who hears of every change).
 NOTIFY_HOST = frozenset({S.HOST_REVIEW, S.WITHDRAWN, S.CANCELLED, S.AWARDED, S.COMPLETED})
 NOTIFY_OFFICIALS = frozenset({S.HOST_ACCEPTED, S.APPROVED, S.AWARDED, S.WITHDRAWN})
+DECISIONS = frozenset({S.APPROVED, S.WAITLISTED, S.REJECTED})
 
 
 def _refuse(message: Any, code: str = "refused") -> ValidationError:
@@ -122,6 +124,18 @@ def application_transition(
         context={"note": note},
         objects={"application": application},
     )
+    if to_status in DECISIONS:
+        # Partner systems hear of decisions, without the applicant's personal data.
+        emit(
+            "application.decided",
+            {
+                "application": application.pk,
+                "call": application.call_id,
+                "decision": to_status,
+                "host": getattr(application.host, "code", None),
+                "decided_at": timezone.now(),
+            },
+        )
 
 
 # --- Researchers -------------------------------------------------------------------------------
@@ -833,3 +847,33 @@ def purge_closed_documents(*, now: datetime.datetime | None = None) -> int:
             if claimed:
                 purged += _purge_documents(StayApplication.objects.filter(pk=application_id))
     return purged
+
+
+def calls_announce_opened(*, now: datetime.datetime | None = None) -> list[int]:
+    """Tell partner systems of each call that has opened since the last run, exactly once.
+
+    The conditional UPDATE claims each call, so two beat ticks or workers never announce twice.
+    """
+    now = now or timezone.now()
+    announced = []
+    for call in Call.objects.filter(opens_at__lte=now, opening_announced_at__isnull=True):
+        with transaction.atomic():
+            claimed = Call.objects.filter(pk=call.pk, opening_announced_at__isnull=True).update(
+                opening_announced_at=now
+            )
+            if not claimed:
+                continue
+            emit(
+                "call.opened",
+                {
+                    "call": call.pk,
+                    "title": {
+                        lang: getattr(call, f"title_{lang}") or "" for lang in ("es", "ca", "en")
+                    },
+                    "direction": call.direction,
+                    "opens_at": call.opens_at,
+                    "closes_at": call.closes_at,
+                },
+            )
+            announced.append(call.pk)
+    return announced

@@ -19,3 +19,11 @@ def purge_stay_documents() -> int:
     from exchanges.services import purge_closed_documents
 
     return purge_closed_documents()
+
+
+@shared_task
+def announce_opened_calls() -> int:
+    """Send the ``call.opened`` webhook for the calls that have opened (every few minutes)."""
+    from exchanges.services import calls_announce_opened
+
+    return len(calls_announce_opened())

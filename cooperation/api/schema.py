@@ -102,7 +102,11 @@ class ProblemAutoSchema(AutoSchema):
         responses = super()._get_response_bodies(direction)
         method = self.method.upper()
         errors = {**_COMMON, **_BY_METHOD.get(method, {})}
-        if method == "GET" and not self._is_list_view():
+        if (
+            method == "GET"
+            and not self._is_list_view()
+            and not getattr(self.view, "validates_query", False)
+        ):
             errors.pop("400", None)
             errors["304"] = ""
         if "{" in self.path:

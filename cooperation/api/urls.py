@@ -3,7 +3,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from cooperation.api import views
+from exchanges import api as exchanges_api
 from projects import api as project_api
+from reports import api as reports_api
 
 router = DefaultRouter()
 router.register("parties", views.PartyViewSet, basename="party")
@@ -14,8 +16,11 @@ router.register("webhooks", views.WebhookEndpointViewSet, basename="webhook")
 router.register("projects", project_api.ProjectViewSet, basename="project")
 router.register("milestones", project_api.MilestoneViewSet, basename="milestone")
 router.register("measurements", project_api.MeasurementViewSet, basename="measurement")
+router.register("calls", exchanges_api.CallViewSet, basename="call")
+router.register("report-runs", reports_api.ReportRunViewSet, basename="report-run")
 
 urlpatterns = [
+    path("v1/stay-statistics/", exchanges_api.StayStatisticsView.as_view(), name="stay-statistics"),
     path("v1/", include((router.urls, "api"), namespace="v1")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,0 +1,164 @@
+"""Calls for stays and stay statistics in the partner API (no applicant's personal data)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Count, Prefetch, QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cooperation.api.conditional import ConditionalMixin
+from cooperation.api.serializers import TranslatedField
+from exchanges.models import Call, CallHost, Criterion, Direction, StayApplication
+
+# Counts below this are shown as null (with "suppressed": true): small groups could identify people.
+SUPPRESS_BELOW = 5
+
+
+class CallHostSerializer(serializers.ModelSerializer):
+    institution = serializers.CharField(source="institution.code")
+    city = serializers.CharField(source="institution.party.code")
+
+    class Meta:
+        model = CallHost
+        fields = ["institution", "city", "places"]
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Criterion
+        fields = ["name", "weight", "is_social_impact"]
+
+
+class CallSerializer(serializers.ModelSerializer):
+    title = TranslatedField("title")
+    description = TranslatedField("description")
+    areas = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    hosts = CallHostSerializer(source="call_hosts", many=True, read_only=True)
+    criteria = CriterionSerializer(many=True, read_only=True)
+    monthly_stipend = serializers.DecimalField(
+        max_digits=10, decimal_places=2, coerce_to_string=True
+    )
+
+    class Meta:
+        model = Call
+        fields = [
+            "id",
+            "title",
+            "description",
+            "direction",
+            "opens_at",
+            "closes_at",
+            "areas",
+            "hosts",
+            "stays_from",
+            "stays_until",
+            "min_duration_days",
+            "max_duration_days",
+            "monthly_stipend",
+            "stipend_currency",
+            "criteria",
+            "required_documents",
+        ]
+
+
+class CallFilter(django_filters.FilterSet):
+    direction = django_filters.ChoiceFilter(choices=Direction.choices)
+    area = django_filters.CharFilter(field_name="areas__code")
+
+    class Meta:
+        model = Call
+        fields = ["direction", "area"]
+
+
+_HOSTS = Prefetch(
+    "call_hosts", queryset=CallHost.objects.select_related("institution__party").order_by("pk")
+)
+_CRITERIA = Prefetch("criteria", queryset=Criterion.objects.order_by("order", "pk"))
+
+
+class CallViewSet(
+    ConditionalMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Calls for researcher stays in the other city, open, upcoming and past."""
+
+    serializer_class = CallSerializer
+    read_scope = "read"
+    write_scope = None
+    filterset_class = CallFilter
+    ordering = ["id"]
+    queryset = Call.objects.none()
+
+    def get_queryset(self) -> QuerySet[Call]:
+        prefetches: list[Any] = ["areas", _HOSTS, _CRITERIA]
+        return Call.objects.prefetch_related(*prefetches).order_by("id")
+
+
+def _count(value: int) -> dict[str, Any]:
+    if 0 < value < SUPPRESS_BELOW:
+        return {"count": None, "suppressed": True}
+    return {"count": value, "suppressed": False}
+
+
+class StayStatisticsView(APIView):
+    """Applications per call and status, and per direction: aggregates only.
+
+    Counts from 1 to 4 are suppressed (null), so that no group small enough to point at a
+    person is published.
+    """
+
+    read_scope = "stays:read"
+    write_scope = None
+    validates_query = True  # unknown or malformed parameters are a 400 (documented)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("call", int, required=False, description="Only this call.")],
+        responses=inline_serializer(
+            name="StayStatistics",
+            fields={
+                "by_call_and_status": serializers.ListField(child=serializers.DictField()),
+                "by_direction": serializers.ListField(child=serializers.DictField()),
+                "suppressed_below": serializers.IntegerField(),
+            },
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        unknown = set(request.query_params) - {"call", "format"}
+        if unknown:
+            raise serializers.ValidationError(
+                {name: ["Unknown parameter."] for name in sorted(unknown)}
+            )
+        applications = StayApplication.objects.exclude(status=StayApplication.Status.DRAFT)
+        call = request.query_params.get("call")
+        if call is not None:
+            if not call.isdigit():
+                raise serializers.ValidationError({"call": ["Must be a whole number."]})
+            applications = applications.filter(call_id=int(call))
+        by_status = (
+            applications.values("call_id", "status")
+            .annotate(total=Count("pk"))
+            .order_by("call_id", "status")
+        )
+        by_direction = (
+            applications.values("call__direction")
+            .annotate(total=Count("pk"))
+            .order_by("call__direction")
+        )
+        return Response(
+            {
+                "by_call_and_status": [
+                    {"call": row["call_id"], "status": row["status"], **_count(row["total"])}
+                    for row in by_status
+                ],
+                "by_direction": [
+                    {"direction": row["call__direction"], **_count(row["total"])}
+                    for row in by_direction
+                ],
+                "suppressed_below": SUPPRESS_BELOW,
+            }
+        )
