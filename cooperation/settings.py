@@ -155,6 +155,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cooperation.api.tasks.purge_idempotency_records",
         "schedule": 3600.0,
     },
+    "purge-unconfirmed-project-imports": {
+        "task": "projects.tasks.purge_unconfirmed_imports",
+        "schedule": 3600.0,
+    },
 }
 
 # --- Authentication ---------------------------------------------------------------------------

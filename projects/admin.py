@@ -13,11 +13,18 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.crypto import get_random_string
@@ -29,8 +36,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from cooperation.models import Institution, Party, StrategicArea
 from cooperation.roles import is_programme_admin, official_party_id
-from projects import imports
-from projects.forms import ImportForm
+from projects import events, imports
+from projects.forms import ImportForm, ProjectStatusForm
 from projects.models import (
     Currency,
     ExchangeRate,
@@ -45,7 +52,13 @@ from projects.models import (
     TeamMember,
 )
 from projects.permissions import can_manage_project
-from projects.services import TRANSITIONS, funding_totals, project_transition
+from projects.services import (
+    TRANSITIONS,
+    allowed_transitions,
+    funding_totals,
+    project_parts_changed,
+    project_transition,
+)
 from projects.templatetags.projects_tags import status_label
 
 
@@ -262,6 +275,13 @@ def _export_rows(queryset: QuerySet[JointProject]) -> Iterator[list[Any]]:
         ]
 
 
+def _refusal(error: ValidationError | PermissionDenied) -> str:
+    """Return the reason the lifecycle service gave for refusing a move."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or _("You may not make this change to this project.")
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -326,6 +346,7 @@ class JointProjectAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, TranslationAdm
         "export_xlsx",
     ]
     change_list_template = "admin/projects/jointproject/change_list.html"
+    change_form_template = "admin/projects/jointproject/change_form.html"
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         return (
@@ -436,6 +457,70 @@ class JointProjectAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, TranslationAdm
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_delete_permission(request, obj) and can_manage_project(request.user, obj)
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # Still inside the admin's transaction: partners hear of the change once it commits.
+        project = form.instance
+        if not change:
+            events.project_created(project)
+        elif form.has_changed() or any(formset.has_changed() for formset in formsets):
+            events.project_updated(project)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """Add the status form, listing only the moves the lifecycle table allows this user."""
+        extra_context = dict(extra_context or {})
+        project = self.get_object(request, unquote(object_id))
+        if project is not None:
+            allowed = allowed_transitions(request.user, project)
+            extra_context["status_form"] = ProjectStatusForm(allowed=allowed) if allowed else None
+            extra_context["status_url"] = reverse(
+                "admin:projects_jointproject_status", args=[project.pk]
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def status_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Move one project through the lifecycle service; refusals come back as messages."""
+        project = self.get_object(request, unquote(object_id))
+        if project is None:
+            raise Http404
+        if not self.has_view_permission(request, project):
+            raise PermissionDenied
+        change_url = reverse("admin:projects_jointproject_change", args=[project.pk])
+        if request.method != "POST":
+            return HttpResponseRedirect(change_url)
+        # Every status is accepted here; the service alone decides whether this user may make
+        # the move now (the page may be stale, or the form forged).
+        form = ProjectStatusForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        to_status = form.cleaned_data["to_status"]
+        try:
+            project_transition(
+                actor=request.user,  # type: ignore[arg-type]
+                project=project,
+                to_status=to_status,
+                note=form.cleaned_data["note"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            self.message_user(request, _refusal(error), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("The project %(code)s moved to “%(status)s”.")
+                % {"code": project.code, "status": ProjectStatus(to_status).label},
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(change_url)
+
     def bulk_transition(self, request: HttpRequest, queryset: QuerySet, to_status: str) -> None:
         moved, refused = 0, []
         for project in queryset:
@@ -443,12 +528,7 @@ class JointProjectAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, TranslationAdm
                 project_transition(actor=request.user, project=project, to_status=to_status)  # type: ignore[arg-type]
                 moved += 1
             except (ValidationError, PermissionDenied) as error:
-                reason = (
-                    " ".join(error.messages)
-                    if isinstance(error, ValidationError)
-                    else (str(error) or _("You may not make this change to this project."))
-                )
-                refused.append(f"{project.code}: {reason}")
+                refused.append(f"{project.code}: {_refusal(error)}")
         if moved:
             self.message_user(
                 request,
@@ -493,6 +573,11 @@ class JointProjectAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, TranslationAdm
                 self.admin_site.admin_view(self.import_view),
                 name="projects_jointproject_import",
             ),
+            path(
+                "<path:object_id>/status/",
+                self.admin_site.admin_view(self.status_view),
+                name="projects_jointproject_status",
+            ),
             *super().get_urls(),
         ]
 
@@ -515,10 +600,10 @@ class JointProjectAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, TranslationAdm
                 if upload is not None:
                     suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
                     stored_name = default_storage.save(
-                        f"project-imports/{get_random_string(24)}{suffix}", upload
+                        f"{imports.STORAGE_FOLDER}/{get_random_string(24)}{suffix}", upload
                     )
                     token = stored_name.split("/", 1)[1]
-                stored = f"project-imports/{token}"
+                stored = f"{imports.STORAGE_FOLDER}/{token}"
                 if not default_storage.exists(stored):
                     form.add_error(None, _("The checked file has expired; upload it again."))
                     context.update({"form": form, "result": None})
@@ -578,6 +663,11 @@ class IndicatorAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     search_fields = ("name", "project__code")
     autocomplete_fields = ("project",)
     inlines = (MeasurementInline,)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if not change or form.has_changed() or any(f.has_changed() for f in formsets):
+            project_parts_changed(form.instance.project)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_change_permission(request, obj) and can_manage_project(

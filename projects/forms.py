@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -10,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import Axis, Institution, Party, StrategicArea
+from projects.imports import STORED_NAME
 from projects.models import Indicator, Measurement, Milestone, ProjectStatus, TeamMember
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -41,7 +41,7 @@ class ImportForm(forms.Form):
     def clean_token(self) -> str:
         token = self.cleaned_data.get("token", "")
         # The token names a file this view stored: never a path of the caller's choosing.
-        if token and not re.fullmatch(r"[A-Za-z0-9]{24}\.(csv|xlsx)", token):
+        if token and not STORED_NAME.fullmatch(token):
             raise ValidationError(_("The checked file has expired; upload it again."))
         return token
 
@@ -122,6 +122,9 @@ class ProjectProposalForm(forms.Form):
         return data
 
 
+KEEP_GENDER = "keep"
+
+
 class TeamMemberForm(forms.ModelForm):
     class Meta:
         model = TeamMember
@@ -133,6 +136,45 @@ class TeamMemberForm(forms.ModelForm):
         self.fields["institution"].queryset = Institution.objects.filter(  # type: ignore[attr-defined]
             participations__project=project
         )
+        if self.instance.pk:
+            # Self-declared gender is only read in anonymous totals: editing a member never
+            # shows it, and leaves it as declared unless a new answer is chosen.
+            gender = self.fields["gender"]
+            gender.choices = [  # type: ignore[attr-defined]
+                (KEEP_GENDER, _("Leave as declared (not shown)")),
+                *TeamMember.Gender.choices,
+                ("", _("Not declared")),
+            ]
+            self.initial["gender"] = KEEP_GENDER
+
+    def clean_gender(self) -> str:
+        gender = self.cleaned_data.get("gender", "")
+        # Only an edit offers "keep" (an added member's form refuses it as an unknown choice);
+        # the instance still holds the stored answer until the form's values are applied.
+        if gender == KEEP_GENDER and self.instance.pk:
+            return str(self.instance.gender)
+        return str(gender)
+
+
+class ProjectStatusForm(forms.Form):
+    """An official moves a project to another status, with a note for its timeline."""
+
+    to_status = forms.ChoiceField(label=_("New status"), choices=ProjectStatus.choices)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Kept in the project's timeline and sent to its coordinators."),
+    )
+
+    def __init__(self, *args: Any, allowed: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if allowed is not None:
+            # Only the moves the lifecycle table allows this person from the current status.
+            self.fields["to_status"].choices = [  # type: ignore[attr-defined]
+                (status, ProjectStatus(status).label) for status in allowed
+            ]
 
 
 class MilestoneForm(forms.ModelForm):

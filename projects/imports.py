@@ -10,16 +10,20 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cooperation.models import Axis, Institution, Party, StrategicArea
+from projects import events
 from projects.models import (
     JointProject,
     Participation,
@@ -56,6 +60,11 @@ REQUIRED = (
     "lead_institution",
 )
 MAX_ROWS = 20_000
+# Checked files wait in the default storage, under a random name (the "token"), for the
+# official's confirmation; ``purge_unconfirmed_files`` deletes those never confirmed.
+STORAGE_FOLDER = "project-imports"
+STORED_NAME = re.compile(r"[A-Za-z0-9]{24}\.(csv|xlsx)")
+UNCONFIRMED_MAX_AGE = datetime.timedelta(days=1)
 TRUE = {"1", "true", "yes", "sí", "si", "x"}
 FALSE = {"", "0", "false", "no"}
 
@@ -337,6 +346,33 @@ def import_projects(result: ImportResult, *, actor: Any) -> int:
             to_status=v["status"],
             note=_("Imported from a file (line %(line)s).") % {"line": row.line},
         )
+        events.project_created(project)
         created.append(project)
     reserve_project_codes([p.code for p in created])
     return len(created)
+
+
+def purge_unconfirmed_files(*, max_age: datetime.timedelta = UNCONFIRMED_MAX_AGE) -> int:
+    """Delete checked import files older than ``max_age`` that nobody confirmed.
+
+    The admin deletes a file once it is imported or found bad, so whatever is left in the
+    folder was checked and never confirmed.
+    """
+    try:
+        _folders, names = default_storage.listdir(STORAGE_FOLDER)
+    except FileNotFoundError:
+        return 0
+    cutoff = timezone.now() - max_age
+    deleted = 0
+    for name in names:
+        if not STORED_NAME.fullmatch(name):
+            continue
+        stored = f"{STORAGE_FOLDER}/{name}"
+        try:
+            if default_storage.get_modified_time(stored) >= cutoff:
+                continue
+        except FileNotFoundError:
+            continue  # confirmed (and deleted) meanwhile
+        default_storage.delete(stored)
+        deleted += 1
+    return deleted

@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import Institution, Party, User
 from cooperation.notifications import notify
-from cooperation.roles import Role
+from cooperation.roles import OFFICIAL_ROLES, Role
+from projects import events
 from projects.models import (
     Currency,
     ExchangeRate,
@@ -23,9 +25,15 @@ from projects.models import (
     Participation,
     ProjectEvent,
     ProjectStatus,
+    TeamMember,
     totals_by_currency,
 )
-from projects.permissions import can_coordinate_project, can_manage_project, is_coordinator
+from projects.permissions import (
+    can_coordinate_project,
+    can_manage_project,
+    is_coordinator,
+    project_institution_ids,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -68,6 +76,14 @@ def project_coordinators(project: JointProject) -> QuerySet[User]:
         is_active=True,
         groups__name=Role.COORDINATOR,
         institution__participations__project=project,
+    ).distinct()
+
+
+def project_officials(project: JointProject) -> QuerySet[User]:
+    """Return the active officials of the cities whose institutions take part in the project."""
+    party_ids = Participation.objects.filter(project=project).values("institution__party_id")
+    return User.objects.filter(
+        is_active=True, groups__name__in=OFFICIAL_ROLES, party_id__in=party_ids
     ).distinct()
 
 
@@ -120,6 +136,7 @@ def project_transition(
         context={"from_status": from_status, "to_status": to_status, "note": note},
         objects={"project": project},
     )
+    events.project_status_changed(project, from_status=from_status, to_status=to_status)
     return project
 
 
@@ -167,6 +184,18 @@ def project_propose(
                 project=project, institution=partner, role=Participation.Role.PARTNER
             )
     ProjectEvent.objects.create(project=project, actor=actor, from_status="", to_status=S.PROPOSED)
+    # The officials of the cities taking part decide on the proposal: tell them, each in
+    # their own language, once the proposal is committed.
+    notify(
+        recipients=project_officials(project),
+        template="projects/email/proposed",
+        context={
+            "proposer": actor.get_full_name() or actor.email,
+            "admin_path": reverse("admin:projects_jointproject_change", args=[project.pk]),
+        },
+        objects={"project": project, "institution": actor.institution},  # type: ignore[dict-item]
+    )
+    events.project_created(project)
     return project
 
 
@@ -249,15 +278,70 @@ def _require_coordinator(actor: User, project: JointProject) -> None:
         raise PermissionDenied(_("You may only change the projects of your own institution."))
 
 
+def project_parts_changed(project: JointProject) -> None:
+    """Date the project's last change when one of its parts changed, and tell partners.
+
+    Call it inside the transaction that changed the part.
+    """
+    # A queryset update: the project's own history records changes to the project, not to
+    # its parts (those keep their own history).
+    project.updated_at = timezone.now()
+    JointProject.objects.filter(pk=project.pk).update(updated_at=project.updated_at)
+    events.project_updated(project)
+
+
+def _check_member_institution(project: JointProject, member: TeamMember) -> None:
+    # A member works for one of the institutions taking part (the form offers only those;
+    # the service holds the rule for every caller).
+    if member.institution_id not in project_institution_ids(project):
+        raise ValidationError(
+            {"institution": _("Choose one of the institutions taking part in the project.")},
+            code="institution_outside_project",
+        )
+
+
 @transaction.atomic
 def team_member_add(*, actor: User, project: JointProject, form: Any) -> Any:
     """Add a person to a coordinator's project from a valid ``TeamMemberForm``."""
     _require_coordinator(actor, project)
     member = form.save(commit=False)
     member.project = project
+    _check_member_institution(project, member)
     member.full_clean()
     member.save()
+    project_parts_changed(project)
     return member
+
+
+def _locked_member(project: JointProject, member: TeamMember) -> TeamMember:
+    # Lock the row so that an edit and a removal at once cannot both succeed.
+    locked = TeamMember.objects.select_for_update().filter(pk=member.pk).first()
+    if locked is None or locked.project_id != project.pk:
+        raise PermissionDenied(_("You may only change the projects of your own institution."))
+    return locked
+
+
+@transaction.atomic
+def team_member_update(*, actor: User, project: JointProject, form: Any) -> TeamMember:
+    """Save the changes of a valid ``TeamMemberForm`` bound to a member of the project."""
+    _require_coordinator(actor, project)
+    _locked_member(project, form.instance)
+    member: TeamMember = form.save(commit=False)
+    member.project = project
+    _check_member_institution(project, member)
+    member.full_clean()
+    member.save()
+    project_parts_changed(project)
+    return member
+
+
+@transaction.atomic
+def team_member_remove(*, actor: User, project: JointProject, member: TeamMember) -> None:
+    """Remove a person from a coordinator's project; the history keeps the removal."""
+    _require_coordinator(actor, project)
+    locked = _locked_member(project, member)
+    locked.delete()
+    project_parts_changed(project)
 
 
 @transaction.atomic
@@ -270,6 +354,7 @@ def milestone_save(*, actor: User, project: JointProject, form: Any) -> Any:
     milestone.project = project
     milestone.full_clean()
     milestone.save()
+    project_parts_changed(project)
     return milestone
 
 
@@ -282,4 +367,5 @@ def measurement_add(*, actor: User, project: JointProject, form: Any) -> Any:
         raise PermissionDenied(_("You may only change the projects of your own institution."))
     measurement.full_clean()
     measurement.save()
+    project_parts_changed(project)
     return measurement

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -30,6 +31,7 @@ from projects.models import (
     Measurement,
     Milestone,
     Participation,
+    TeamMember,
 )
 from projects.permissions import can_coordinate_project, is_coordinator
 
@@ -153,6 +155,13 @@ def _forbidden(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _part_or_404(queryset: Any, value: str | None) -> Any:
+    """Return the project's part with this id; any other id (or no number) is a 404."""
+    if not value or not value.isdigit():
+        raise Http404
+    return get_object_or_404(queryset, pk=int(value))
+
+
 def _coordinator_project(request: HttpRequest, code: str) -> JointProject:
     if not is_coordinator(request.user):
         raise NotYourProject
@@ -201,25 +210,57 @@ def manage(request: HttpRequest, code: str) -> HttpResponse:
         project = _coordinator_project(request, code)
     except NotYourProject:
         return _forbidden(request)
-    team_form = TeamMemberForm(prefix="team", project=project)
+    team = TeamMember.objects.filter(project=project)
+    member = None
+    if "member" in request.GET:
+        member = _part_or_404(team, request.GET["member"])
+    team_form = TeamMemberForm(prefix="team", project=project, instance=member)
     editing = None
-    if request.GET.get("milestone", "").isdigit():
-        editing = get_object_or_404(Milestone, pk=request.GET["milestone"], project=project)
+    if "milestone" in request.GET:
+        editing = _part_or_404(Milestone.objects.filter(project=project), request.GET["milestone"])
     milestone_form = MilestoneForm(prefix="milestone", instance=editing)
     measurement_form = MeasurementForm(prefix="measurement", project=project)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "team":
-                team_form = TeamMemberForm(request.POST, prefix="team", project=project)
+                # Another project's member, or no member at all, is a 404: nothing leaks.
+                member = None
+                if request.POST.get("member_id"):
+                    member = _part_or_404(team, request.POST["member_id"])
+                team_form = TeamMemberForm(
+                    request.POST, prefix="team", project=project, instance=member
+                )
                 if team_form.is_valid():
-                    services.team_member_add(actor=request.user, project=project, form=team_form)  # type: ignore[arg-type]
+                    if member is None:
+                        services.team_member_add(
+                            actor=request.user,  # type: ignore[arg-type]
+                            project=project,
+                            form=team_form,
+                        )
+                    else:
+                        services.team_member_update(
+                            actor=request.user,  # type: ignore[arg-type]
+                            project=project,
+                            form=team_form,
+                        )
                     return redirect("projects:manage", code=code)
+            elif action == "team_remove":
+                member = _part_or_404(team, request.POST.get("member_id"))
+                services.team_member_remove(
+                    actor=request.user,  # type: ignore[arg-type]
+                    project=project,
+                    member=member,
+                )
+                messages.success(
+                    request, _("%(name)s was removed from the team.") % {"name": member.name}
+                )
+                return redirect("projects:manage", code=code)
             elif action == "milestone":
                 instance = None
                 if request.POST.get("milestone_id"):
-                    instance = get_object_or_404(
-                        Milestone, pk=request.POST["milestone_id"], project=project
+                    instance = _part_or_404(
+                        Milestone.objects.filter(project=project), request.POST["milestone_id"]
                     )
                 milestone_form = MilestoneForm(request.POST, prefix="milestone", instance=instance)
                 if milestone_form.is_valid():
@@ -250,7 +291,7 @@ def manage(request: HttpRequest, code: str) -> HttpResponse:
         "projects/manage.html",
         {
             "project": project,
-            "team": project.team.select_related("institution"),
+            "team": team.select_related("institution"),
             "milestones": milestones,
             "progress": _progress(milestones),
             "indicators": project.indicators.all(),

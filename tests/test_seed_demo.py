@@ -63,3 +63,81 @@ def test_a_demo_official_signs_in_with_the_printed_password_and_totp():
     assert response["Location"].startswith("/accounts/2fa/authenticate/")
     client.post("/accounts/2fa/authenticate/", {"code": totp_code(official)})
     assert client.get("/admin/").status_code == 200
+
+
+def _project_counts() -> dict[str, int]:
+    from projects.models import (
+        ExchangeRate,
+        FundingCommitment,
+        Indicator,
+        JointProject,
+        Measurement,
+        Milestone,
+        Participation,
+        ProjectEvent,
+        TeamMember,
+    )
+
+    models = (
+        JointProject,
+        Participation,
+        FundingCommitment,
+        Milestone,
+        Indicator,
+        Measurement,
+        TeamMember,
+        ExchangeRate,
+        ProjectEvent,
+    )
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def test_seed_demo_imports_a_living_catalogue_and_a_second_run_adds_nothing():
+    from django.utils import timezone
+
+    from projects.models import JointProject, Milestone
+    from projects.services import funding_totals
+
+    _seed()
+    counts = _project_counts()
+    _seed()
+    call_command("seed_demo", "--first-time", stdout=StringIO())
+    assert _project_counts() == counts
+    assert counts["JointProject"] == 3  # the documented sample file, imported as is
+    assert counts["Measurement"] >= 5
+    assert counts["ExchangeRate"] == 2
+    # Each demo coordinator's institution takes part in the active project.
+    for email in ("coordinacion.upc@demo.cdmx-bcn.org", "coordinacion.unam@demo.cdmx-bcn.org"):
+        coordinator = User.objects.get(email=email)
+        codes = set(
+            JointProject.objects.for_institution(coordinator.institution_id).values_list(
+                "code", flat=True
+            )
+        )
+        assert "CDMX-BCN-2021-0003" in codes
+    today = timezone.localdate()
+    late = [m for m in Milestone.objects.all() if m.is_late(today)]
+    assert [m.project.code for m in late] == ["CDMX-BCN-2021-0003"]
+    assert Milestone.objects.filter(status=Milestone.Status.DONE).count() >= 5
+    # Totals convert MXN into EUR at the rate kept by the seed.
+    totals = funding_totals(JointProject.objects.all(), target="EUR")
+    assert set(totals.per_currency) == {"EUR", "MXN"}
+    assert totals.total is not None and totals.total > totals.per_currency["EUR"]
+
+
+def test_seed_demo_leaves_an_existing_portfolio_alone():
+    from projects.models import JointProject
+    from tests.projects.factories import ProjectFactory
+
+    ProjectFactory(title="Proyecto real")
+    _seed()
+    assert list(JointProject.objects.values_list("title", flat=True)) == ["Proyecto real"]
+
+
+def test_seed_demo_opens_two_demo_calls_once():
+    from exchanges.models import Call
+
+    _seed()
+    _seed()
+    assert Call.objects.count() == 2
+    assert {c.direction for c in Call.objects.all()} == {"cdmx_bcn", "bcn_cdmx"}

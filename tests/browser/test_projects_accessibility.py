@@ -95,3 +95,47 @@ def test_coordinator_pages_have_no_axe_violation(live_server, page, project):
         page.click("main button[type=submit]")
     assert page.locator(".errorlist").count() >= 1
     assert axe_violations(page) == []
+
+
+def test_coordinator_edits_and_removes_a_team_member_without_axe_violation(
+    live_server, page, project
+):
+    from django.conf import settings
+    from django.test import Client
+
+    from cooperation.roles import Role
+    from projects.models import TeamMember
+    from tests.factories import UserFactory
+    from tests.projects.factories import TeamMemberFactory
+
+    lead = project.participations.get(role="lead").institution
+    member = TeamMemberFactory(project=project, name="Núria Soler", institution=lead)
+    coordinator = UserFactory(institution=lead, roles=[Role.COORDINATOR])
+    client = Client()
+    client.force_login(coordinator)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page.goto(f"{live_server.url}/projects/{project.code}/manage/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Editar «Núria Soler»").click()
+    assert page.locator("#id_team-gender").input_value() == "keep"
+    assert axe_violations(page) == []
+    page.fill("#id_team-role", "Coordinadora científica")
+    with page.expect_navigation():
+        page.locator("#team-form button[type=submit]").click()
+    assert TeamMember.objects.get(pk=member.pk).role == "Coordinadora científica"
+    with page.expect_navigation():
+        page.get_by_role("button", name="Quitar a «Núria Soler» del equipo").click()
+    assert (
+        page.locator(".messages").inner_text().strip()
+        == "Núria Soler ya no forma parte del equipo."
+    )
+    assert axe_violations(page) == []
+    assert not TeamMember.objects.filter(pk=member.pk).exists()

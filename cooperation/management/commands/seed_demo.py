@@ -1,13 +1,16 @@
-"""Create demo institutions of both cities and one user per role; print every login.
+"""Create demo institutions of both cities, one user per role and a living catalogue of
+projects; print every login.
 
-Safe to run twice: rows are keyed on stable codes and e-mail addresses, and existing users keep
-their password and second factor.
+Safe to run twice: rows are keyed on stable codes and e-mail addresses, existing users keep
+their password and second factor, and projects are only added while none exists.
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 import time
+from decimal import Decimal
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -20,12 +23,26 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
 )
 from allauth.mfa.utils import decrypt
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from cooperation.models import Institution, Party, User
 from cooperation.roles import STAFF_ROLES, Role
+from projects.imports import import_projects, read_projects
+from projects.models import (
+    ExchangeRate,
+    FundingCommitment,
+    Indicator,
+    JointProject,
+    Measurement,
+    Milestone,
+    Participation,
+    TeamMember,
+)
 
 K = Institution.Kind
 # (code, acronym, kind, city, ECOS member, website, ROR id, names es/ca/en)
@@ -199,6 +216,113 @@ USERS: list[tuple[str, str, str, str, str | None, str | None]] = [
     ("investigadora@demo.cdmx-bcn.org", "Ximena", "García", Role.RESEARCHER, None, "UNAM"),
 ]
 
+SAMPLE_PROJECTS = settings.BASE_DIR / "projects" / "samples" / "historical-projects.csv"
+D = datetime.date
+CASH, IN_KIND = FundingCommitment.Kind.CASH, FundingCommitment.Kind.IN_KIND
+DONE = Milestone.Status.DONE
+# Funding of three imported projects: (project, city or institution code, amount, currency,
+# year, kind).
+FUNDING: list[tuple[str, str, str, str, int, str]] = [
+    ("CDMX-BCN-2019-0001", "CDMX", "1850000.00", "MXN", 2019, CASH),
+    ("CDMX-BCN-2019-0001", "BCN", "72000.00", "EUR", 2019, CASH),
+    ("CDMX-BCN-2019-0001", "UPC", "18500.00", "EUR", 2020, IN_KIND),
+    ("CDMX-BCN-2020-0001", "CDMX", "960000.00", "MXN", 2020, CASH),
+    ("CDMX-BCN-2020-0001", "BCN", "45000.00", "EUR", 2021, CASH),
+    ("CDMX-BCN-2020-0001", "IPN", "240000.00", "MXN", 2021, IN_KIND),
+    ("CDMX-BCN-2021-0003", "CDMX", "2400000.00", "MXN", 2021, CASH),
+    ("CDMX-BCN-2021-0003", "BCN", "95000.00", "EUR", 2022, CASH),
+    ("CDMX-BCN-2021-0003", "UAM", "380000.00", "MXN", 2022, IN_KIND),
+]
+# Done milestones: (project, title, due, completed on, evidence link).
+MILESTONES_DONE: list[tuple[str, str, datetime.date, datetime.date, str]] = [
+    (
+        "CDMX-BCN-2019-0001",
+        "Instalación de 120 sensores en Iztapalapa",
+        D(2019, 11, 30),
+        D(2019, 11, 22),
+        "",
+    ),
+    (
+        "CDMX-BCN-2019-0001",
+        "Plataforma de datos abiertos publicada",
+        D(2020, 6, 30),
+        D(2020, 7, 10),
+        "https://datos.cdmx.gob.mx",
+    ),
+    (
+        "CDMX-BCN-2019-0001",
+        "Informe final y recomendaciones",
+        D(2021, 2, 28),
+        D(2021, 2, 20),
+        "",
+    ),
+    (
+        "CDMX-BCN-2020-0001",
+        "Primera edición de talleres en 8 escuelas",
+        D(2021, 6, 30),
+        D(2021, 6, 25),
+        "",
+    ),
+    (
+        "CDMX-BCN-2020-0001",
+        "Guía docente publicada en abierto",
+        D(2022, 5, 31),
+        D(2022, 6, 14),
+        "",
+    ),
+    (
+        "CDMX-BCN-2021-0003",
+        "Diagnóstico de residuos en 12 mercados",
+        D(2021, 12, 15),
+        D(2021, 12, 10),
+        "",
+    ),
+    (
+        "CDMX-BCN-2021-0003",
+        "Planta piloto de compostaje en la Central de Abasto",
+        D(2023, 6, 30),
+        D(2023, 9, 1),
+        "",
+    ),
+]
+# Indicators: (project, name, unit, baseline, target, [(date, value), ...]).
+INDICATORS: list[tuple[str, str, str, str, str, list[tuple[datetime.date, str]]]] = [
+    (
+        "CDMX-BCN-2019-0001",
+        "Sensores de calidad del agua instalados",
+        "sensores",
+        "0",
+        "120",
+        [(D(2019, 11, 30), "64"), (D(2020, 6, 30), "110"), (D(2021, 2, 28), "126")],
+    ),
+    (
+        "CDMX-BCN-2019-0001",
+        "Pérdidas de agua en la red piloto",
+        "%",
+        "38",
+        "25",
+        [(D(2020, 6, 30), "33"), (D(2021, 2, 28), "27")],
+    ),
+    (
+        "CDMX-BCN-2020-0001",
+        "Niñas participantes en los talleres",
+        "personas",
+        "0",
+        "400",
+        [(D(2021, 6, 30), "180"), (D(2022, 7, 31), "430")],
+    ),
+    (
+        "CDMX-BCN-2021-0003",
+        "Residuos orgánicos valorizados",
+        "toneladas al año",
+        "0",
+        "1200",
+        [(D(2022, 12, 31), "310"), (D(2023, 12, 31), "640"), (D(2024, 12, 31), "905")],
+    ),
+]
+# Exchange rates kept by the officials: 1 base = rate quote.
+RATES: list[tuple[str, str, str]] = [("EUR", "MXN", "21.350000"), ("USD", "MXN", "18.450000")]
+
 
 def current_totp_code(user: User) -> str:
     """Return the code an authenticator app shows now for the user's TOTP secret."""
@@ -208,7 +332,7 @@ def current_totp_code(user: User) -> str:
 
 
 class Command(BaseCommand):
-    help = "Create demo institutions and one user per role, and print every login."
+    help = "Create demo institutions, one user per role and demo projects; print every login."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
@@ -223,6 +347,14 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._institutions()
                 self._users(password)
+        # Also on a later `make run` (--first-time) of a database that has no project yet.
+        with transaction.atomic():
+            self._projects()
+        # Two open calls for stays (one each way), also only while there is none.
+        from exchanges.models import Call
+
+        if not Call.objects.exists():
+            call_command("seed_stays_demo", stdout=self.stdout)
         self._print_logins(password)
 
     def _institutions(self) -> None:
@@ -270,6 +402,98 @@ class Command(BaseCommand):
                 ).exists()
             ):
                 TOTP.activate(user, generate_totp_secret())
+
+    def _projects(self) -> None:
+        """Import the sample projects; give three of them money, milestones and indicators.
+
+        Only when no project exists: a second run, or a database with real projects, is left
+        as it is.
+        """
+        if JointProject.objects.exists():
+            return
+        with SAMPLE_PROJECTS.open("rb") as handle:
+            result = read_projects(SAMPLE_PROJECTS.name, handle)
+        if not result.ok:
+            reasons = [result.file_error, *(f"line {e.line}: {e.reason}" for e in result.errors)]
+            self.stderr.write("Demo projects not imported: " + "; ".join(r for r in reasons if r))
+            return
+        import_projects(result, actor=None)
+        projects = {p.code: p for p in JointProject.objects.all()}
+        parties = {p.code: p for p in Party.objects.all()}
+        institutions = {i.code: i for i in Institution.objects.all()}
+        today = timezone.localdate()
+        circular = projects["CDMX-BCN-2021-0003"]
+        # The demo coordinators' institutions (UPC, UNAM) take part in the active project, so
+        # that their logins have a living project to keep up to date.
+        for code in ("UPC", "UNAM"):
+            Participation.objects.get_or_create(
+                project=circular,
+                institution=institutions[code],
+                defaults={"role": Participation.Role.PARTNER},
+            )
+        for code, funder, amount, currency, year, kind in FUNDING:
+            FundingCommitment.objects.create(
+                project=projects[code],
+                funder_party=parties.get(funder),
+                funder_institution=None if funder in parties else institutions[funder],
+                amount=Decimal(amount),
+                currency=currency,
+                year=year,
+                kind=kind,
+            )
+        for code, title, due, done_on, evidence in MILESTONES_DONE:
+            Milestone.objects.create(
+                project=projects[code],
+                title=title,
+                due_date=due,
+                status=DONE,
+                completed_on=done_on,
+                evidence_url=evidence,
+            )
+        # One milestone late (due six weeks ago, still in progress) and one ahead.
+        Milestone.objects.create(
+            project=circular,
+            title="Convenio con la red de huertos urbanos",
+            due_date=today - datetime.timedelta(days=45),
+            status=Milestone.Status.IN_PROGRESS,
+        )
+        Milestone.objects.create(
+            project=circular,
+            title="Evaluación de impacto y réplica en los mercados de Barcelona",
+            due_date=today + datetime.timedelta(days=120),
+        )
+        for code, name, unit, baseline, target, values in INDICATORS:
+            indicator = Indicator.objects.create(
+                project=projects[code],
+                name=name,
+                unit=unit,
+                baseline=Decimal(baseline),
+                target=Decimal(target),
+            )
+            for day, value in values:
+                Measurement.objects.create(indicator=indicator, date=day, value=Decimal(value))
+        for name, email, institution, role, gender in (
+            (
+                "Lucía Hernández",
+                "lucia.hernandez@example.org",
+                "UAM",
+                "Investigadora principal",
+                "woman",
+            ),
+            ("Marc Puig", "marc.puig@example.org", "UB", "Coordinador técnico", "man"),
+        ):
+            TeamMember.objects.create(
+                project=circular,
+                name=name,
+                email=email,
+                institution=institutions[institution],
+                role=role,
+                gender=gender,
+            )
+        for base, quote, rate in RATES:
+            ExchangeRate.objects.get_or_create(
+                date=today.replace(day=1), base=base, quote=quote, defaults={"rate": Decimal(rate)}
+            )
 
     def _print_logins(self, password: str) -> None:
         out = self.stdout
