@@ -12,8 +12,8 @@ For each size, ``report_execute`` (claim the run, aggregate, write the file, rec
 outcome) is timed against replaying, on the same connection, the SELECT statements on the
 programme's data that the report ran, fetching every row: the ratio is the report's overhead
 over the floor the database sets. The worker's peak memory is measured in a fresh process
-(ru_maxrss, and tracemalloc's peak of Python allocations) running one report. Timings are
-medians; nothing is asserted.
+running one report: its peak resident memory (VmHWM), the growth of that peak during the
+report, and tracemalloc's peak of Python allocations. Timings are medians; nothing is asserted.
 """
 
 from __future__ import annotations
@@ -170,14 +170,17 @@ def new_run(fmt: str) -> int:
     ).pk
 
 
-def _median_ms(function, rounds: int) -> float:
-    function()  # warm up caches and the connection
-    samples = []
+def _medians_ms(first, second, rounds: int) -> tuple[float, float]:
+    """Time two functions in alternation (so that drift hits both alike); return medians."""
+    first()  # warm up caches and the connection
+    second()
+    samples: tuple[list[float], list[float]] = ([], [])
     for _ in range(rounds):
-        started = time.perf_counter()
-        function()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples) * 1000
+        for function, kept in ((first, samples[0]), (second, samples[1])):
+            started = time.perf_counter()
+            function()
+            kept.append(time.perf_counter() - started)
+    return statistics.median(samples[0]) * 1000, statistics.median(samples[1]) * 1000
 
 
 def measure(size: int, rounds: int, fmt: str) -> dict[str, float]:
@@ -201,8 +204,7 @@ def measure(size: int, rounds: int, fmt: str) -> dict[str, float]:
                 cursor.execute(sql)
                 cursor.fetchall()
 
-    report_ms = _median_ms(end_to_end, rounds)
-    sql_ms = _median_ms(raw, rounds)
+    report_ms, sql_ms = _medians_ms(end_to_end, raw, rounds)
     worker = subprocess.run(  # noqa: S603 (our own script)
         [sys.executable, __file__, "--worker", str(new_run(fmt))],
         capture_output=True,
@@ -221,23 +223,40 @@ def measure(size: int, rounds: int, fmt: str) -> dict[str, float]:
     }
 
 
+def _peak_rss_mb() -> float:
+    """Return this process's peak resident memory since it started (VmHWM on Linux).
+
+    ru_maxrss would not do: Linux carries it over from the parent across fork and exec, so
+    the worker would report the generator's peak.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def worker(run_id: int) -> None:
     """Run one report in this fresh process and print its peak memory as JSON."""
-    import resource
     import tracemalloc
 
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = _peak_rss_mb()  # Python, Django and the project loaded
     tracemalloc.start()
     outcome = report_execute(run_id)
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    after = _peak_rss_mb()
     print(
         json.dumps(
             {
                 "outcome": outcome,
-                "maxrss_mb": after / 1024,
-                "rss_growth_mb": (after - before) / 1024,
+                "peak_rss_mb": after,
+                "rss_growth_mb": after - before,
                 "python_peak_mb": peak / 1024 / 1024,
             }
         )
@@ -261,7 +280,7 @@ def main() -> None:
     results = []
     for size in sorted(int(s) for s in args.sizes.split(",")):
         bench_projects = JointProject.objects.filter(code__startswith=BENCH_CODES).count()
-        if bench_projects > size:
+        if bench_projects > size:  # generated data is only ever added to
             print(f"var/bench already holds {bench_projects} projects; skipping {size}")
             continue
         generate_projects(size)
@@ -278,12 +297,12 @@ def main() -> None:
     )
     print(
         f"{'projects':>9} {'report ms':>10} {'SQL ms':>8} {'ratio':>6} "
-        f"{'peak RSS MB':>12} {'Python peak MB':>15}"
+        f"{'peak RSS MB':>12} {'RSS growth MB':>14} {'Python peak MB':>15}"
     )
     for r in results:
         print(
             f"{r['projects']:>9} {r['report_ms']:>10.1f} {r['sql_ms']:>8.1f} {r['ratio']:>6.2f} "
-            f"{r['maxrss_mb']:>12.1f} {r['python_peak_mb']:>15.2f}"
+            f"{r['peak_rss_mb']:>12.1f} {r['rss_growth_mb']:>14.1f} {r['python_peak_mb']:>15.2f}"
         )
 
 
