@@ -14,9 +14,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from reports.dashboard import dashboard_context
 from reports.kinds import REGISTRY, get_kind, jsonable
-from reports.models import ReportRun
-from reports.services import can_use_reports, report_request
+from reports.models import Dashboard, ReportRun
+from reports.services import can_use_reports, report_database, report_request
 
 
 class FormatForm(forms.Form):
@@ -129,3 +130,47 @@ class ReportRunAdmin(admin.ModelAdmin):
                 )
         context |= {"kind": kind, "code": code, "parameters": parameters, "formats": formats}
         return TemplateResponse(request, "admin/reports/reportrun/request.html", context)
+
+
+@admin.register(Dashboard)
+class DashboardAdmin(admin.ModelAdmin):
+    """Key figures and charts for officials; its "list" is the dashboard page itself."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return can_use_reports(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can_use_reports(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[Any]:
+        from django.urls import path
+
+        return [
+            path(
+                "",
+                self.admin_site.admin_view(self.changelist_view),
+                name="reports_dashboard_changelist",
+            )
+        ]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        if not can_use_reports(request.user):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Officials' dashboard"),
+            **dashboard_context(report_database()),
+        }
+        return TemplateResponse(request, "admin/reports/dashboard.html", context)

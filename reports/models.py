@@ -101,3 +101,12 @@ class ReportRun(models.Model):
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
+
+
+class Dashboard(ReportRun):
+    """The officials' dashboard, as an entry of the admin index (it stores nothing)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("officials' dashboard")
+        verbose_name_plural = _("officials' dashboard")

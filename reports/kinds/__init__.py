@@ -63,10 +63,10 @@ class ReportKind:
     def describe(self, parameters: dict[str, Any]) -> list[tuple[Any, str]]:
         """Return the parameters as (label, value) pairs for the file's header."""
         form = self.form_class()
-        return [
-            (form.fields[key].label or key, _display(form.fields[key], value))
-            for key, value in parameters.items()
-            if key in form.fields
+        return [  # in the form's order (PostgreSQL's jsonb keeps its own order of keys)
+            (field_.label or key, _display(field_, parameters[key]))
+            for key, field_ in form.fields.items()
+            if key in parameters
         ]
 
     def tables(self, parameters: dict[str, Any], *, using: str) -> list[Table]:
@@ -213,3 +213,7 @@ class InstitutionsReport(ReportKind):
                 count=listing.count,
             ),
         ]
+
+
+# The programme's reports register themselves on import; they need the names above.
+from reports.kinds import calls, indicators, mobility, programme  # noqa: E402,F401

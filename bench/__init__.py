@@ -1,0 +1,1 @@
+"""Benchmarks (make bench, make bench-reports); not part of make test."""

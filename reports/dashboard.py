@@ -1,0 +1,299 @@
+"""The officials' dashboard: key figures and charts, each chart with its data table.
+
+The tables are the source of truth; the charts are inline SVG drawn here, on the server, so
+the page needs no script. Every figure comes from a fixed set of aggregate queries, whatever
+the size of the programme (see the query count pinned in tests/reports/test_dashboard.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from cooperation.models import Institution, Party
+from exchanges.models import Call, ResearcherProfile, StayApplication
+from projects.models import Currency, JointProject, TeamMember
+from reports.kinds.common import NONE, area_names, axis_names
+from reports.kinds.mobility import (
+    DIRECTION_BY_HOST_CITY,
+    STAY_STATUSES,
+    SUPPRESS_BELOW,
+    suppress,
+)
+from reports.kinds.programme import funding_sql, rate_notes, rates_for
+from reports.sql import fetch_all, table
+
+REPORTING_CURRENCY = Currency.EUR
+BAR_COLOUR = "#0b4f9c"  # the portal's link blue: 7.6:1 on white
+INK = "#1b1f24"
+
+
+@dataclass
+class Chart:
+    id: str
+    title: str
+    columns: list[str]  # the first labels the rows
+    rows: list[tuple[str, list[str]]]
+    bars: list[tuple[str, float, str]]  # label, value, value as shown
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def svg(self) -> SafeString:
+        return bar_chart(self.id, self.title, self.bars)
+
+
+def _number(value: Any, decimals: int = 0) -> str:
+    if value is None:
+        return NONE
+    if isinstance(value, str):
+        return value
+    return number_format(value, decimals, use_l10n=True, force_grouping=True)
+
+
+def bar_chart(chart_id: str, title: str, bars: list[tuple[str, float, str]]) -> SafeString:
+    """Draw horizontal bars as SVG: labels on the left, the value shown after each bar."""
+    width, label_width, value_width, bar_height, gap = 640, 230, 110, 22, 10
+    plot = width - label_width - value_width
+    top = max((value for _label, value, _shown in bars), default=0) or 1
+    height = max(len(bars), 1) * (bar_height + gap) + gap
+    marks = []
+    for index, (label, value, shown) in enumerate(bars):
+        y = gap + index * (bar_height + gap)
+        length = max(plot * value / top, 0)
+        short = label if len(label) <= 32 else label[:31] + "…"
+        marks.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="end" fill="{}" font-size="13">{}</text>'
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {}</title></rect>'
+                '<text x="{}" y="{}" fill="{}" font-size="13">{}</text>',
+                label_width - 8,
+                y + bar_height * 0.7,
+                INK,
+                short,
+                label_width,
+                y,
+                f"{length:.1f}",
+                bar_height,
+                BAR_COLOUR,
+                label,
+                shown,
+                label_width + length + 6,
+                y + bar_height * 0.7,
+                INK,
+                shown,
+            )
+        )
+    return format_html(
+        '<svg class="dashboard-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" '
+        'role="img" aria-labelledby="{}-svg-title"><title id="{}-svg-title">{}</title>{}</svg>',
+        width,
+        height,
+        chart_id,
+        chart_id,
+        _("Chart: %(title)s. The table beside it gives the same figures.") % {"title": title},
+        format_html_join("", "{}", ((mark,) for mark in marks)),
+    )
+
+
+def _key_figures(using: str) -> list[tuple[str, str]]:
+    now = timezone.now()
+    ((projects, active, institutions, stays, open_calls),) = fetch_all(
+        using,
+        f"""
+        SELECT (SELECT COUNT(*) FROM {table(JointProject)}),
+               (SELECT COUNT(*) FROM {table(JointProject)} WHERE status = 'active'),
+               (SELECT COUNT(*) FROM {table(Institution)} WHERE active),
+               (SELECT COUNT(*) FROM {table(StayApplication)} WHERE status = ANY(%s)),
+               (SELECT COUNT(*) FROM {table(Call)} WHERE opens_at <= %s AND closes_at > %s)
+        """,  # noqa: S608 (names from Meta)
+        [[str(s) for s in STAY_STATUSES], now, now],
+    )
+    return [
+        (_("Joint projects"), _number(projects)),
+        (_("Active projects"), _number(active)),
+        (_("Institutions"), _number(institutions)),
+        (_("Researcher stays"), _number(stays)),
+        (_("Open calls"), _number(open_calls)),
+    ]
+
+
+def _projects_by_area_and_axis(using: str) -> tuple[Chart, Chart]:
+    rows = fetch_all(
+        using,
+        f"""
+        SELECT 'area', primary_area_id, COUNT(*) FROM {table(JointProject)}
+        GROUP BY primary_area_id
+        UNION ALL
+        SELECT 'axis', axis_id, COUNT(DISTINCT jointproject_id)
+        FROM {table(JointProject.axes.through)} GROUP BY axis_id
+        """,  # noqa: S608 (names from Meta)
+        [],
+    )
+    counts = {(kind, pk): count for kind, pk, count in rows}
+
+    def chart(chart_id: str, title: str, label: str, names: dict[int, str], kind: str) -> Chart:
+        items = [(name, counts.get((kind, pk), 0)) for pk, name in names.items()]
+        return Chart(
+            id=chart_id,
+            title=title,
+            columns=[label, _("Projects")],
+            rows=[(name, [_number(count)]) for name, count in items],
+            bars=[(name, float(count), _number(count)) for name, count in items],
+        )
+
+    by_area = chart(
+        "projects-area", _("Projects by strategic area"), _("Strategic area"),
+        area_names(using), "area",
+    )  # fmt: skip
+    by_axis = chart("projects-axis", _("Projects by axis"), _("Axis"), axis_names(using), "axis")
+    by_axis.notes = [_("A project with several axes counts under each of them.")]
+    by_area.notes = [_("Projects are counted under their primary strategic area.")]
+    return by_area, by_axis
+
+
+def _funding_by_city_and_year(using: str) -> Chart:
+    on = timezone.localdate()
+    rates = rates_for(REPORTING_CURRENCY, on)
+    sql, params = funding_sql({}, rates, REPORTING_CURRENCY, ["city", "year"])
+    rows = fetch_all(using, sql, params)
+    currencies = list(Currency.values)
+    total_label = _("Total in %(currency)s") % {"currency": REPORTING_CURRENCY}
+    return Chart(
+        id="funding",
+        title=_("Funding by city and year"),
+        columns=[
+            _("City and year"),
+            *(_("Amount in %(currency)s") % {"currency": c} for c in currencies),
+            total_label,
+        ],
+        rows=[
+            (f"{city} {year}", [*(_number(a, 2) for a in amounts), _number(total, 2)])
+            for city, year, _p, _c, *amounts, total in rows
+        ],
+        bars=[
+            (f"{city} {year}", float(total or 0), _number(total, 0))
+            for city, year, _p, _c, *_amounts, total in rows
+        ],
+        notes=[
+            _("Committed funding by the city of the funder, converted to %(currency)s.")
+            % {"currency": REPORTING_CURRENCY},
+            *rate_notes(REPORTING_CURRENCY, on, rates),
+        ],
+    )
+
+
+def _stays_balance(using: str) -> Chart:
+    rows = fetch_all(
+        using,
+        f"""
+        SELECT hp.code, COUNT(*), COUNT(*) FILTER (WHERE a.status = 'completed')
+        FROM {table(StayApplication)} a
+        JOIN {table(Institution)} h ON h.id = a.host_id
+        JOIN {table(Party)} hp ON hp.id = h.party_id
+        WHERE a.status = ANY(%s)
+        GROUP BY hp.code
+        """,  # noqa: S608 (names from Meta)
+        [[str(s) for s in STAY_STATUSES]],
+    )
+    counts = {code: (stays, completed) for code, stays, completed in rows}
+    items = [
+        (str(direction.label), *counts.get(host, (0, 0)))
+        for host, direction in DIRECTION_BY_HOST_CITY.items()
+    ]
+    to_bcn = counts.get("BCN", (0, 0))[0]
+    to_cdmx = counts.get("CDMX", (0, 0))[0]
+    return Chart(
+        id="stays",
+        title=_("Balance of stays between the two cities"),
+        columns=[_("Direction"), _("Stays"), _("Completed")],
+        rows=[(label, [_number(stays), _number(done)]) for label, stays, done in items],
+        bars=[(label, float(stays), _number(stays)) for label, stays, _done in items],
+        notes=[
+            _("Balance: %(to_bcn)s stays to Barcelona, %(to_cdmx)s to Mexico City.")
+            % {"to_bcn": _number(to_bcn), "to_cdmx": _number(to_cdmx)}
+        ],
+    )
+
+
+def _womens_participation(using: str) -> Chart:
+    consented = "rp.sensitive_consent_at IS NOT NULL AND rp.anonymised_at IS NULL"
+    rows = fetch_all(
+        using,
+        f"""
+        SELECT 'team',
+               COUNT(*) FILTER (WHERE gender = 'woman'),
+               COUNT(*) FILTER (WHERE gender NOT IN ('', 'woman', 'undisclosed')),
+               COUNT(*) FILTER (WHERE gender IN ('', 'undisclosed'))
+        FROM {table(TeamMember)}
+        UNION ALL
+        SELECT 'stays',
+               COUNT(*) FILTER (WHERE {consented} AND rp.gender = 'woman'),
+               COUNT(*) FILTER (WHERE {consented}
+                                AND rp.gender NOT IN ('', 'woman', 'undisclosed')),
+               COUNT(*) FILTER (WHERE NOT ({consented}) OR rp.gender IS NULL
+                                OR rp.gender IN ('', 'undisclosed'))
+        FROM {table(StayApplication)} a
+        LEFT JOIN {table(ResearcherProfile)} rp ON rp.user_id = a.researcher_id
+        WHERE a.status = ANY(%s)
+        """,  # noqa: S608 (names from Meta)
+        [[str(s) for s in STAY_STATUSES]],
+    )
+    labels = {"team": _("Project teams"), "stays": _("Researchers on stays")}
+    table_rows = []
+    bars = []
+    for group, women, others, unstated in rows:
+        # The share is shown only when both counts behind it are shown: with a hidden count
+        # beside it, it would tell what the hidden count is.
+        share = (
+            Decimal(women) * 100 / Decimal(women + others)
+            if women >= SUPPRESS_BELOW and others >= SUPPRESS_BELOW
+            else None
+        )
+        shown = NONE if share is None else f"{_number(share, 1)} %"
+        label = str(labels[group])
+        table_rows.append(
+            (label, [*(_number(suppress(c)) for c in (women, others, unstated)), shown])
+        )
+        bars.append((label, float(share or 0), shown))
+    return Chart(
+        id="women",
+        title=_("Women's participation"),
+        columns=[
+            _("Group"),
+            _("Women"),
+            _("Men and other identities"),
+            _("Not stated"),
+            _("Share of women"),
+        ],
+        rows=table_rows,
+        bars=bars,
+        notes=[
+            _(
+                "Gender is self-declared and optional; for stays it counts only researchers "
+                "who consented. Counts below 5 are shown as “<5”; the share of women is "
+                "among the people who stated their gender."
+            )
+        ],
+    )
+
+
+def dashboard_context(using: str) -> dict[str, Any]:
+    """Return the key figures and the charts of the dashboard."""
+    by_area, by_axis = _projects_by_area_and_axis(using)
+    return {
+        "key_figures": _key_figures(using),
+        "charts": [
+            by_area,
+            by_axis,
+            _funding_by_city_and_year(using),
+            _stays_balance(using),
+            _womens_participation(using),
+        ],
+    }

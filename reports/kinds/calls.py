@@ -1,0 +1,147 @@
+"""Call outcome: per call, applications, host acceptance, weighted scores and decisions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from exchanges.models import (
+    Call,
+    Criterion,
+    Direction,
+    HostDecision,
+    ReviewAssignment,
+    Score,
+    StayApplication,
+)
+from reports.kinds import Chart, Column, ReportKind, Table, register
+from reports.kinds.common import PeriodForm, areas_field, as_date, where
+from reports.sql import Cached, table
+
+Status = StayApplication.Status
+# Approved by both cities, whatever happened next.
+APPROVED = [Status.APPROVED, Status.AWARDED, Status.IN_PROGRESS, Status.COMPLETED]
+
+
+class CallsForm(PeriodForm):
+    areas = areas_field()
+
+
+def _statuses(statuses: list[Any]) -> str:
+    return "ARRAY[" + ", ".join(f"'{s}'" for s in statuses) + "]"
+
+
+@register
+class CallOutcome(ReportKind):
+    """Per call: applications, host acceptance, average weighted score, decisions."""
+
+    code = "calls"
+    title = _("Call outcome")
+    description = _(
+        "Per call: applications, host acceptance, average weighted scores and decisions."
+    )
+    form_class = CallsForm
+
+    def tables(self, parameters: dict[str, Any], *, using: str) -> list[Table]:
+        conditions: list[str] = []
+        params: list[Any] = []
+        if first := as_date(parameters.get("date_from")):
+            conditions.append("c.closes_at::date >= %s")
+            params.append(first)
+        if last := as_date(parameters.get("date_to")):
+            conditions.append("c.opens_at::date <= %s")
+            params.append(last)
+        if parameters.get("areas"):
+            conditions.append(
+                f"EXISTS (SELECT 1 FROM {table(Call.areas.through)} fa "  # noqa: S608 (names from Meta)
+                "WHERE fa.call_id = c.id AND fa.strategicarea_id = ANY(%s))"
+            )
+            params.append([int(pk) for pk in parameters["areas"]])
+        # The weighted score of an application, as the evaluation ranks it
+        # (ApplicationQuerySet.with_scores): the weighted sum of the scores of submitted,
+        # conflict-free reviews, over 100 per reviewer, on the 0–10 scale.
+        outcome = Cached(
+            using,
+            f"""
+            WITH scored AS (
+                SELECT ra.application_id,
+                       SUM(sc.value * cr.weight)::numeric / (COUNT(DISTINCT ra.id) * 100)
+                           AS score
+                FROM {table(ReviewAssignment)} ra
+                JOIN {table(Score)} sc ON sc.assignment_id = ra.id
+                JOIN {table(Criterion)} cr ON cr.id = sc.criterion_id
+                WHERE ra.submitted_at IS NOT NULL AND ra.has_conflict = false
+                GROUP BY ra.application_id
+            )
+            SELECT c.id, c.direction,
+                   COUNT(a.id) FILTER (WHERE a.status <> 'draft'),
+                   COUNT(hd.id) FILTER (WHERE hd.accepted),
+                   COUNT(hd.id) FILTER (WHERE NOT hd.accepted),
+                   COUNT(scored.score),
+                   ROUND(AVG(scored.score), 2),
+                   COUNT(a.id) FILTER (WHERE a.status = ANY({_statuses(APPROVED)})),
+                   COUNT(a.id) FILTER (WHERE a.status = 'waitlisted'),
+                   COUNT(a.id) FILTER (WHERE a.status = 'rejected'),
+                   COUNT(a.id) FILTER (WHERE a.status = 'withdrawn'),
+                   COUNT(a.id) FILTER (WHERE a.status = 'cancelled')
+            FROM {table(Call)} c
+            LEFT JOIN {table(StayApplication)} a ON a.call_id = c.id
+            LEFT JOIN {table(HostDecision)} hd ON hd.application_id = a.id
+            LEFT JOIN scored ON scored.application_id = a.id
+            {where(conditions)}
+            GROUP BY c.id
+            ORDER BY c.opens_at, c.id
+            """,  # noqa: S608
+            params,
+        )
+        directions = dict(Direction.choices)
+
+        def rows() -> Iterator[tuple[Any, ...]]:
+            calls = Call.objects.using(using).filter(pk__in=[r[0] for r in outcome.rows])
+            titles = {call.pk: str(call.title) for call in calls}
+            for call_id, direction, applied, accepted, declined, *rest in outcome.rows:
+                decided = accepted + declined
+                yield (
+                    titles.get(call_id, call_id),
+                    directions.get(direction, direction),
+                    applied,
+                    accepted,
+                    declined,
+                    round(accepted / decided, 4) if decided else None,
+                    *rest,
+                )
+
+        return [
+            Table(
+                code="calls",
+                title=_("Outcome of each call"),
+                columns=[
+                    Column("call", _("Call")),
+                    Column("direction", _("Direction")),
+                    Column("applications", _("Applications submitted"), "int"),
+                    Column("host_accepted", _("Accepted by hosts"), "int"),
+                    Column("host_declined", _("Declined by hosts"), "int"),
+                    Column("acceptance", _("Host acceptance rate"), "percent"),
+                    Column("scored", _("Applications scored"), "int"),
+                    Column("average_score", _("Average weighted score (0–10)"), "decimal"),
+                    Column("approved", _("Approved applications"), "int"),
+                    Column("waitlisted", _("Waiting list"), "int"),
+                    Column("rejected", _("Rejected applications"), "int"),
+                    Column("withdrawn", _("Withdrawn applications"), "int"),
+                    Column("cancelled", _("Cancelled applications"), "int"),
+                ],
+                rows=rows,
+                count=outcome.count,
+                chart=Chart(label_column=0, value_column=2, title=_("Applications per call")),
+                notes=[
+                    str(
+                        _(
+                            "Scores count only submitted reviews without a conflict of "
+                            "interest; the average is over the applications scored."
+                        )
+                    )
+                ],
+            )
+        ]

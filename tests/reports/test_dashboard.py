@@ -1,0 +1,182 @@
+"""The officials' dashboard in the admin, and the monthly schedule of the programme overview."""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from html import unescape as html_unescape
+
+import pytest
+from django.apps import apps
+from django.core import mail
+from django.urls import reverse
+
+from cooperation.roles import Role
+from exchanges.models import ResearcherProfile, StayApplication
+from projects.models import ExchangeRate, TeamMember
+from reports.dashboard import bar_chart
+from reports.models import ReportRun
+from tests.exchanges.factories import CallFactory
+from tests.factories import InstitutionFactory, UserFactory
+from tests.projects.factories import FundingFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/admin/reports/dashboard/"
+
+
+@pytest.fixture(autouse=True)
+def _reports_root(settings, tmp_path):
+    settings.REPORTS_ROOT = tmp_path / "reports"
+
+
+@pytest.fixture
+def programme(cdmx, bcn):
+    """Two projects (one active) with 100,000 MXN and 2,000 EUR; three stays; six women."""
+    u = InstitutionFactory(code="D-CDMX", party=cdmx)
+    c = InstitutionFactory(code="D-BCN", party=bcn)
+    p1 = ProjectFactory(institutions=[u, c], status="active")
+    p2 = ProjectFactory(institutions=[c, u])
+    FundingFactory(project=p1, funder_party=cdmx, amount=Decimal("100000"), currency="MXN")
+    FundingFactory(project=p2, funder_party=bcn, amount=Decimal("2000"), currency="EUR")
+    ExchangeRate.objects.create(date="2026-01-01", base="MXN", quote="EUR", rate=Decimal("0.05"))
+    for index in range(11):
+        TeamMember.objects.create(
+            project_id=p1.pk,
+            name=f"P{index}",
+            email=f"p{index}@example.org",
+            institution_id=u.pk,
+            role="Investigación",
+            gender="woman" if index < 6 else "man",
+        )
+    call = CallFactory()
+    for host in (c, c, u):
+        researcher = UserFactory(roles=[Role.RESEARCHER])
+        ResearcherProfile.objects.create(
+            user_id=researcher.pk, home_institution_id=u.pk, career_stage="r2"
+        )
+        StayApplication.objects.create(
+            call_id=call.pk, researcher_id=researcher.pk, host_id=host.pk, status="completed"
+        )
+
+
+def _cells(html: str, table_id: str) -> list[list[str]]:
+    table = html.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
+    body = table.split("<tbody>", 1)[1]
+    return [
+        [
+            html_unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+            for cell in re.findall(r"<t[hd][^>]*>.*?</t[hd]>", row, re.S)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+def test_dashboard_is_linked_from_the_admin_index_for_officials(official_cdmx, login):
+    response = login(official_cdmx).get("/admin/")
+    assert response.status_code == 200
+    assert URL in response.content.decode()
+
+
+def test_dashboard_shows_figures_charts_and_their_tables(programme, official_bcn, login):
+    response = login(official_bcn, language="en").get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script" not in html.split('id="content-main"', 1)[1]  # no inline script
+    assert html.count('<svg class="dashboard-svg"') == 5
+    assert _cells(html, "funding-table") == [
+        ["BCN 2026", "0.00", "2,000.00", "0.00", "2,000.00"],
+        ["CDMX 2026", "100,000.00", "0.00", "0.00", "5,000.00"],
+    ]
+    assert _cells(html, "stays-table") == [
+        ["Mexico City → Barcelona", "2", "2"],
+        ["Barcelona → Mexico City", "1", "1"],
+    ]
+    # 6 women and 5 men in teams: both shown, share 54.5 %; 3 researchers did not say.
+    assert _cells(html, "women-table") == [
+        ["Project teams", "6", "5", "<5", "54.5 %"],
+        ["Researchers on stays", "<5", "<5", "<5", "—"],
+    ]
+    assert "Exchange rate: 1 MXN = 0.05 EUR (rate of 2026-01-01)." in html
+
+
+def test_dashboard_runs_a_constant_number_of_queries(
+    programme, official_cdmx, login, django_assert_num_queries
+):
+    client = login(official_cdmx)
+    client.get(URL)  # warm the caches of content types and sites
+    ProjectFactory.create_batch(3)
+    # 1 session, 1 user, 1 the user's groups (roles), 2 permissions for the app list (the
+    # user's own and its groups'); the dashboard: 1 key figures, 1 projects by area and by
+    # axis, 1 area names, 1 axis names, 2 exchange rates (MXN and USD to EUR), 1 funding by
+    # city and year, 1 stays by direction, 1 gender totals.
+    with django_assert_num_queries(14):
+        assert client.get(URL).status_code == 200
+    FundingFactory.create_batch(5)
+    with django_assert_num_queries(14):
+        assert client.get(URL).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["researcher", "coordinator", "reviewer"])
+def test_dashboard_is_for_officials_and_administrators_only(role, request, login):
+    person = request.getfixturevalue(role)
+    person.is_staff = True
+    person.save()
+    response = login(person).get(URL)
+    assert response.status_code in (302, 403)
+    assert "Key figures" not in response.content.decode()
+
+
+def test_dashboard_needs_the_second_factor(official_cdmx, login):
+    response = login(official_cdmx, second_factor=False).get(URL)
+    assert response.status_code == 302
+
+
+def test_administrators_see_the_dashboard(programme_admin, login):
+    assert login(programme_admin).get(URL).status_code == 200
+
+
+def test_bar_chart_escapes_labels_and_scales_bars():
+    svg = str(bar_chart("c", "T", [("<b>", 10.0, "10"), ("B", 5.0, "5")]))
+    assert "&lt;b&gt;" in svg and "<b>" not in svg
+    widths = [float(w) for w in re.findall(r'<rect[^>]*width="([\d.]+)"', svg)]
+    assert widths[0] == 2 * widths[1]
+
+
+# The monthly schedule ----------------------------------------------------------------------
+
+
+def test_the_monthly_programme_overview_is_scheduled_and_e_mails_both_cities(
+    official_cdmx, official_bcn, django_capture_on_commit_callbacks
+):
+    from django_celery_beat.models import PeriodicTask
+
+    from reports.tasks import scheduled_report
+
+    task = PeriodicTask.objects.get(name="Monthly programme overview")
+    assert task.task == "reports.tasks.scheduled_report"
+    assert (task.crontab.minute, task.crontab.hour, task.crontab.day_of_month) == ("0", "6", "1")
+    kwargs = json.loads(task.kwargs)
+    assert kwargs["kind"] == "programme" and kwargs["format"] == "pdf"
+    with django_capture_on_commit_callbacks(execute=True):
+        run_id = scheduled_report(**kwargs)
+    run = ReportRun.objects.get(pk=run_id)
+    assert run.state == ReportRun.State.SUCCEEDED and run.file.name.endswith(".pdf")
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "oficial.bcn@example.org",
+        "oficial.cdmx@example.org",
+    ]
+
+
+def test_the_schedule_migration_reverses_and_applies_again():
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    module = __import__("reports.migrations.0004_monthly_programme_overview", fromlist=["schedule"])
+    module.unschedule(apps, None)
+    assert not PeriodicTask.objects.filter(name="Monthly programme overview").exists()
+    assert not CrontabSchedule.objects.filter(hour="6", day_of_month="1").exists()
+    module.schedule(apps, None)
+    module.schedule(apps, None)  # twice: still one task
+    assert PeriodicTask.objects.filter(name="Monthly programme overview").count() == 1
+    assert reverse("admin:reports_dashboard_changelist") == URL
