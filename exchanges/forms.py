@@ -109,10 +109,28 @@ class DatesStepForm(forms.Form):
         return data
 
 
+def linkable_projects(application: StayApplication) -> Any:
+    """Projects a stay may contribute to: current ones, public or with the host taking part."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from projects.models import JointProject, Participation, ProjectStatus
+
+    host_takes_part = Participation.objects.filter(
+        project=OuterRef("pk"), institution_id=application.host_id or 0
+    )
+    return (
+        JointProject.objects.filter(
+            status__in=[ProjectStatus.APPROVED, ProjectStatus.ACTIVE, ProjectStatus.PROPOSED]
+        )
+        .filter(Q(public=True) | Exists(host_takes_part))
+        .order_by("code")
+    )
+
+
 class ProjectStepForm(forms.ModelForm):
     class Meta:
         model = StayApplication
-        fields = ["title", "work_plan", "impact_statement"]
+        fields = ["title", "work_plan", "impact_statement", "joint_project"]
         widgets = {
             "work_plan": forms.Textarea(attrs={"rows": 8}),
             "impact_statement": forms.Textarea(attrs={"rows": 6}),
@@ -128,6 +146,11 @@ class ProjectStepForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.required = True
+        # The link to a joint project is optional, and only to projects the stay may join.
+        link = self.fields["joint_project"]
+        link.required = False
+        link.queryset = linkable_projects(self.instance)  # type: ignore[attr-defined]
+        link.empty_label = _("None")  # type: ignore[attr-defined]
 
 
 class DocumentsStepForm(forms.Form):

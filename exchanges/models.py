@@ -373,6 +373,15 @@ class StayApplication(models.Model):
     title = models.CharField(_("project title"), max_length=255, blank=True)
     work_plan = models.TextField(_("work plan"), blank=True)
     impact_statement = models.TextField(_("social and urban impact statement"), blank=True)
+    joint_project = models.ForeignKey(
+        "projects.JointProject",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stay_applications",
+        verbose_name=_("joint project"),
+        help_text=_("Optional: the programme's joint project that the stay contributes to."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     documents_purged_at = models.DateTimeField(_("documents purged at"), null=True, blank=True)

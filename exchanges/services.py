@@ -237,7 +237,15 @@ def application_save_draft(
     *, actor: User, application_id: int, data: Mapping[str, Any]
 ) -> StayApplication:
     """Save one step of the draft (host, dates or project texts)."""
-    allowed_fields = {"host", "start_date", "end_date", "title", "work_plan", "impact_statement"}
+    allowed_fields = {
+        "host",
+        "start_date",
+        "end_date",
+        "title",
+        "work_plan",
+        "impact_statement",
+        "joint_project",
+    }
     with transaction.atomic():
         application = _own_draft(actor, application_id)
         call = application.call
@@ -252,6 +260,18 @@ def application_save_draft(
             problems = date_problems(call, data.get("start_date"), data.get("end_date"))
             if problems:
                 raise ValidationError(problems, code="bad_dates")
+        project = data.get("joint_project")
+        if project is not None:
+            from exchanges.forms import linkable_projects
+
+            if not linkable_projects(application).filter(pk=project.pk).exists():
+                raise _refuse(
+                    _(
+                        "Choose a current joint project that is public or in which the host "
+                        "takes part."
+                    ),
+                    "bad_project",
+                )
         fields = [name for name in data if name in allowed_fields]
         for name in fields:
             setattr(application, name, data[name])

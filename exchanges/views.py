@@ -274,7 +274,12 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(
         StayApplication.objects.select_related(
-            "call", "host", "researcher", "researcher__researcher_profile", "host_decision"
+            "call",
+            "host",
+            "researcher",
+            "researcher__researcher_profile",
+            "host_decision",
+            "joint_project",
         ).prefetch_related(
             "events__actor", "attachments", "signatures__party", "review_assignments"
         ),
@@ -475,7 +480,10 @@ def host_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def host_decide(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(
-        StayApplication.objects.for_lists().prefetch_related("attachments"), pk=pk
+        StayApplication.objects.for_lists()
+        .select_related("joint_project")
+        .prefetch_related("attachments"),
+        pk=pk,
     )
     if not permissions.is_host_of(request.user, application):
         raise Http404
@@ -524,7 +532,10 @@ def review_list(request: HttpRequest) -> HttpResponse:
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_object_or_404(
         ReviewAssignment.objects.select_related(
-            "application__call", "application__host", "application__host_decision"
+            "application__call",
+            "application__host",
+            "application__host_decision",
+            "application__joint_project",
         ).prefetch_related("application__attachments", "scores__criterion"),
         pk=pk,
     )
