@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # Runs a command with DATABASE_URL / REDIS_URL set, starting embedded servers for unset ones.
 EMBEDDED := $(PY) -m cooperation.embedded
 
-.PHONY: install run test lint format manage totp messages clean bench bench-reports
+.PHONY: install run test lint format manage totp messages clean bench bench-reports bench-api
 
 install: $(VENV)/.installed
 
@@ -59,3 +59,7 @@ clean:
 # 10,000 and 100,000 generated projects (var/bench); not part of `make test`.
 bench-reports: install
 	DEBUG=1 $(EMBEDDED) --data var/bench exec -- $(PY) bench/reports.py $(BENCH_ARGS)
+
+# The API's project list against a raw-SQL view of the same JSON (var/bench); not in `make test`.
+bench-api: install
+	DEBUG=1 $(EMBEDDED) --data var/bench exec -- $(PY) bench/api.py $(BENCH_ARGS)
