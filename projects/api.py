@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -121,11 +121,29 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 
 class ProjectListSerializer(serializers.ModelSerializer):
+    """A project in a list.
+
+    Its areas, axes and institutions are read by ``with_related`` as plain values, three
+    queries for a whole page: no model instance, queryset or nested serializer per row.
+    """
+
     title = TranslatedField("title")
     primary_area = serializers.CharField(source="primary_area.code")
-    areas = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    axes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    institutions = ParticipationSerializer(source="participations", many=True, read_only=True)
+    areas = serializers.SerializerMethodField()
+    axes = serializers.SerializerMethodField()
+    institutions = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_areas(self, obj: JointProject) -> list[str]:
+        return obj.area_codes  # type: ignore[attr-defined]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_axes(self, obj: JointProject) -> list[str]:
+        return obj.axis_codes  # type: ignore[attr-defined]
+
+    @extend_schema_field(ParticipationSerializer(many=True))
+    def get_institutions(self, obj: JointProject) -> list[dict[str, str]]:
+        return obj.institution_rows  # type: ignore[attr-defined]
 
     class Meta:
         model = JointProject
@@ -271,12 +289,35 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.filter(public=value == "true")
 
 
-_PARTICIPATIONS = Prefetch(
-    "participations",
-    queryset=Participation.objects.select_related("institution__party").order_by(
-        "role", "institution__code"
-    ),
-)
+def with_related(projects: list[JointProject]) -> list[JointProject]:
+    """Attach each project's area and axis codes and institutions, in three queries."""
+    ids = [project.pk for project in projects]
+    areas: dict[int, list[str]] = {pk: [] for pk in ids}
+    axes: dict[int, list[str]] = {pk: [] for pk in ids}
+    institutions: dict[int, list[dict[str, str]]] = {pk: [] for pk in ids}
+    for pk, code in (
+        JointProject.areas.through.objects.filter(jointproject_id__in=ids)
+        .order_by("strategicarea__number")
+        .values_list("jointproject_id", "strategicarea__code")
+    ):
+        areas[pk].append(code)
+    for pk, code in (
+        JointProject.axes.through.objects.filter(jointproject_id__in=ids)
+        .order_by("axis__number")
+        .values_list("jointproject_id", "axis__code")
+    ):
+        axes[pk].append(code)
+    for pk, institution, city, role in (
+        Participation.objects.filter(project_id__in=ids)
+        .order_by("role", "institution__code")
+        .values_list("project_id", "institution__code", "institution__party__code", "role")
+    ):
+        institutions[pk].append({"institution": institution, "city": city, "role": role})
+    for project in projects:
+        project.area_codes = areas[project.pk]  # type: ignore[attr-defined]
+        project.axis_codes = axes[project.pk]  # type: ignore[attr-defined]
+        project.institution_rows = institutions[project.pk]  # type: ignore[attr-defined]
+    return projects
 
 
 class ProposeMixin:
@@ -310,7 +351,7 @@ class ProposeMixin:
                 setattr(project, name, data[field].get(lang, ""))
             project.save(update_fields=fields)
         self.action = "retrieve"
-        fresh = self.get_queryset().get(pk=project.pk)  # type: ignore[attr-defined]
+        fresh = with_related([self.get_queryset().get(pk=project.pk)])[0]  # type: ignore[attr-defined]
         body = ProjectSerializer(fresh, context=self.get_serializer_context()).data  # type: ignore[attr-defined]
         return Response(
             body,
@@ -343,11 +384,7 @@ class ProjectViewSet(
         return True  # the services decide, per project, from the person's role
 
     def get_queryset(self) -> QuerySet[JointProject]:
-        projects = (
-            visible_projects(self.request.user)
-            .select_related("primary_area")
-            .prefetch_related(_PARTICIPATIONS, "areas", "axes")
-        )
+        projects = visible_projects(self.request.user).select_related("primary_area")
         if self.action == "retrieve":
             projects = projects.prefetch_related(
                 Prefetch(
@@ -367,6 +404,13 @@ class ProjectViewSet(
                 ),
             )
         return projects
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        page = super().paginate_queryset(queryset)
+        return None if page is None else with_related(list(page))
+
+    def get_object(self) -> JointProject:
+        return with_related([super().get_object()])[0]
 
     def get_serializer_class(self) -> Any:
         if self.action == "list":
@@ -392,7 +436,7 @@ class ProjectViewSet(
             note=serializer.validated_data.get("note", ""),
         )
         self.action = "retrieve"
-        fresh = self.get_queryset().get(pk=project.pk)
+        fresh = with_related([self.get_queryset().get(pk=project.pk)])[0]
         return Response(ProjectSerializer(fresh, context=self.get_serializer_context()).data)
 
 
