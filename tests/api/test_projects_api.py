@@ -271,3 +271,14 @@ def test_measurements_are_recorded_for_the_partners_indicators_only(
     )
     assert bad.status_code == 400
     assert Measurement.objects.count() == 1
+
+
+def test_list_rows_are_exactly_what_the_serializer_gives(api, own_project, rf):
+    from projects.api import ProjectListSerializer, list_row, with_related
+
+    project = with_related(
+        [JointProject.objects.select_related("primary_area").get(pk=own_project.pk)]
+    )[0]
+    assert list_row(project) == ProjectListSerializer(project).data
+    listed = api.get("/api/v1/projects/").json()["results"]
+    assert listed == [dict(ProjectListSerializer(project).data)]
