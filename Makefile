@@ -29,6 +29,9 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	DEBUG=1 DATABASE_URL=postgres://lint@localhost/lint REDIS_URL=redis://localhost:6379/0 \
 		$(VENV)/bin/mypy .
+	@# Models and migrations agree (needs no database: the URLs are placeholders).
+	DEBUG=1 DATABASE_URL=postgres://lint@localhost/lint REDIS_URL=redis://localhost:6379/0 \
+		$(PY) -W ignore manage.py makemigrations --check --dry-run
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
@@ -18,6 +19,7 @@ from exchanges.models import Call, CallHost, Criterion, Direction, StayApplicati
 
 # Counts below this are shown as null (with "suppressed": true): small groups could identify people.
 SUPPRESS_BELOW = 5
+MAX_ID = 2**63 - 1  # PostgreSQL bigint: a larger number must not reach the query
 
 
 class CallHostSerializer(serializers.ModelSerializer):
@@ -117,7 +119,14 @@ class StayStatisticsView(APIView):
     validates_query = True  # unknown or malformed parameters are a 400 (documented)
 
     @extend_schema(
-        parameters=[OpenApiParameter("call", int, required=False, description="Only this call.")],
+        parameters=[
+            OpenApiParameter(
+                "call",
+                {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                required=False,
+                description="Only this call.",
+            )
+        ],
         responses=inline_serializer(
             name="StayStatistics",
             fields={
@@ -136,8 +145,10 @@ class StayStatisticsView(APIView):
         applications = StayApplication.objects.exclude(status=StayApplication.Status.DRAFT)
         call = request.query_params.get("call")
         if call is not None:
-            if not call.isdigit():
-                raise serializers.ValidationError({"call": ["Must be a whole number."]})
+            if not call.isdigit() or not 1 <= int(call) <= MAX_ID:
+                raise serializers.ValidationError(
+                    {"call": [gettext("Must be a call's number (a whole number from 1).")]}
+                )
             applications = applications.filter(call_id=int(call))
         by_status = (
             applications.values("call_id", "status")

@@ -7,7 +7,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -19,7 +18,7 @@ from rest_framework.request import Request
 from reports.kinds import REGISTRY
 from reports.models import ReportRun
 from reports.services import can_use_reports, report_request
-from reports.views import CONTENT_TYPES
+from reports.views import file_response
 
 
 class ReportRunSerializer(serializers.ModelSerializer):
@@ -106,13 +105,4 @@ class ReportRunViewSet(
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str | None = None) -> Any:
-        run = self.get_object()
-        if run.state != ReportRun.State.SUCCEEDED or not run.file:
-            raise Http404
-        suffix = run.file.name.rsplit(".", 1)[-1]
-        return FileResponse(
-            run.file.open("rb"),
-            as_attachment=True,
-            filename=run.file.name,
-            content_type=CONTENT_TYPES.get(suffix, "application/octet-stream"),
-        )
+        return file_response(self.get_object())

@@ -27,10 +27,8 @@ def _run_for(request: HttpRequest, pk: int) -> ReportRun:
     return get_object_or_404(ReportRun, pk=pk)
 
 
-@login_required
-@require_GET
-def download(request: HttpRequest, pk: int) -> HttpResponseBase:
-    run = _run_for(request, pk)
+def file_response(run: ReportRun) -> FileResponse:
+    """Stream a finished run's file as an attachment; 404 while it has none."""
     if run.state != ReportRun.State.SUCCEEDED or not run.file:
         raise Http404
     suffix = run.file.name.rsplit(".", 1)[-1]
@@ -40,6 +38,12 @@ def download(request: HttpRequest, pk: int) -> HttpResponseBase:
         filename=run.file.name,
         content_type=CONTENT_TYPES.get(suffix, "application/octet-stream"),
     )
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    return file_response(_run_for(request, pk))
 
 
 @never_cache

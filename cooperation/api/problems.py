@@ -5,8 +5,8 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -124,15 +124,3 @@ class ApiInputGuardMiddleware:
             if "\x00" in raw or "%00" in raw.lower():
                 return _api_error(request, 400, _("NUL characters are not allowed in the address."))
         return self.get_response(request)
-
-
-__all__ = [
-    "Conflict",
-    "Http404",
-    "PermissionDenied",
-    "PreconditionFailed",
-    "PreconditionRequired",
-    "api_not_found",
-    "api_server_error",
-    "problem_exception_handler",
-]

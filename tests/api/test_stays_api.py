@@ -83,6 +83,8 @@ def test_stay_statistics_need_their_scope(api, partner, token_client):
     assert token_client(partner, scopes=["read"]).get("/api/v1/stay-statistics/").status_code == 403
     stats = token_client(partner, scopes=["stays:read"])
     assert stats.get("/api/v1/stay-statistics/?call=x").status_code == 400
+    assert stats.get("/api/v1/stay-statistics/?call=-3").status_code == 400
+    assert stats.get(f"/api/v1/stay-statistics/?call={2**64}").status_code == 400
     assert stats.get("/api/v1/stay-statistics/?colour=red").status_code == 400
 
 
