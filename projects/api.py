@@ -123,8 +123,8 @@ class IndicatorSerializer(serializers.ModelSerializer):
 class ProjectListSerializer(serializers.ModelSerializer):
     """A project in a list.
 
-    Its areas, axes and institutions are read by ``with_related`` as plain values, three
-    queries for a whole page: no model instance, queryset or nested serializer per row.
+    Its areas, axes and institutions come from its ``ProjectListing``, in the same query as
+    the project: no queryset or nested serializer per row.
     """
 
     title = TranslatedField("title")
@@ -135,15 +135,15 @@ class ProjectListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_areas(self, obj: JointProject) -> list[str]:
-        return obj.area_codes  # type: ignore[attr-defined]
+        return obj.listing.area_codes
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_axes(self, obj: JointProject) -> list[str]:
-        return obj.axis_codes  # type: ignore[attr-defined]
+        return obj.listing.axis_codes
 
     @extend_schema_field(ParticipationSerializer(many=True))
     def get_institutions(self, obj: JointProject) -> list[dict[str, str]]:
-        return obj.institution_rows  # type: ignore[attr-defined]
+        return obj.listing.institutions
 
     class Meta:
         model = JointProject
@@ -289,6 +289,8 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.filter(public=value == "true")
 
 
+# What a list reads: the project's own columns, its primary area's code and its listing
+# (areas, axes and institutions, see ``ProjectListing``); one query for a page, no long texts.
 LIST_COLUMNS = (
     "code",
     "title_es",
@@ -300,62 +302,39 @@ LIST_COLUMNS = (
     "public",
     "updated_at",
     "primary_area__code",
+    "listing__area_codes",
+    "listing__axis_codes",
+    "listing__institutions",
 )
 
 
 _DATETIME = serializers.DateTimeField()
 
 
-def list_row(project: JointProject) -> dict[str, Any]:
+def list_row(row: dict[str, Any]) -> dict[str, Any]:
     """Represent a project of a list page exactly as ``ProjectListSerializer`` does.
 
-    Built by hand because DRF's field-by-field machinery costs more than the queries on a page
-    of 100 (bench/api.py); tests compare the two representations.
+    ``row`` is one of ``projects.values(*LIST_COLUMNS)``. Built by hand because
+    DRF's field-by-field machinery costs more than the query on a page of 100 (bench/api.py);
+    a test compares the two representations.
     """
     return {
-        "code": project.code,
-        "title": {lang: getattr(project, f"title_{lang}") or "" for lang in ("es", "ca", "en")},
-        "status": project.status,
-        "primary_area": project.primary_area.code,
-        "areas": project.area_codes,  # type: ignore[attr-defined]
-        "axes": project.axis_codes,  # type: ignore[attr-defined]
-        "start_date": project.start_date.isoformat(),
-        "end_date": project.end_date.isoformat(),
-        "public": project.public,
-        "institutions": project.institution_rows,  # type: ignore[attr-defined]
-        "updated_at": _DATETIME.to_representation(project.updated_at),
+        "code": row["code"],
+        "title": {
+            "es": row["title_es"] or "",
+            "ca": row["title_ca"] or "",
+            "en": row["title_en"] or "",
+        },
+        "status": row["status"],
+        "primary_area": row["primary_area__code"],
+        "areas": row["listing__area_codes"],
+        "axes": row["listing__axis_codes"],
+        "start_date": row["start_date"].isoformat(),
+        "end_date": row["end_date"].isoformat(),
+        "public": row["public"],
+        "institutions": row["listing__institutions"],
+        "updated_at": _DATETIME.to_representation(row["updated_at"]),
     }
-
-
-def with_related(projects: list[JointProject]) -> list[JointProject]:
-    """Attach each project's area and axis codes and institutions, in three queries."""
-    ids = [project.pk for project in projects]
-    areas: dict[int, list[str]] = {pk: [] for pk in ids}
-    axes: dict[int, list[str]] = {pk: [] for pk in ids}
-    institutions: dict[int, list[dict[str, str]]] = {pk: [] for pk in ids}
-    for pk, code in (
-        JointProject.areas.through.objects.filter(jointproject_id__in=ids)
-        .order_by("strategicarea__number")
-        .values_list("jointproject_id", "strategicarea__code")
-    ):
-        areas[pk].append(code)
-    for pk, code in (
-        JointProject.axes.through.objects.filter(jointproject_id__in=ids)
-        .order_by("axis__number")
-        .values_list("jointproject_id", "axis__code")
-    ):
-        axes[pk].append(code)
-    for pk, institution, city, role in (
-        Participation.objects.filter(project_id__in=ids)
-        .order_by("role", "institution__code")
-        .values_list("project_id", "institution__code", "institution__party__code", "role")
-    ):
-        institutions[pk].append({"institution": institution, "city": city, "role": role})
-    for project in projects:
-        project.area_codes = areas[project.pk]  # type: ignore[attr-defined]
-        project.axis_codes = axes[project.pk]  # type: ignore[attr-defined]
-        project.institution_rows = institutions[project.pk]  # type: ignore[attr-defined]
-    return projects
 
 
 class ProposeMixin:
@@ -389,7 +368,7 @@ class ProposeMixin:
                 setattr(project, name, data[field].get(lang, ""))
             project.save(update_fields=fields)
         self.action = "retrieve"
-        fresh = with_related([self.get_queryset().get(pk=project.pk)])[0]  # type: ignore[attr-defined]
+        fresh = self.get_queryset().get(pk=project.pk)  # type: ignore[attr-defined]
         body = ProjectSerializer(fresh, context=self.get_serializer_context()).data  # type: ignore[attr-defined]
         return Response(
             body,
@@ -422,11 +401,7 @@ class ProjectViewSet(
         return True  # the services decide, per project, from the person's role
 
     def get_queryset(self) -> QuerySet[JointProject]:
-        projects = visible_projects(self.request.user).select_related("primary_area")
-        if self.action == "list":
-            # A list shows no long texts: leave the summaries, impact statements and the
-            # stored search vectors in the database.
-            projects = projects.only(*LIST_COLUMNS)
+        projects = visible_projects(self.request.user).select_related("primary_area", "listing")
         if self.action == "retrieve":
             projects = projects.prefetch_related(
                 Prefetch(
@@ -447,18 +422,16 @@ class ProjectViewSet(
             )
         return projects
 
-    def paginate_queryset(self, queryset: Any) -> Any:
-        page = super().paginate_queryset(queryset)
-        return None if page is None else with_related(list(page))
-
     @extend_schema(responses=ProjectListSerializer(many=True))
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """List projects; rows are built directly, as ``ProjectListSerializer`` would."""
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response([list_row(project) for project in page])
+        """List projects; rows are built directly, as ``ProjectListSerializer`` would.
 
-    def get_object(self) -> JointProject:
-        return with_related([super().get_object()])[0]
+        A list shows no long texts: the summaries, impact statements and stored search vectors
+        stay in the database, and the page is one query of plain values.
+        """
+        projects = self.filter_queryset(self.get_queryset()).values(*LIST_COLUMNS)
+        page = self.paginate_queryset(projects)
+        return self.get_paginated_response([list_row(row) for row in page])
 
     def get_serializer_class(self) -> Any:
         if self.action == "list":
@@ -484,7 +457,7 @@ class ProjectViewSet(
             note=serializer.validated_data.get("note", ""),
         )
         self.action = "retrieve"
-        fresh = with_related([self.get_queryset().get(pk=project.pk)])[0]
+        fresh = self.get_queryset().get(pk=project.pk)
         return Response(ProjectSerializer(fresh, context=self.get_serializer_context()).data)
 
 

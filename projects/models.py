@@ -12,6 +12,7 @@ import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -322,6 +323,38 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.institution} ({self.get_role_display()})"
+
+
+class ProjectListing(models.Model):
+    """A project's list columns that live in other tables, as a row of a database view.
+
+    The view (``migrations/0003_projectlisting.py``) gathers a project's area and axis codes and
+    its institutions with their city and role, so that a page of projects is one simple query
+    with no per-row work in Python (the partner API's list; ``bench/api.py`` measures it).
+    It is always current, since PostgreSQL computes it when it is read. Read-only.
+    """
+
+    project = models.OneToOneField(
+        JointProject,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        related_name="listing",
+        db_column="project_id",
+    )
+    area_codes = ArrayField(models.CharField(max_length=40))
+    axis_codes = ArrayField(models.CharField(max_length=40))
+    # [{"institution": code, "city": party code, "role": "lead" | "partner"}, ...], the lead
+    # first, then by institution code.
+    institutions = models.JSONField()
+
+    class Meta:
+        managed = False
+        db_table = "projects_listing"
+        verbose_name = _("project listing")
+        verbose_name_plural = _("project listings")
+
+    def __str__(self) -> str:
+        return str(self.pk)
 
 
 class TeamMember(models.Model):

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from cooperation.models import Axis, StrategicArea
 from projects.models import JointProject, Measurement, Milestone, ProjectEvent
 from tests.projects.factories import (
     FundingFactory,
@@ -73,10 +74,9 @@ def test_project_list_runs_a_constant_number_of_queries(
 ):
     for _ in range(25):
         ProjectFactory(institutions=[institution_bcn])
-    # token (with its application), partner profile, its account, the account's groups (role
-    # check), a page of projects (+ primary area), participations (+ institutions and cities),
-    # areas, axes.
-    with django_assert_num_queries(8):
+    # The token (with its application, partner profile, account and the account's roles), then
+    # a page of projects with their primary area, areas, axes and institutions.
+    with django_assert_num_queries(2):
         response = api.get(f"/api/v1/projects/?page_size={size}")
     assert len(response.json()["results"]) == size
 
@@ -274,11 +274,20 @@ def test_measurements_are_recorded_for_the_partners_indicators_only(
 
 
 def test_list_rows_are_exactly_what_the_serializer_gives(api, own_project, rf):
-    from projects.api import ProjectListSerializer, list_row, with_related
+    from projects.api import LIST_COLUMNS, ProjectListSerializer, list_row
 
-    project = with_related(
-        [JointProject.objects.select_related("primary_area").get(pk=own_project.pk)]
-    )[0]
-    assert list_row(project) == ProjectListSerializer(project).data
+    own_project.areas.set(StrategicArea.objects.order_by("-number")[:2])
+    own_project.axes.set(Axis.objects.all()[:2])
+    projects = JointProject.objects.select_related("primary_area", "listing")
+    project = projects.get(pk=own_project.pk)
+    row = projects.values(*LIST_COLUMNS).get(pk=own_project.pk)
+    # the comparison is not of empties, and the listing keeps the programme's orders
+    listing = project.listing
+    assert listing.axis_codes
+    by_number = own_project.areas.order_by("number").values_list("code", flat=True)
+    assert listing.area_codes == list(by_number)
+    roles = [(p["role"], p["institution"]) for p in listing.institutions]
+    assert len(roles) == 2 and roles == sorted(roles)
+    assert list_row(row) == ProjectListSerializer(project).data
     listed = api.get("/api/v1/projects/").json()["results"]
     assert listed == [dict(ProjectListSerializer(project).data)]
