@@ -23,10 +23,10 @@ from rest_framework.response import Response
 from cooperation.api.conditional import ConditionalMixin
 from cooperation.api.idempotency import IdempotentCreateMixin
 from cooperation.api.serializers import TranslatedField
-from cooperation.models import Axis, Institution, StrategicArea
+from cooperation.models import Axis, Institution, Party, StrategicArea
 from cooperation.roles import is_official, is_programme_admin
 from projects import services
-from projects.forms import MeasurementForm, MilestoneForm
+from projects.forms import FundingForm, MeasurementForm, MilestoneForm
 from projects.models import (
     FundingCommitment,
     Indicator,
@@ -562,3 +562,254 @@ class MeasurementViewSet(
             project=project,
             form=form,
         )
+
+
+# Participations and funding commitments as resources of their own. Each write locks the
+# project, checks If-Match against the row as it is then, and calls the projects' services.
+
+
+class VisibleProjectField(serializers.SlugRelatedField):
+    """A project named by its code, among those the caller may read (others do not exist)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(slug_field="code", **kwargs)
+
+    def get_queryset(self) -> QuerySet[JointProject]:
+        request = self.context.get("request")
+        if request is None:
+            return JointProject.objects.none()
+        return visible_projects(request.user)
+
+
+class ParticipationResourceSerializer(serializers.ModelSerializer):
+    """An institution taking part in a project. Through the API it joins as a partner."""
+
+    project = VisibleProjectField()
+    institution = serializers.SlugRelatedField(
+        slug_field="code", queryset=Institution.objects.all()
+    )
+    city = serializers.CharField(source="institution.party.code", read_only=True)
+    role = serializers.ChoiceField(
+        choices=Participation.Role.choices, default=Participation.Role.PARTNER
+    )
+
+    class Meta:
+        model = Participation
+        fields = ["id", "project", "institution", "city", "role"]
+        read_only_fields = ["id", "city"]
+
+    def validate_role(self, value: str) -> str:
+        if value != Participation.Role.PARTNER:
+            raise serializers.ValidationError(
+                gettext(
+                    "Through the API an institution joins a project as a partner; the lead is "
+                    "the institution that proposed it."
+                )
+            )
+        return value
+
+
+class FundingCommitmentSerializer(serializers.ModelSerializer):
+    """Money or in-kind support promised to a project by one funder: a city or an institution."""
+
+    project = VisibleProjectField()
+    funder_institution = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Institution.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The funding institution's code; give it or funder_party, not both.",
+    )
+    funder_party = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Party.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The funding city's code (CDMX or BCN); give it or funder_institution.",
+    )
+    amount = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        coerce_to_string=True,
+        help_text='Greater than zero, as a decimal string ("2500.50").',
+    )
+
+    class Meta:
+        model = FundingCommitment
+        fields = [
+            "id",
+            "project",
+            "funder_institution",
+            "funder_party",
+            "amount",
+            "currency",
+            "year",
+            "kind",
+        ]
+        read_only_fields = ["id"]
+        extra_kwargs = {"year": {"help_text": "A year of the project, from its start to its end."}}
+
+
+def _field_errors(form: Any) -> dict[str, list[str]]:
+    """A form's errors as the API's, its errors of the whole form under non_field_errors."""
+    errors = _form_errors(form)
+    if "__all__" in errors:
+        errors["non_field_errors"] = errors.pop("__all__")
+    return errors
+
+
+class ProjectPartFilter(django_filters.FilterSet):
+    project = django_filters.CharFilter(
+        field_name="project__code", help_text="A project's code, e.g. CDMX-BCN-2026-0001."
+    )
+
+
+class ParticipationFilter(ProjectPartFilter):
+    class Meta:
+        model = Participation
+        fields = ["project"]
+
+
+class FundingFilter(ProjectPartFilter):
+    class Meta:
+        model = FundingCommitment
+        fields = ["project"]
+
+
+class ProjectPartMixin:
+    """Lists and writes of a project's part: read what visible projects hold, write under lock."""
+
+    read_scope = "read"
+    write_scope = "projects:write"
+    ordering = ["id"]
+
+    def user_may_write(self, user: Any) -> bool:
+        return True  # the services decide, per project, from the person's role
+
+    def locked_object(self) -> Any:
+        """Lock the object's project, then read the object as it is now (404 if it is gone).
+
+        The services lock the project first too: an If-Match checked here holds until the
+        service has changed the row, and locks are always taken in the same order.
+        """
+        instance = self.get_object()  # type: ignore[attr-defined]
+        list(
+            JointProject.objects.select_for_update()
+            .filter(pk=instance.project_id)
+            .values_list("pk", flat=True)
+        )
+        fresh = self.get_object()  # type: ignore[attr-defined]
+        self.check_if_match(fresh)  # type: ignore[attr-defined]
+        return fresh
+
+
+class ParticipationViewSet(
+    ProjectPartMixin,
+    IdempotentCreateMixin,
+    ConditionalMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Institutions taking part in projects. The lead's coordinators and the officials of the
+    cities taking part add partners and remove them."""
+
+    serializer_class = ParticipationResourceSerializer
+    filterset_class = ParticipationFilter
+    queryset = Participation.objects.none()  # typed path parameter for the schema
+
+    def get_queryset(self) -> QuerySet[Participation]:
+        # The page and, per row, its project's code and the institution with its city: one query.
+        return (
+            Participation.objects.filter(project__in=visible_projects(self.request.user))
+            .select_related("project", "institution__party")
+            .order_by("id")
+        )
+
+    def perform_create(self, serializer: Any) -> None:
+        data = serializer.validated_data
+        serializer.instance = _call(
+            services.participation_add,
+            actor=self.request.user,
+            project=data["project"],
+            institution=data["institution"],
+            role=data["role"],
+        )
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Remove a partner institution (never the lead), with If-Match."""
+        with transaction.atomic():
+            participation = self.locked_object()
+            _call(
+                services.participation_remove,
+                actor=request.user,
+                project=participation.project,
+                participation=participation,
+            )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class FundingViewSet(
+    ProjectPartMixin,
+    IdempotentCreateMixin,
+    ConditionalMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Funding commitments of projects. Coordinators declare their institution's; officials
+    their city's and its institutions'; programme administrators all."""
+
+    serializer_class = FundingCommitmentSerializer
+    filterset_class = FundingFilter
+    queryset = FundingCommitment.objects.none()  # typed path parameter for the schema
+
+    def get_queryset(self) -> QuerySet[FundingCommitment]:
+        # The page with, per row, its project's code and its funder's: one query.
+        return (
+            FundingCommitment.objects.filter(project__in=visible_projects(self.request.user))
+            .select_related("project", "funder_party", "funder_institution")
+            .order_by("id")
+        )
+
+    def _save(self, serializer: Any, instance: FundingCommitment | None) -> FundingCommitment:
+        data = dict(serializer.validated_data)
+        project = data.pop("project", None) or instance.project  # type: ignore[union-attr]
+        if instance is not None and project.pk != instance.project_id:
+            raise ValidationError(
+                {"project": [gettext("A commitment cannot move to another project.")]}
+            )
+        fields = FundingForm.Meta.fields
+        current = {f: getattr(instance, f) for f in fields} if instance else {}
+        form = FundingForm({**current, **data}, instance=instance, project=project)
+        if not form.is_valid():
+            raise ValidationError(_field_errors(form))
+        return _call(services.funding_save, actor=self.request.user, project=project, form=form)
+
+    def perform_create(self, serializer: Any) -> None:
+        serializer.instance = self._save(serializer, None)
+
+    def perform_update(self, serializer: Any) -> None:
+        serializer.instance = self._save(serializer, serializer.instance)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        with transaction.atomic():
+            self.locked_object()
+            return super().update(request, *args, **kwargs)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Remove a funding commitment, with If-Match."""
+        with transaction.atomic():
+            commitment = self.locked_object()
+            _call(
+                services.funding_remove,
+                actor=request.user,
+                project=commitment.project,
+                commitment=commitment,
+            )
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import Axis, Institution, Party, StrategicArea
 from projects.imports import STORED_NAME
-from projects.models import Indicator, Measurement, Milestone, ProjectStatus, TeamMember
+from projects.models import (
+    FundingCommitment,
+    Indicator,
+    Measurement,
+    Milestone,
+    ProjectStatus,
+    TeamMember,
+)
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
@@ -195,3 +202,26 @@ class MeasurementForm(forms.ModelForm):
     def __init__(self, *args: Any, project: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["indicator"].queryset = Indicator.objects.filter(project=project)  # type: ignore[attr-defined]
+
+
+class FundingForm(forms.ModelForm):
+    """A funding commitment of a project: the model's rules, and a year of the project."""
+
+    class Meta:
+        model = FundingCommitment
+        fields = ("funder_party", "funder_institution", "amount", "currency", "year", "kind")
+
+    def __init__(self, *args: Any, project: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.project = project
+
+    def clean_year(self) -> int | None:
+        year = self.cleaned_data.get("year")
+        first, last = self.project.start_date.year, self.project.end_date.year
+        if year is not None and not first <= year <= last:
+            raise ValidationError(
+                _("Choose a year of the project, from %(first)s to %(last)s."),
+                code="year_outside_project",
+                params={"first": first, "last": last},
+            )
+        return year

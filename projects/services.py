@@ -16,11 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import Institution, Party, User
 from cooperation.notifications import notify
-from cooperation.roles import OFFICIAL_ROLES, Role
+from cooperation.roles import OFFICIAL_ROLES, Role, is_programme_admin, official_party_id
 from projects import events
 from projects.models import (
     Currency,
     ExchangeRate,
+    FundingCommitment,
     JointProject,
     Participation,
     ProjectEvent,
@@ -33,6 +34,7 @@ from projects.permissions import (
     can_manage_project,
     is_coordinator,
     project_institution_ids,
+    project_party_ids,
 )
 
 if TYPE_CHECKING:
@@ -87,14 +89,18 @@ def project_officials(project: JointProject) -> QuerySet[User]:
     ).distinct()
 
 
-def _check_both_cities(project: JointProject) -> None:
+def _missing_cities(project: JointProject, *, without: int | None = None) -> bool:
+    """Say whether a city has no institution in the project (leaving out one participation)."""
     # The MoU's joint projects join the two cities: at least one institution from each.
-    cities = set(
-        Participation.objects.filter(project=project).values_list(
-            "institution__party_id", flat=True
-        )
-    )
-    if not set(Party.objects.values_list("pk", flat=True)) <= cities:
+    participations = Participation.objects.filter(project=project)
+    if without is not None:
+        participations = participations.exclude(pk=without)
+    cities = set(participations.values_list("institution__party_id", flat=True))
+    return not set(Party.objects.values_list("pk", flat=True)) <= cities
+
+
+def _check_both_cities(project: JointProject) -> None:
+    if _missing_cities(project):
         raise ValidationError(
             _(
                 "A project can only be approved when at least one institution of each city "
@@ -369,3 +375,191 @@ def measurement_add(*, actor: User, project: JointProject, form: Any) -> Any:
     measurement.save()
     project_parts_changed(project)
     return measurement
+
+
+# Statuses no move leaves (read from the lifecycle table): a project there is a closed record,
+# and its participations and funding no longer change.
+FINAL_STATUSES = frozenset(S.values) - {frm for frm, _to in TRANSITIONS}
+
+
+def _locked_project(project: JointProject) -> JointProject:
+    # Lock the project: two changes of its parts at once (two removals of the last
+    # institution of a city, say) must be checked one after the other.
+    return JointProject.objects.select_for_update().get(pk=project.pk)
+
+
+def _check_open(project: JointProject) -> None:
+    if project.status in FINAL_STATUSES:
+        raise ValidationError(
+            _("A project in status “%(status)s” can no longer change."),
+            code="final_status",
+            params={"status": S(project.status).label},
+        )
+
+
+def can_change_participations(actor: User | AnonymousUser, project: JointProject) -> bool:
+    """Administrators, officials of a city taking part, and coordinators of the lead."""
+    if can_manage_project(actor, project):
+        return True
+    if not is_coordinator(actor):
+        return False
+    institution_id: int = actor.institution_id  # type: ignore[union-attr,assignment]  # checked
+    return project.participations.filter(
+        institution_id=institution_id, role=Participation.Role.LEAD
+    ).exists()
+
+
+def _require_participation_right(actor: User, project: JointProject) -> None:
+    if not can_change_participations(actor, project):
+        raise PermissionDenied(
+            _(
+                "Only the lead institution's coordinators and the officials of the cities "
+                "taking part may change who takes part in this project."
+            )
+        )
+
+
+@transaction.atomic
+def participation_add(
+    *,
+    actor: User,
+    project: JointProject,
+    institution: Institution,
+    role: str = Participation.Role.PARTNER,
+) -> Participation:
+    """Add an institution to a project, as a partner (or as its lead when it has none)."""
+    project = _locked_project(project)
+    _require_participation_right(actor, project)
+    _check_open(project)
+    if role not in Participation.Role.values:
+        raise ValidationError({"role": _("Choose lead or partner.")}, code="unknown_role")
+    if not institution.active:
+        raise ValidationError(
+            {"institution": _("This institution is no longer active in the programme.")},
+            code="inactive_institution",
+        )
+    participations = Participation.objects.filter(project=project)
+    if participations.filter(institution=institution).exists():
+        # The message of the table's unique constraint, which holds the rule for every writer.
+        unique = next(
+            c
+            for c in Participation._meta.constraints
+            if c.name == "participation_unique_institution"
+        )
+        raise ValidationError(
+            {"institution": unique.get_violation_error_message()}, code="already_taking_part"
+        )
+    if role == Participation.Role.LEAD and participations.filter(role=role).exists():
+        raise ValidationError(
+            {"role": _("The project already has a lead institution; add this one as a partner.")},
+            code="one_lead",
+        )
+    participation = Participation(project=project, institution=institution, role=role)
+    participation._history_user = actor  # type: ignore[attr-defined]  # the API has no request user
+    participation.save()
+    project_parts_changed(project)
+    return participation
+
+
+@transaction.atomic
+def participation_remove(
+    *, actor: User, project: JointProject, participation: Participation
+) -> None:
+    """Remove a partner institution; a project past proposal keeps one institution per city."""
+    project = _locked_project(project)
+    _require_participation_right(actor, project)
+    _check_open(project)
+    locked = Participation.objects.filter(pk=participation.pk, project=project).first()
+    if locked is None:
+        raise ValidationError(
+            _("This institution does not take part in the project."), code="not_taking_part"
+        )
+    if locked.role == Participation.Role.LEAD:
+        raise ValidationError(
+            _("The lead institution cannot be removed from its project."), code="lead"
+        )
+    # Approval needs an institution of each city (project_transition); a project approved,
+    # active or suspended must keep them.
+    if project.status != S.PROPOSED and _missing_cities(project, without=locked.pk):
+        raise ValidationError(
+            _(
+                "This is the last institution of its city in the project; a joint project "
+                "past its proposal keeps at least one institution of each city."
+            ),
+            code="one_city",
+        )
+    locked._history_user = actor  # type: ignore[attr-defined]
+    locked.delete()
+    project_parts_changed(project)
+
+
+def can_change_funding(
+    actor: User | AnonymousUser, project: JointProject, commitment: FundingCommitment
+) -> bool:
+    """Administrators change all; officials what their city or its institutions commit, on
+    projects their city takes part in; coordinators what their own institution commits."""
+    if is_programme_admin(actor):
+        return True
+    party_id = official_party_id(actor)
+    if party_id is not None:
+        if party_id not in project_party_ids(project):
+            return False
+        if commitment.funder_party_id is not None:
+            return commitment.funder_party_id == party_id
+        return (
+            commitment.funder_institution_id is not None
+            and Institution.objects.filter(
+                pk=commitment.funder_institution_id, party_id=party_id
+            ).exists()
+        )
+    if can_coordinate_project(actor, project):
+        return commitment.funder_institution_id == getattr(actor, "institution_id", None)
+    return False
+
+
+def _require_funding_right(
+    actor: User, project: JointProject, commitment: FundingCommitment
+) -> None:
+    if not can_change_funding(actor, project, commitment):
+        raise PermissionDenied(
+            _(
+                "You may only declare or change the commitments of your own institution, or "
+                "of your own city, on projects in which it takes part."
+            )
+        )
+
+
+@transaction.atomic
+def funding_save(*, actor: User, project: JointProject, form: Any) -> FundingCommitment:
+    """Create or update a funding commitment from a valid ``FundingForm`` of the project."""
+    project = _locked_project(project)
+    commitment: FundingCommitment = form.save(commit=False)
+    if commitment.pk:
+        # The stored commitment, locked: the actor must have the right to it as it was (a
+        # coordinator may not take over a city's commitment) and as it will be.
+        stored = FundingCommitment.objects.select_for_update().filter(pk=commitment.pk).first()
+        if stored is None or stored.project_id != project.pk:
+            raise PermissionDenied(_("This commitment belongs to another project."))
+        _require_funding_right(actor, project, stored)
+    commitment.project = project
+    _require_funding_right(actor, project, commitment)
+    _check_open(project)
+    commitment.full_clean()
+    commitment._history_user = actor  # type: ignore[attr-defined]
+    commitment.save()
+    project_parts_changed(project)
+    return commitment
+
+
+@transaction.atomic
+def funding_remove(*, actor: User, project: JointProject, commitment: FundingCommitment) -> None:
+    """Remove a funding commitment; its history keeps what it was and who removed it."""
+    project = _locked_project(project)
+    stored = FundingCommitment.objects.select_for_update().filter(pk=commitment.pk).first()
+    if stored is None or stored.project_id != project.pk:
+        raise PermissionDenied(_("This commitment belongs to another project."))
+    _require_funding_right(actor, project, stored)
+    _check_open(project)
+    stored._history_user = actor  # type: ignore[attr-defined]
+    stored.delete()
+    project_parts_changed(project)

@@ -16,6 +16,8 @@ router.register("webhooks", views.WebhookEndpointViewSet, basename="webhook")
 router.register("projects", project_api.ProjectViewSet, basename="project")
 router.register("milestones", project_api.MilestoneViewSet, basename="milestone")
 router.register("measurements", project_api.MeasurementViewSet, basename="measurement")
+router.register("participations", project_api.ParticipationViewSet, basename="participation")
+router.register("funding", project_api.FundingViewSet, basename="funding")
 router.register("calls", exchanges_api.CallViewSet, basename="call")
 router.register("report-runs", reports_api.ReportRunViewSet, basename="report-run")
 
