@@ -597,6 +597,7 @@ class ParticipationResourceSerializer(serializers.ModelSerializer):
         model = Participation
         fields = ["id", "project", "institution", "city", "role"]
         read_only_fields = ["id", "city"]
+        validators: list[Any] = []  # the service checks the unique constraint, under its lock
 
     def validate_role(self, value: str) -> str:
         if value != Participation.Role.PARTNER:

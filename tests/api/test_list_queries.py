@@ -13,7 +13,12 @@ from projects.models import Measurement
 from reports.models import ReportRun
 from tests.exchanges.factories import CallFactory, add_host
 from tests.factories import InstitutionFactory
-from tests.projects.factories import IndicatorFactory, MilestoneFactory, ProjectFactory
+from tests.projects.factories import (
+    FundingFactory,
+    IndicatorFactory,
+    MilestoneFactory,
+    ProjectFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +33,8 @@ PARTNER_LISTS = {
     "/api/v1/projects/": 2,  # + the page, with areas, axes and institutions as arrays
     "/api/v1/milestones/": 2,  # + the page (the projects it may read are a subquery)
     "/api/v1/measurements/": 2,
+    "/api/v1/participations/": 2,  # + the page with projects, institutions and cities (joins)
+    "/api/v1/funding/": 2,  # + the page with projects and funders (joins)
     "/api/v1/calls/": 5,  # + the page, areas, hosts (+ institutions, cities), criteria
 }
 
@@ -38,6 +45,7 @@ def plenty(partner, institution_bcn, institution_cdmx, bcn):
         InstitutionFactory(party=bcn)
         project = ProjectFactory(institutions=[institution_bcn, institution_cdmx])
         MilestoneFactory(project=project)
+        FundingFactory(project=project)
         indicator = IndicatorFactory(project=project)
         Measurement.objects.create(
             indicator=indicator, date=datetime.date(2026, 1, index + 1), value=index
