@@ -277,6 +277,8 @@ SPECTACULAR_SETTINGS = {
         "ProjectStatusEnum": "projects.models.ProjectStatus",
         "MilestoneStatusEnum": "projects.models.Milestone.Status",
         "DeliveryStatusEnum": "cooperation.api.models.WebhookDelivery.Status",
+        "FundingKindEnum": "projects.models.FundingCommitment.Kind",
+        "ParticipationRoleEnum": "projects.models.Participation.Role",
     },
 }
 
