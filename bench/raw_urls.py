@@ -30,7 +30,10 @@ FROM (
                      JOIN cooperation_institution i ON i.id = pp.institution_id
                      JOIN cooperation_party c ON c.id = i.party_id
                     WHERE pp.project_id = p.id), '[]') AS institutions,
-         p.updated_at
+         to_char(p.updated_at AT TIME ZONE 'UTC',
+                 CASE WHEN date_part('microseconds', p.updated_at)::bigint %% 1000000 = 0
+                      THEN 'YYYY-MM-DD"T"HH24:MI:SS"Z"'
+                      ELSE 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"' END) AS updated_at
     FROM projects_jointproject p
     JOIN cooperation_strategicarea a ON a.id = p.primary_area_id
    WHERE (p.public OR EXISTS (SELECT 1 FROM projects_participation o

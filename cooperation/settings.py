@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import orjson
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -212,7 +213,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "cooperation.api.pagination.ApiCursorPagination",
     "DEFAULT_FILTER_BACKENDS": [
         "cooperation.api.filters.StrictQueryParamsBackend",
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "cooperation.api.filters.FilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
@@ -221,9 +222,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "cooperation.api.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "cooperation.api.problems.problem_exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "drf_orjson_renderer.renderers.ORJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # orjson writes a list page of 100 projects about ten times faster than the json module
+    # (bench/api.py); non-string keys (a list field's errors by position) become strings, as
+    # the json module would write them.
+    "ORJSON_RENDERER_OPTIONS": (orjson.OPT_NON_STR_KEYS,),
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cooperation.api.conditional import ConditionalMixin
+from cooperation.api.filters import RequestedFilterSet
 from cooperation.api.serializers import TranslatedField
 from exchanges.models import Call, CallHost, Criterion, Direction, StayApplication
 
@@ -69,7 +70,7 @@ class CallSerializer(serializers.ModelSerializer):
         ]
 
 
-class CallFilter(django_filters.FilterSet):
+class CallFilter(RequestedFilterSet):
     direction = django_filters.ChoiceFilter(choices=Direction.choices)
     area = django_filters.CharFilter(field_name="areas__code")
 

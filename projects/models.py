@@ -12,7 +12,6 @@ import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -326,12 +325,13 @@ class Participation(models.Model):
 
 
 class ProjectListing(models.Model):
-    """A project's list columns that live in other tables, as a row of a database view.
+    """A project as the partner API lists it, as a row of a database view.
 
-    The view (``migrations/0003_projectlisting.py``) gathers a project's area and axis codes and
-    its institutions with their city and role, so that a page of projects is one simple query
-    with no per-row work in Python (the partner API's list; ``bench/api.py`` measures it).
-    It is always current, since PostgreSQL computes it when it is read. Read-only.
+    The view (``migrations/0003_projectlisting.py``) writes each project's list representation
+    in JSON (code, titles, status, areas, axes, dates, institutions with their city and role,
+    last change), so that a page of projects is one simple query whose rows go to the response
+    untouched (``projects.api``; ``bench/api.py`` measures it). PostgreSQL computes it when it
+    is read, so it is always current. Read-only.
     """
 
     project = models.OneToOneField(
@@ -341,11 +341,8 @@ class ProjectListing(models.Model):
         related_name="listing",
         db_column="project_id",
     )
-    area_codes = ArrayField(models.CharField(max_length=40))
-    axis_codes = ArrayField(models.CharField(max_length=40))
-    # [{"institution": code, "city": party code, "role": "lead" | "partner"}, ...], the lead
-    # first, then by institution code.
-    institutions = models.JSONField()
+    # JSON text, keys in the order of ``projects.api.ProjectListSerializer``.
+    representation = models.TextField()
 
     class Meta:
         managed = False

@@ -50,7 +50,9 @@ class PartnerValidator(OAuth2Validator):
         checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
         roles = Group.objects.filter(user=OuterRef("application__partner__account")).values("name")
         access_token = (
-            AccessToken.objects.select_related("application__partner__account", "user")
+            # Not the token's user: client-credentials tokens have none (a token that had one
+            # would read it when asked).
+            AccessToken.objects.select_related("application__partner__account")
             .annotate(account_roles=ArraySubquery(roles))
             .filter(token_checksum=checksum)[:1]  # unique: no ORDER BY, unlike first()
         )

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cooperation.api.conditional import ConditionalMixin
-from cooperation.api.filters import StrictQueryParamsBackend
+from cooperation.api.filters import RequestedFilterSet, StrictQueryParamsBackend
 from cooperation.api.idempotency import IdempotentCreateMixin
 from cooperation.api.models import WebhookEndpoint
 from cooperation.api.permissions import partner_of
@@ -64,7 +64,7 @@ class AxisViewSet(ReadOnlyViewSet):
     ordering = ["number"]
 
 
-class InstitutionFilter(django_filters.FilterSet):
+class InstitutionFilter(RequestedFilterSet):
     city = django_filters.ChoiceFilter(
         field_name="party__code", choices=[("CDMX", "CDMX"), ("BCN", "BCN")]
     )

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from cooperation.models import Axis, StrategicArea
-from projects.models import JointProject, Measurement, Milestone, ProjectEvent
+from projects.models import JointProject, Measurement, Milestone, Participation, ProjectEvent
+from tests.factories import InstitutionFactory
 from tests.projects.factories import (
     FundingFactory,
     IndicatorFactory,
@@ -273,21 +275,49 @@ def test_measurements_are_recorded_for_the_partners_indicators_only(
     assert Measurement.objects.count() == 1
 
 
-def test_list_rows_are_exactly_what_the_serializer_gives(api, own_project, rf):
-    from projects.api import LIST_COLUMNS, ProjectListSerializer, list_row
+def test_list_rows_written_by_postgresql_are_exactly_what_the_serializer_gives(
+    api, own_project, institution_cdmx, cdmx
+):
+    from projects.api import PROJECT_PARTS, ProjectListSerializer
 
-    own_project.areas.set(StrategicArea.objects.order_by("-number")[:2])
-    own_project.axes.set(Axis.objects.all()[:2])
-    projects = JointProject.objects.select_related("primary_area", "listing")
-    project = projects.get(pk=own_project.pk)
-    row = projects.values(*LIST_COLUMNS).get(pk=own_project.pk)
-    # the comparison is not of empties, and the listing keeps the programme's orders
-    listing = project.listing
-    assert listing.axis_codes
-    by_number = own_project.areas.order_by("number").values_list("code", flat=True)
-    assert listing.area_codes == list(by_number)
-    roles = [(p["role"], p["institution"]) for p in listing.institutions]
-    assert len(roles) == 2 and roles == sorted(roles)
-    assert list_row(row) == ProjectListSerializer(project).data
-    listed = api.get("/api/v1/projects/").json()["results"]
-    assert listed == [dict(ProjectListSerializer(project).data)]
+    second = InstitutionFactory(party=cdmx, code="AAA-FIRST")  # sorts before the others
+    Participation.objects.create(project=own_project, institution=second)
+    own_project.areas.set(StrategicArea.objects.order_by("-number")[:3])
+    own_project.axes.set(Axis.objects.order_by("-number")[:2])
+    JointProject.objects.filter(pk=own_project.pk).update(
+        title_es='Agua "limpia" \\ ñandú – 水',
+        title_ca=None,
+        title_en="",
+        updated_at=datetime.datetime(2026, 3, 1, 9, 30, tzinfo=datetime.UTC),  # no microseconds
+    )
+    other = ProjectFactory(institutions=[institution_cdmx], public=True)
+    JointProject.objects.filter(pk=other.pk).update(
+        updated_at=datetime.datetime(2026, 3, 1, 9, 30, 0, 120, tzinfo=datetime.UTC)
+    )
+    listed = api.get("/api/v1/projects/?ordering=code").json()["results"]
+    projects = JointProject.objects.select_related("primary_area").prefetch_related(*PROJECT_PARTS)
+    with timezone.override(datetime.UTC):  # as the API serves every request
+        expected = [ProjectListSerializer(project).data for project in projects.order_by("code")]
+    assert listed == expected
+    # Same keys in the same order, down to the institutions.
+    assert [list(row) for row in listed] == [list(row) for row in expected]
+    assert [list(i) for i in listed[0]["institutions"]] == [["institution", "city", "role"]] * 3
+    # The fields a list and a detail share are written the same way.
+    detail = api.get(f"/api/v1/projects/{own_project.code}/").json()
+    assert {key: detail[key] for key in listed[0]} == next(
+        row for row in listed if row["code"] == own_project.code
+    )
+    mine = next(row for row in listed if row["code"] == own_project.code)
+    assert mine["updated_at"] == "2026-03-01T09:30:00Z"
+    assert mine["title"] == {"es": 'Agua "limpia" \\ ñandú – 水', "ca": "", "en": ""}
+    assert mine["areas"] == list(
+        StrategicArea.objects.order_by("number")
+        .filter(secondary_projects=own_project)
+        .values_list("code", flat=True)
+    )
+    # The lead first, then the partners by code.
+    assert [(i["role"], i["institution"]) for i in mine["institutions"]] == [
+        ("lead", own_project.participations.get(role="lead").institution.code),
+        ("partner", "AAA-FIRST"),
+        ("partner", institution_cdmx.code),
+    ]
