@@ -738,8 +738,6 @@ ROWS: list[Row] = [
 
 def _known_bug(row: Row, caller: Caller) -> str:
     """Why the code does not give this cell's answer yet ("" when it does)."""
-    if row.id == "POST /milestones/ [private BCN project]" and row.expect[caller.id].status == 400:
-        return "a private project one may not see gets 403, an unknown one 400: it leaks"
     if (
         caller.id == PASSWORD_ONLY
         and row.expect[caller.id].status == 403
@@ -843,3 +841,20 @@ def _normalise(route: str) -> str:
     """``^v1/projects/(?P<code>[^/.]+)/transition/$`` -> ``/api/v1/projects/*/transition/``"""
     route = route.replace("^", "").replace("$", "")
     return re.sub(r"\(\?P<[^>]+>[^)]*\)|<[^>]+>", "*", route).replace("//", "/")
+
+
+def test_a_milestone_for_a_private_project_is_refused_as_if_the_project_did_not_exist(
+    request: pytest.FixtureRequest,
+) -> None:
+    world = World(request)
+    api = _bearer(request.getfixturevalue("other_partner"), ["projects:write"])
+    answers = []
+    for code in (world.private.code, "CDMX-BCN-1999-9999"):
+        body = {**_new_milestone(lambda w: w.private)(world), "project": code}
+        response = api.post("/api/v1/milestones/", body, format="json")
+        answers.append((response.status_code, response.json()["errors"]["project"][0]))
+    assert answers[0][0] == answers[1][0] == 400
+    assert answers[0][1].replace(world.private.code, "?") == answers[1][1].replace(
+        "CDMX-BCN-1999-9999", "?"
+    )
+    assert not Milestone.objects.exists()
