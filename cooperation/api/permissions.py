@@ -7,6 +7,9 @@ from typing import Any
 from oauth2_provider.models import AbstractAccessToken
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from cooperation.accounts import passed_second_factor
+from cooperation.roles import is_official, is_programme_admin
+
 
 def partner_of(request: Any) -> Any:
     """Return the partner profile behind the request's OAuth2 token, or None."""
@@ -21,6 +24,7 @@ class ApiAccess(BasePermission):
 
     A view names ``read_scope`` and ``write_scope``; people may write only where the view's
     ``user_may_write(user)`` says so (their role's rights, as in the portal and the admin).
+    Officials and administrators, as in the admin, only after a second factor.
     """
 
     message = "Your credentials do not allow this call."
@@ -42,5 +46,10 @@ class ApiAccess(BasePermission):
         if not (user and user.is_authenticated):
             return False
         if getattr(view, "partners_only", False):
+            return False
+        if (is_programme_admin(user) or is_official(user)) and not passed_second_factor(
+            request._request
+        ):
+            # As in the admin: a stolen password alone must not open the programme's data.
             return False
         return safe or bool(getattr(view, "user_may_write", lambda u: False)(user))
