@@ -854,3 +854,21 @@ def test_a_milestone_for_a_private_project_is_refused_as_if_the_project_did_not_
         "CDMX-BCN-1999-9999", "?"
     )
     assert not Milestone.objects.exists()
+
+
+def test_a_clients_roles_are_read_afresh_on_every_call(
+    request: pytest.FixtureRequest, partner: Credentials
+) -> None:
+    """The token lookup loads the client's roles with the token: a role taken away between two
+    calls of the same token must count at once (the account proposes as a coordinator)."""
+    from django.contrib.auth.models import Group
+
+    from cooperation.roles import Role
+
+    api = _bearer(partner, ["projects:write"])
+    first = api.post("/api/v1/projects/", _proposal(World(request)), format="json")
+    assert first.status_code == 201, first.json()
+    partner.profile.account.groups.remove(Group.objects.get(name=Role.COORDINATOR))
+    second = api.post("/api/v1/projects/", _proposal(World(request)), format="json")
+    assert second.status_code == 403
+    assert JointProject.objects.count() == 1
