@@ -472,6 +472,16 @@ class MilestoneViewSet(
             .order_by("id")
         )
 
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        serializer = super().get_serializer(*args, **kwargs)
+        if getattr(self, "swagger_fake_view", False):  # the schema is drawn without a user
+            return serializer
+        if "project" in getattr(serializer, "fields", {}):
+            # A project the caller may not see is answered as one that does not exist: a 403
+            # would tell that a private project has this code.
+            serializer.fields["project"].queryset = visible_projects(self.request.user)
+        return serializer
+
     def _save(self, serializer: Any, instance: Milestone | None) -> Milestone:
         data = dict(serializer.validated_data)
         project = data.pop("project", None) or instance.project  # type: ignore[union-attr]

@@ -7,6 +7,9 @@ from typing import Any
 from oauth2_provider.models import AbstractAccessToken
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from cooperation.accounts import passed_second_factor
+from cooperation.roles import is_official, is_programme_admin
+
 
 def partner_of(request: Any) -> Any:
     """Return the partner profile behind the request's OAuth2 token, or None."""
@@ -21,6 +24,7 @@ class ApiAccess(BasePermission):
 
     A view names ``read_scope`` and ``write_scope``; people may write only where the view's
     ``user_may_write(user)`` says so (their role's rights, as in the portal and the admin).
+    Officials and administrators, as in the admin, only after a second factor.
     """
 
     message = "Your credentials do not allow this call."
@@ -32,7 +36,8 @@ class ApiAccess(BasePermission):
         safe = request.method in SAFE_METHODS
         token = getattr(request, "auth", None)
         if isinstance(token, AbstractAccessToken):
-            scope = view.read_scope if safe else view.write_scope
+            # A view that names no scope is closed to tokens (not a server error).
+            scope = getattr(view, "read_scope" if safe else "write_scope", None)
             partner = partner_of(request)
             return bool(
                 scope and partner is not None and partner.is_active and token.is_valid([scope])
@@ -41,5 +46,10 @@ class ApiAccess(BasePermission):
         if not (user and user.is_authenticated):
             return False
         if getattr(view, "partners_only", False):
+            return False
+        if (is_programme_admin(user) or is_official(user)) and not passed_second_factor(
+            request._request
+        ):
+            # As in the admin: a stolen password alone must not open the programme's data.
             return False
         return safe or bool(getattr(view, "user_may_write", lambda u: False)(user))

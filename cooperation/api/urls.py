@@ -8,6 +8,7 @@ from projects import api as project_api
 from reports import api as reports_api
 
 router = DefaultRouter()
+router.APIRootView = views.ApiRootView
 router.register("parties", views.PartyViewSet, basename="party")
 router.register("areas", views.AreaViewSet, basename="area")
 router.register("axes", views.AxisViewSet, basename="axis")

@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.routers import APIRootView
 
 from cooperation.api.conditional import ConditionalMixin
 from cooperation.api.filters import RequestedFilterSet, StrictQueryParamsBackend
@@ -29,6 +30,13 @@ from cooperation.api.serializers import (
 )
 from cooperation.api.webhooks import new_secret
 from cooperation.models import Axis, Institution, Party, StrategicArea
+
+
+class ApiRootView(APIRootView):
+    """The list of the API's resources: whoever may read the API may read it."""
+
+    read_scope = "read"
+    write_scope = None
 
 
 class ReadOnlyViewSet(
@@ -146,6 +154,7 @@ class WebhookEndpointViewSet(IdempotentCreateMixin, ConditionalMixin, viewsets.M
 
 
 __all__ = [
+    "ApiRootView",
     "AreaViewSet",
     "AxisViewSet",
     "InstitutionViewSet",
