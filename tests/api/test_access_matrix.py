@@ -45,11 +45,17 @@ from oauth2_provider.models import AccessToken
 from cooperation.api.clients import Credentials, partner_client_create, partner_client_revoke
 from cooperation.api.models import WebhookDelivery, WebhookEndpoint
 from cooperation.api.webhooks import new_secret
-from projects.models import JointProject, Measurement, Milestone
+from projects.models import FundingCommitment, JointProject, Measurement, Milestone, Participation
 from reports.models import ReportRun
 from tests.api.conftest import ALL_SCOPES
 from tests.exchanges.factories import CallFactory, add_host
-from tests.projects.factories import IndicatorFactory, MilestoneFactory, ProjectFactory
+from tests.factories import InstitutionFactory
+from tests.projects.factories import (
+    FundingFactory,
+    IndicatorFactory,
+    MilestoneFactory,
+    ProjectFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +115,41 @@ class World:
     def measurement(self) -> Measurement:
         return Measurement.objects.create(
             indicator=self.indicator, date=datetime.date(2026, 6, 30), value=Decimal("12.00")
+        )
+
+    @cached_property
+    def spare_bcn(self) -> Any:
+        """Another active BCN institution, taking part in nothing yet."""
+        return InstitutionFactory(party=self.fixture("bcn"))
+
+    @cached_property
+    def private_lead(self) -> Participation:
+        return self.private.participations.get(role=Participation.Role.LEAD)
+
+    @cached_property
+    def proposal(self) -> JointProject:
+        """A private proposal of the BCN institution with a second BCN institution as partner
+        (a proposal may lose a partner: it needs both cities only once approved)."""
+        return ProjectFactory(
+            institutions=[self.fixture("institution_bcn"), self.spare_bcn],
+            public=False,
+            status="proposed",
+        )
+
+    @cached_property
+    def proposal_partner(self) -> Participation:
+        return self.proposal.participations.get(role=Participation.Role.PARTNER)
+
+    @cached_property
+    def funding(self) -> FundingCommitment:
+        """What the BCN institution commits to its private project."""
+        return FundingFactory(
+            project=self.private,
+            funder_party=None,
+            funder_institution=self.fixture("institution_bcn"),
+            amount=Decimal("1000.00"),
+            currency="EUR",
+            year=2026,
         )
 
     @cached_property
@@ -387,6 +428,21 @@ def _new_measurement(indicator: Callable[[World], Any]) -> Callable[[World], Any
     return lambda w: {"indicator": indicator(w).pk, "date": "2026-09-30", "value": "42.50"}
 
 
+def _new_partner(project: Callable[[World], JointProject], institution: Callable[[World], Any]):
+    return lambda w: {"project": project(w).code, "institution": institution(w).code}
+
+
+def _new_funding(project: Callable[[World], JointProject], funder: str) -> Callable[[World], Any]:
+    return lambda w: {
+        "project": project(w).code,
+        "funder_institution": w.fixture(funder).code,
+        "amount": "2500.00",
+        "currency": "EUR",
+        "year": 2027,
+        "kind": "cash",
+    }
+
+
 READ_EVERYTHING = grid(scope="read", bcn=200, cdmx=200, city=200, people=everyone(200))
 LIST_EVERYTHING = grid(scope="read", bcn=SEES, cdmx=SEES, city=SEES, people=everyone(SEES))
 
@@ -431,6 +487,40 @@ NOBODY_WRITES_PUBLIC_CDMX = roles(
     official_cdmx=403,
     official_bcn=403,
     coordinator_bcn=403,  # of BCN: another institution's project
+    reviewer=403,
+    researcher=403,
+)
+# Who takes part, and whose money it is, on the private BCN project: the lead's coordinators and
+# partner system, the officials of a city taking part (BCN), administrators. The CDMX official
+# sees the project but CDMX does not take part; those who cannot see it get 400 in a body (as
+# if it did not exist) and 404 in an address.
+BCN_SIDE_CREATES_PRIVATE = roles(
+    programme_admin=201,
+    official_cdmx=403,
+    official_bcn=201,
+    coordinator_bcn=201,
+    reviewer=400,
+    researcher=400,
+)
+
+
+def bcn_side_changes_private(success: int) -> dict[str, Cell]:
+    return roles(
+        programme_admin=success,
+        official_cdmx=403,
+        official_bcn=success,
+        coordinator_bcn=success,
+        reviewer=404,
+        researcher=404,
+    )
+
+
+# The public CDMX project's lead and city decide on it; BCN sees it and may not change it.
+CDMX_SIDE_CREATES_PUBLIC = roles(
+    programme_admin=201,
+    official_cdmx=201,
+    official_bcn=403,
+    coordinator_bcn=403,
     reviewer=403,
     researcher=403,
 )
@@ -641,6 +731,128 @@ ROWS: list[Row] = [
         body=_new_measurement(lambda w: w.public_indicator),
         label="public CDMX project",
         state=lambda w: Measurement.objects.count(),
+    ),
+    # Participations: who takes part in a project.
+    Row(
+        "GET",
+        "/api/v1/participations/",
+        grid(scope="read", bcn=SEES, cdmx=BLIND, city=BLIND, people=SEES_PRIVATE),
+        listed=lambda w: ("id", w.private_lead.pk),
+    ),
+    Row(
+        "GET",
+        "/api/v1/participations/{w.private_lead.pk}/",
+        grid(scope="read", bcn=200, cdmx=404, city=404, people=READS_PRIVATE),
+    ),
+    Row(
+        "POST",
+        "/api/v1/participations/",
+        grid(scope="projects:write", bcn=201, cdmx=400, city=400, people=BCN_SIDE_CREATES_PRIVATE),
+        body=_new_partner(lambda w: w.private, lambda w: w.spare_bcn),
+        label="private BCN project",
+        state=lambda w: Participation.objects.count(),
+    ),
+    Row(
+        "POST",
+        "/api/v1/participations/",
+        grid(
+            scope="projects:write",
+            bcn=403,  # sees the project, does not lead it
+            cdmx=201,
+            city=403,  # a city's client is neither an official nor a coordinator
+            people=CDMX_SIDE_CREATES_PUBLIC,
+        ),
+        body=_new_partner(lambda w: w.public, lambda w: w.fixture("institution_bcn")),
+        label="public CDMX project",
+        state=lambda w: Participation.objects.count(),
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/participations/{w.proposal_partner.pk}/",
+        grid(
+            scope="projects:write",
+            bcn=204,
+            cdmx=404,
+            city=404,
+            people=bcn_side_changes_private(204),
+        ),
+        state=lambda w: Participation.objects.filter(pk=w.proposal_partner.pk).exists(),
+        headers={"HTTP_IF_MATCH": "*"},
+    ),
+    # Funding commitments.
+    Row(
+        "GET",
+        "/api/v1/funding/",
+        grid(scope="read", bcn=SEES, cdmx=BLIND, city=BLIND, people=SEES_PRIVATE),
+        listed=lambda w: ("id", w.funding.pk),
+    ),
+    Row(
+        "GET",
+        "/api/v1/funding/{w.funding.pk}/",
+        grid(scope="read", bcn=200, cdmx=404, city=404, people=READS_PRIVATE),
+    ),
+    Row(
+        "POST",
+        "/api/v1/funding/",
+        grid(scope="projects:write", bcn=201, cdmx=400, city=400, people=BCN_SIDE_CREATES_PRIVATE),
+        body=_new_funding(lambda w: w.private, "institution_bcn"),
+        label="private BCN project",
+        state=lambda w: FundingCommitment.objects.count(),
+    ),
+    Row(
+        "POST",
+        "/api/v1/funding/",
+        grid(
+            scope="projects:write",
+            bcn=403,  # another institution's money, on a project BCN does not take part in
+            cdmx=201,
+            city=403,
+            people=CDMX_SIDE_CREATES_PUBLIC,
+        ),
+        body=_new_funding(lambda w: w.public, "institution_cdmx"),
+        label="public CDMX project",
+        state=lambda w: FundingCommitment.objects.count(),
+    ),
+    Row(
+        "PATCH",
+        "/api/v1/funding/{w.funding.pk}/",
+        grid(
+            scope="projects:write",
+            bcn=200,
+            cdmx=404,
+            city=404,
+            people=bcn_side_changes_private(200),
+        ),
+        body=lambda w: {"amount": "3000.00"},
+        state=lambda w: _reload(w.funding, "amount"),
+        headers={"HTTP_IF_MATCH": "*"},
+    ),
+    Row(
+        "PUT",
+        "/api/v1/funding/{w.funding.pk}/",
+        grid(
+            scope="projects:write",
+            bcn=200,
+            cdmx=404,
+            city=404,
+            people=bcn_side_changes_private(200),
+        ),
+        body=lambda w: {**_new_funding(lambda w: w.private, "institution_bcn")(w), "year": 2026},
+        state=lambda w: _reload(w.funding, "amount", "year"),
+        headers={"HTTP_IF_MATCH": "*"},
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/funding/{w.funding.pk}/",
+        grid(
+            scope="projects:write",
+            bcn=204,
+            cdmx=404,
+            city=404,
+            people=bcn_side_changes_private(204),
+        ),
+        state=lambda w: FundingCommitment.objects.filter(pk=w.funding.pk).exists(),
+        headers={"HTTP_IF_MATCH": "*"},
     ),
     # Calls for stays and stay statistics (aggregates only).
     Row("GET", "/api/v1/calls/", LIST_EVERYTHING, listed=lambda w: ("id", w.call.pk)),
