@@ -32,20 +32,22 @@ from django.test.utils import setup_test_environment
 from django.utils import timezone
 
 
-def _median_ms(function, rounds: int) -> float:
-    function()
-    samples = []
+def _medians_ms(first, second, rounds: int) -> tuple[float, float]:
+    """Time two calls in alternation, so that the machine's drifts weigh on both alike."""
+    first(), second()
+    samples: tuple[list[float], list[float]] = ([], [])
     for _ in range(rounds):
-        started = time.perf_counter()
-        function()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples) * 1000
+        for function, times in ((first, samples[0]), (second, samples[1])):
+            started = time.perf_counter()
+            function()
+            times.append(time.perf_counter() - started)
+    return statistics.median(samples[0]) * 1000, statistics.median(samples[1]) * 1000
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", type=int, default=100_000)
-    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=100)
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cooperation.settings")
@@ -91,8 +93,9 @@ def main() -> None:
         raw_body = json.loads(raw.get(raw_url).content)
         if api_body["results"] != raw_body["results"]:
             raise SystemExit(f"{name}: the API and the raw view disagree")
-        api_ms = _median_ms(lambda url=api_url: client.get(url), args.rounds)
-        raw_ms = _median_ms(lambda url=raw_url: raw.get(url), args.rounds)
+        api_ms, raw_ms = _medians_ms(
+            lambda url=api_url: client.get(url), lambda url=raw_url: raw.get(url), args.rounds
+        )
         print(
             f"{name:<14} {api_ms:>8.1f} {raw_ms:>8.1f} {1000 / api_ms:>10.1f} "
             f"{1000 / raw_ms:>10.1f} {raw_ms / api_ms:>6.2f}"
