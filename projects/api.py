@@ -3,6 +3,7 @@ milestones and indicator measurements up to date. Every write calls the projects
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import django_filters
@@ -605,6 +606,14 @@ class ParticipationResourceSerializer(serializers.ModelSerializer):
         return value
 
 
+@extend_schema_field(
+    {"type": "string", "format": "decimal", "pattern": r"^[0-9]{1,12}(\.[0-9]{1,2})?$"}
+)
+class AmountField(serializers.DecimalField):
+    """A positive amount as a decimal string; the schema says so (DRF's default pattern would
+    allow an empty string and a minus sign)."""
+
+
 class FundingCommitmentSerializer(serializers.ModelSerializer):
     """Money or in-kind support promised to a project by one funder: a city or an institution."""
 
@@ -623,10 +632,11 @@ class FundingCommitmentSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="The funding city's code (CDMX or BCN); give it or funder_institution.",
     )
-    amount = serializers.DecimalField(
+    amount = AmountField(
         max_digits=14,
         decimal_places=2,
         coerce_to_string=True,
+        min_value=Decimal("0.01"),
         help_text='Greater than zero, as a decimal string ("2500.50").',
     )
 
