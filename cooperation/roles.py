@@ -8,7 +8,7 @@ city, a coordinator's institution).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -33,16 +33,21 @@ OFFICIAL_ROLES = (Role.OFFICIAL_CDMX, Role.OFFICIAL_BCN)
 STAFF_ROLES = (Role.PROGRAMME_ADMIN, *OFFICIAL_ROLES)
 
 
-def is_programme_admin(user: User | AnonymousUser) -> bool:
+def _is_person(user: User | AnonymousUser) -> TypeGuard[User]:
+    # A partner system's account (cooperation.api.clients) acts as a coordinator of its
+    # institution at most: whatever groups it is given, it never holds a city's or the
+    # programme's powers, which call for a person with a second factor.
     return bool(
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.has_role(Role.PROGRAMME_ADMIN))
+        user.is_authenticated and user.is_active and not getattr(user, "is_partner_account", False)
     )
 
 
+def is_programme_admin(user: User | AnonymousUser) -> bool:
+    return _is_person(user) and bool(user.is_superuser or user.has_role(Role.PROGRAMME_ADMIN))
+
+
 def is_official(user: User | AnonymousUser) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.has_role(*OFFICIAL_ROLES))
+    return _is_person(user) and user.has_role(*OFFICIAL_ROLES)
 
 
 def official_party_id(user: User | AnonymousUser) -> int | None:

@@ -6,9 +6,6 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import Group
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef
 from oauth2_provider.models import AccessToken
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.scopes import SettingsScopes
@@ -42,25 +39,22 @@ class PartnerValidator(OAuth2Validator):
     """Refuse tokens to clients that an official revoked; load a token with what it acts as."""
 
     def _load_access_token(self, token: str) -> Any:
-        """Read the token, its client, the client's profile, account and roles in one query.
+        """Read the token, its client, the client's profile and account in one query.
 
         The partner API checks all of them on every call (``PartnerOAuth2Authentication``,
-        ``ApiAccess`` and the services' role checks); ``bench/api.py`` measures the saving.
+        ``ApiAccess``); ``bench/api.py`` measures the saving. The account's roles are read
+        only by the calls that need them (a partner account is never an official or an
+        administrator: ``cooperation.roles``).
         """
         checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
-        roles = Group.objects.filter(user=OuterRef("application__partner__account")).values("name")
         access_token = (
             # Not the token's user: client-credentials tokens have none (a token that had one
             # would read it when asked).
-            AccessToken.objects.select_related("application__partner__account")
-            .annotate(account_roles=ArraySubquery(roles))
-            .filter(token_checksum=checksum)[:1]  # unique: no ORDER BY, unlike first()
+            AccessToken.objects.select_related("application__partner__account").filter(
+                token_checksum=checksum
+            )[:1]  # unique: no ORDER BY, unlike first()
         )
-        access_token = next(iter(access_token), None)
-        partner = getattr(access_token and access_token.application, "partner", None)
-        if partner is not None:
-            partner.account._role_codes = set(access_token.account_roles)  # type: ignore[union-attr]
-        return access_token
+        return next(iter(access_token), None)
 
     def authenticate_client(self, request: Any, *args: Any, **kwargs: Any) -> bool:
         if not super().authenticate_client(request, *args, **kwargs):

@@ -135,3 +135,25 @@ def test_signed_in_people_read_with_their_session(login, researcher):
     response = login(researcher).get("/api/v1/areas/", HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     assert len(response.json()["results"]) == 8
+
+
+@pytest.mark.parametrize("role", ["programme_admin", "official_cdmx", "official_bcn"])
+def test_a_partner_account_given_an_officials_group_gains_no_officials_power(
+    partner, token_client, institution_cdmx, role
+):
+    from django.contrib.auth.models import Group
+
+    from reports.models import ReportRun
+    from tests.projects.factories import ProjectFactory
+
+    hidden = ProjectFactory(institutions=[institution_cdmx], public=False)
+    partner.profile.account.groups.add(Group.objects.get(name=role))
+    api = token_client(partner)
+    # Officials and administrators read every project and request reports; a client does not.
+    assert api.get(f"/api/v1/projects/{hidden.code}/").status_code == 404
+    assert hidden.code not in [p["code"] for p in api.get("/api/v1/projects/").json()["results"]]
+    run = {"kind": "institutions", "format": "csv", "parameters": {}}
+    assert api.post("/api/v1/report-runs/", run, format="json").status_code == 403
+    assert not ReportRun.objects.exists()
+    # It still acts as a coordinator of its institution.
+    assert api.get("/api/v1/areas/").status_code == 200
