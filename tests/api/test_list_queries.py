@@ -23,7 +23,7 @@ from tests.projects.factories import (
 pytestmark = pytest.mark.django_db
 
 # Queries each list runs as a partner client: one for the token with its application, the
-# partner profile, the account it acts as and the account's roles; then the list's own.
+# partner profile and the account it acts as; then the list's own.
 PARTNER_LISTS = {
     "/api/v1/parties/": 2,  # + the page
     "/api/v1/areas/": 2,  # + the page

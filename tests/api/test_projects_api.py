@@ -76,7 +76,7 @@ def test_project_list_runs_a_constant_number_of_queries(
 ):
     for _ in range(25):
         ProjectFactory(institutions=[institution_bcn])
-    # The token (with its application, partner profile, account and the account's roles), then
+    # The token (with its application, partner profile and account), then
     # a page of projects with their primary area, areas, axes and institutions.
     with django_assert_num_queries(2):
         response = api.get(f"/api/v1/projects/?page_size={size}")

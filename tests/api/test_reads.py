@@ -111,7 +111,7 @@ def test_institution_list_runs_a_constant_number_of_queries(
     api, cdmx, size, django_assert_num_queries
 ):
     InstitutionFactory.create_batch(50, party=cdmx)
-    # 1 token (with its application, partner profile, account and roles), 1 page of
+    # 1 token (with its application, partner profile and account), 1 page of
     # institutions with their city (select_related).
     with django_assert_num_queries(2):
         response = api.get(f"/api/v1/institutions/?page_size={size}")

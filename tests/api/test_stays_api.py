@@ -45,7 +45,7 @@ def test_call_list_runs_a_constant_number_of_queries(
 ):
     for _ in range(12):
         add_host(CallFactory(), institution_bcn)
-    # token (+ partner profile, account, roles), page of calls, areas, hosts (+ institutions,
+    # token (+ partner profile, account), page of calls, areas, hosts (+ institutions,
     # cities), criteria.
     with django_assert_num_queries(5):
         response = api.get(f"/api/v1/calls/?page_size={size}")
