@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cooperation.api.models import WebhookEndpoint
+from cooperation.api.models import WebhookDelivery, WebhookEndpoint
 from projects.models import Measurement
 from reports.models import ReportRun
 from tests.exchanges.factories import CallFactory, add_host
@@ -30,7 +30,7 @@ PARTNER_LISTS = {
     "/api/v1/axes/": 2,  # + the page
     "/api/v1/institutions/": 2,  # + the page with cities (select_related)
     "/api/v1/webhooks/": 2,  # + the page
-    "/api/v1/projects/": 2,  # + the page, with areas, axes and institutions as arrays
+    "/api/v1/projects/": 2,  # + the page: each project's row of the listing view
     "/api/v1/milestones/": 2,  # + the page (the projects it may read are a subquery)
     "/api/v1/measurements/": 2,
     "/api/v1/participations/": 2,  # + the page with projects, institutions and cities (joins)
@@ -71,6 +71,22 @@ def test_partner_lists_run_a_pinned_number_of_queries(api, plenty, url):
     small = _count(api, f"{url}?page_size=2")
     large = _count(api, f"{url}?page_size=12")
     assert small == large == PARTNER_LISTS[url], (small, large)
+
+
+def test_a_webhooks_delivery_log_runs_a_pinned_number_of_queries(api, partner):
+    endpoint = WebhookEndpoint.objects.create(
+        partner=partner.profile,
+        url="https://93.184.215.14/log",
+        events=["call.opened"],
+        secret="whsec_AAAA",
+    )
+    for index in range(12):
+        WebhookDelivery.objects.create(
+            endpoint=endpoint, message_id=f"msg_{index}", event="call.opened", payload={}
+        )
+    url = f"/api/v1/webhooks/{endpoint.pk}/deliveries/"
+    # The token (with its client, profile and account), the endpoint, the page.
+    assert _count(api, f"{url}?page_size=2") == _count(api, f"{url}?page_size=12") == 3
 
 
 def test_report_run_list_runs_a_pinned_number_of_queries(login, official_cdmx):
