@@ -332,6 +332,11 @@ class ProjectListing(models.Model):
     last change), so that a page of projects is one simple query whose rows go to the response
     untouched (``projects.api``; ``bench/api.py`` measures it). PostgreSQL computes it when it
     is read, so it is always current. Read-only.
+
+    PostgreSQL refuses to change the type of a column a view reads (a project's code, titles,
+    status, dates or flag; the codes of areas, axes, institutions and cities; a participation's
+    role): a migration that alters one must drop the view first and create it again after,
+    with the SQL of ``0003_projectlisting`` (``migrations.RunSQL(VIEW)``), changed if needed.
     """
 
     project = models.OneToOneField(

@@ -478,6 +478,22 @@ def participation_remove(
         raise ValidationError(
             _("The lead institution cannot be removed from its project."), code="lead"
         )
+    # Its people and its money belong to the project through it: they go first (a team member
+    # must work for an institution taking part; a commitment is its coordinators' to change).
+    institution_id = locked.institution_id
+    if (
+        TeamMember.objects.filter(project=project, institution_id=institution_id).exists()
+        or FundingCommitment.objects.filter(
+            project=project, funder_institution_id=institution_id
+        ).exists()
+    ):
+        raise ValidationError(
+            _(
+                "This institution still has team members or funding commitments in the "
+                "project: remove them first."
+            ),
+            code="has_parts",
+        )
     # Approval needs an institution of each city (project_transition); a project approved,
     # active or suspended must keep them.
     if project.status != S.PROPOSED and _missing_cities(project, without=locked.pk):

@@ -6,3 +6,12 @@ class ApiConfig(AppConfig):
     name = "cooperation.api"
     label = "api"
     verbose_name = _("Partner API")
+
+    def ready(self) -> None:
+        from django.db import models
+        from rest_framework.serializers import ModelSerializer
+
+        from cooperation.api.serializers import UtcDateTimeField
+
+        # Every model serializer of the API writes and reads instants in UTC.
+        ModelSerializer.serializer_field_mapping[models.DateTimeField] = UtcDateTimeField

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.template import loader
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.rest_framework import filterset as rest_filterset
@@ -30,8 +31,8 @@ class RequestedFilterSet(django_filters.FilterSet):
     The class keeps all its filters: the OpenAPI schema and the strict parameter check read them.
     """
 
-    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
-        if data is not None:
+    def __init__(self, data: Any = None, *args: Any, every: bool = False, **kwargs: Any) -> None:
+        if data is not None and not every:
             declared: dict[str, Any] = type(self).base_filters  # type: ignore[has-type]
             self.base_filters = {name: spec for name, spec in declared.items() if name in data}
         super().__init__(data, *args, **kwargs)
@@ -49,6 +50,17 @@ class FilterBackend(DjangoFilterBackend):
     """
 
     filterset_base = RequestedRestFilterSet
+
+    def to_html(self, request: Any, queryset: Any, view: Any) -> Any:
+        """The browsable API's form offers every filter, not only those of the address."""
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return None
+        kwargs = self.get_filterset_kwargs(request, queryset, view)
+        if issubclass(filterset_class, RequestedFilterSet):
+            kwargs["every"] = True
+        template = loader.get_template(self.template)
+        return template.render({"filter": filterset_class(**kwargs)}, request)
 
     def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
         if filter_names(view).isdisjoint(request.query_params):

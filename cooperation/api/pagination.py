@@ -31,6 +31,15 @@ class ApiCursorPagination(CursorPagination):
                 }
         return parameters
 
+    def get_ordering(self, request: Any, queryset: Any, view: Any) -> tuple[str, ...]:
+        """The requested ordering, then the primary key, so that rows that tie on the first
+        field (``?ordering=-start_date``) keep one order from page to page: the cursor counts
+        its place among them, and neither repeats nor skips a row."""
+        ordering = tuple(super().get_ordering(request, queryset, view))
+        if not {"pk", "-pk", "id", "-id"} & set(ordering):
+            ordering = (*ordering, "pk")
+        return ordering
+
     def get_page_size(self, request: Any) -> int:
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
 from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -115,20 +113,14 @@ def api_server_error(request: HttpRequest) -> HttpResponse:
 
 
 class ApiInputGuardMiddleware:
-    """Refuse NUL bytes in the address of an API request before any query sees them.
-
-    And serve API requests in UTC: every instant the API writes ends in "Z", as in webhooks,
-    whatever the portal's TIME_ZONE; an instant sent without an offset is read as UTC.
-    """
+    """Refuse NUL bytes in the address of an API request before any query sees them."""
 
     def __init__(self, get_response: Any) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path.startswith("/api/"):
-            return self.get_response(request)
-        raw = request.META.get("QUERY_STRING", "") + request.path
-        if "\x00" in raw or "%00" in raw.lower():
-            return _api_error(request, 400, _("NUL characters are not allowed in the address."))
-        with timezone.override(datetime.UTC):
-            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            raw = request.META.get("QUERY_STRING", "") + request.path
+            if "\x00" in raw or "%00" in raw.lower():
+                return _api_error(request, 400, _("NUL characters are not allowed in the address."))
+        return self.get_response(request)

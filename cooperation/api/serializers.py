@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,6 +16,20 @@ from cooperation.api.webhooks import check_destination
 from cooperation.models import Axis, Institution, Party, StrategicArea
 
 LANGS = ("es", "ca", "en")
+
+
+class UtcDateTimeField(serializers.DateTimeField):
+    """An instant as the API writes every one: in UTC, ISO 8601, "Z" (as webhooks write them),
+    whatever the portal's TIME_ZONE; one sent without an offset is read as UTC.
+
+    Every model serializer uses it for date-times (``ApiConfig.ready``). Only the instants the
+    API reads and writes are in UTC: "today" (a late milestone, a report's rate date) stays
+    the portal's.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("default_timezone", datetime.UTC)
+        super().__init__(*args, **kwargs)
 
 
 @extend_schema_field(

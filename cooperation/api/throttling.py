@@ -10,6 +10,7 @@ send up to twice its rate across the boundary of two windows.
 from __future__ import annotations
 
 import functools
+import logging
 import math
 import time
 from typing import Any
@@ -17,6 +18,8 @@ from typing import Any
 import redis
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
+
+logger = logging.getLogger(__name__)
 
 
 @functools.cache
@@ -48,10 +51,17 @@ class PerClientThrottle(SimpleRateThrottle):
         now = time.time()
         window = int(now // self.duration)
         key = f"{key}:{window}"
-        pipe = _redis().pipeline(transaction=False)
-        pipe.set(key, 0, ex=self.duration + 1, nx=True)  # the window's first request
-        pipe.incr(key)
-        _, count = pipe.execute()
+        try:
+            pipe = _redis().pipeline(transaction=False)
+            pipe.set(key, 0, ex=self.duration + 1, nx=True)  # the window's first request
+            pipe.incr(key)
+            _, count = pipe.execute()
+        except redis.RedisError:
+            # Without Redis the API still answers, uncounted (/readyz reports the outage),
+            # rather than failing every call of every partner.
+            logger.warning("API throttle: Redis unavailable; request not counted", exc_info=True)
+            self._wait = None
+            return True
         if count <= self.num_requests:
             self._wait = None
             return True

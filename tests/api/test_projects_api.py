@@ -321,3 +321,41 @@ def test_list_rows_written_by_postgresql_are_exactly_what_the_serializer_gives(
         ("partner", "AAA-FIRST"),
         ("partner", institution_cdmx.code),
     ]
+
+
+def test_the_api_writes_instants_in_utc_but_keeps_the_portals_today(api, own_project, monkeypatch):
+    # 22:30 UTC on 9 June is already 10 June in Barcelona (the portal's TIME_ZONE).
+    instant = datetime.datetime(2026, 6, 9, 22, 30, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: instant)
+    milestone = MilestoneFactory(project=own_project, due_date=datetime.date(2026, 6, 9))
+    JointProject.objects.filter(pk=own_project.pk).update(updated_at=instant)
+    assert milestone.is_late()  # in the portal
+    body = api.get(f"/api/v1/milestones/{milestone.pk}/").json()
+    assert body["late"] is True  # the same day in the API
+    project = api.get(f"/api/v1/projects/{own_project.code}/").json()
+    assert project["updated_at"] == "2026-06-09T22:30:00Z"
+    # An instant without an offset is read as UTC.
+    from cooperation.api.serializers import UtcDateTimeField
+
+    parsed = UtcDateTimeField().to_internal_value("2026-06-09T22:30:00")
+    assert parsed == instant
+
+
+@pytest.mark.parametrize("ordering", ["-start_date", "start_date", "-updated_at", "code"])
+def test_walking_pages_ordered_by_a_field_with_ties_gives_every_project_once(
+    api, institution_bcn, ordering
+):
+    for index in range(23):
+        ProjectFactory(
+            institutions=[institution_bcn],
+            public=True,
+            start_date=datetime.date(2026, 1 + index % 3, 1),  # three dates, many ties
+        )
+    JointProject.objects.update(updated_at=datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC))
+    seen: list[str] = []
+    url = f"/api/v1/projects/?ordering={ordering}&page_size=4"
+    while url:
+        body = api.get(url).json()
+        seen += [project["code"] for project in body["results"]]
+        url = body["next"]
+    assert len(seen) == len(set(seen)) == JointProject.objects.count() == 23

@@ -144,3 +144,27 @@ def test_schema_and_docs_are_served(client):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"swagger-ui" in docs.content
+
+
+def test_the_browsable_api_offers_every_filter_even_when_one_is_in_use(login, official_bcn):
+    # A list builds only the filters its address uses; the form of the browsable API shows all.
+    client = login(official_bcn)
+    for address in ("/api/v1/projects/", "/api/v1/projects/?status=active"):
+        page = client.get(address, HTTP_ACCEPT="text/html").content.decode()
+        for name in ("status", "city", "area", "axis", "institution", "year", "public"):
+            assert f'name="{name}"' in page, (address, name)
+
+
+def test_the_api_answers_uncounted_when_redis_is_down(api, monkeypatch, caplog):
+    import redis
+
+    from cooperation.api import throttling
+
+    class Down:
+        def pipeline(self, **kwargs):
+            raise redis.ConnectionError("Connection refused")
+
+    monkeypatch.setattr(throttling, "_redis", lambda: Down())
+    monkeypatch.setattr(PerClientThrottle, "THROTTLE_RATES", {"client": "1/min"})
+    assert [api.get("/api/v1/axes/").status_code for _ in range(3)] == [200, 200, 200]
+    assert "Redis unavailable" in caplog.text

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from cooperation.api.models import WebhookDelivery, WebhookEndpoint
 from projects.models import FundingCommitment, JointProject, Participation
 from tests.factories import InstitutionFactory
-from tests.projects.factories import FundingFactory, ProjectFactory
+from tests.projects.factories import FundingFactory, ProjectFactory, TeamMemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -266,6 +266,18 @@ def test_the_lead_and_the_last_institution_of_a_city_are_not_removed(
         url = f"{PARTICIPATIONS}{participation.pk}/"
         problem = _problem(_send(api, "delete", url, HTTP_IF_MATCH=_etag(api, url)), 400)
         assert message in problem["errors"]["non_field_errors"][0]
+    assert _state(project) == before
+
+
+def test_a_partner_with_team_members_or_funding_in_the_project_is_not_removed(
+    api, project, institution_cdmx
+):
+    TeamMemberFactory(project=project, institution=institution_cdmx)
+    partner = project.participations.get(institution=institution_cdmx)
+    url = f"{PARTICIPATIONS}{partner.pk}/"
+    before = _state(project)
+    problem = _problem(_send(api, "delete", url, HTTP_IF_MATCH=_etag(api, url)), 400)
+    assert "remove them first" in problem["errors"]["non_field_errors"][0]
     assert _state(project) == before
 
 

@@ -21,7 +21,7 @@ from projects.services import (
     participation_remove,
 )
 from tests.factories import InstitutionFactory, UserFactory
-from tests.projects.factories import FundingFactory, ProjectFactory
+from tests.projects.factories import FundingFactory, ProjectFactory, TeamMemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -171,6 +171,24 @@ def test_a_partner_is_removed_when_its_city_keeps_another_institution(
     removal = Participation.history.filter(id=partner.pk).latest()
     assert (removal.history_type, removal.history_user) == ("-", coordinator)
     assert WebhookDelivery.objects.get().event == "project.updated"
+
+
+@pytest.mark.parametrize("part", ["team member", "commitment"])
+def test_an_institution_with_people_or_money_in_the_project_is_not_removed(
+    project, coordinator, institution_cdmx, part
+):
+    if part == "team member":
+        TeamMemberFactory(project=project, institution=institution_cdmx)
+    else:
+        FundingFactory(project=project, funder_party=None, funder_institution=institution_cdmx)
+    partner = project.participations.get(institution=institution_cdmx)
+    before = project.updated_at
+    with pytest.raises(ValidationError) as refused:
+        participation_remove(actor=coordinator, project=project, participation=partner)
+    assert refused.value.code == "has_parts"
+    assert Participation.objects.filter(pk=partner.pk).exists()
+    project.refresh_from_db()
+    assert project.updated_at == before
 
 
 def test_a_proposal_may_lose_its_only_partner(project, coordinator, institution_cdmx):
