@@ -99,3 +99,14 @@ def test_responses_carry_the_content_security_policy_and_security_headers(client
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_migrations_check_runs_in_a_bare_checkout_but_other_commands_still_refuse():
+    # makemigrations reads only the code: no secret, database or Redis to give it.
+    bare = {"DEBUG": "", "SECRET_KEY": "", "DATABASE_URL": "", "REDIS_URL": ""}
+    check = _manage("makemigrations", "--check", "--dry-run", env=bare)
+    assert check.returncode == 0, check.stderr + check.stdout
+    assert "No changes detected" in check.stdout
+    refused = _manage("check", env=bare)
+    assert refused.returncode != 0
+    assert "SECRET_KEY must be set" in refused.stderr
