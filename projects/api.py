@@ -336,15 +336,13 @@ class ProposeMixin:
                 start_date=data["start_date"],
                 end_date=data["end_date"],
                 partners=data.get("partners", []),
+                # Spanish is the active language here; the others go by column.
+                translations={
+                    f"{field}_{lang}": data[field].get(lang, "")
+                    for field in ("title", "summary", "impact")
+                    for lang in ("ca", "en")
+                },
             )
-            # The service writes the Spanish texts; the other languages come with the request.
-            fields = [
-                f"{f}_{lang}" for f in ("title", "summary", "impact") for lang in ("ca", "en")
-            ]
-            for name in fields:
-                field, lang = name.rsplit("_", 1)
-                setattr(project, name, data[field].get(lang, ""))
-            project.save(update_fields=fields)
         self.action = "retrieve"
         fresh = self.get_queryset().get(pk=project.pk)  # type: ignore[attr-defined]
         body = ProjectSerializer(fresh, context=self.get_serializer_context()).data  # type: ignore[attr-defined]

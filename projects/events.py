@@ -23,11 +23,8 @@ def project_payload(project: JointProject) -> dict[str, Any]:
     return {
         "code": project.code,
         "status": project.status,
-        "title": {
-            "es": project.title_es,  # type: ignore[attr-defined]  # modeltranslation's columns
-            "ca": project.title_ca,  # type: ignore[attr-defined]
-            "en": project.title_en,  # type: ignore[attr-defined]
-        },
+        # As the API writes titles: "" for a language without one.
+        "title": {lang: getattr(project, f"title_{lang}") or "" for lang in ("es", "ca", "en")},
         "updated_at": _instant(project.updated_at),
     }
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cooperation.models import Institution
 from cooperation.roles import Role, is_programme_admin, official_party_id
+from projects.models import Participation
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from cooperation.models import User
-    from projects.models import JointProject
+    from projects.models import FundingCommitment, JointProject
 
 
 def project_party_ids(project: JointProject) -> set[int]:
@@ -53,3 +55,39 @@ def can_coordinate_project(user: User | AnonymousUser, project: JointProject) ->
     if not is_coordinator(user):
         return False
     return getattr(user, "institution_id", None) in project_institution_ids(project)
+
+
+def can_change_participations(actor: User | AnonymousUser, project: JointProject) -> bool:
+    """Administrators, officials of a city taking part, and coordinators of the lead."""
+    if can_manage_project(actor, project):
+        return True
+    if not is_coordinator(actor):
+        return False
+    institution_id: int = actor.institution_id  # type: ignore[union-attr,assignment]  # checked
+    return project.participations.filter(
+        institution_id=institution_id, role=Participation.Role.LEAD
+    ).exists()
+
+
+def can_change_funding(
+    actor: User | AnonymousUser, project: JointProject, commitment: FundingCommitment
+) -> bool:
+    """Administrators change all; officials what their city or its institutions commit, on
+    projects their city takes part in; coordinators what their own institution commits."""
+    if is_programme_admin(actor):
+        return True
+    party_id = official_party_id(actor)
+    if party_id is not None:
+        if party_id not in project_party_ids(project):
+            return False
+        if commitment.funder_party_id is not None:
+            return commitment.funder_party_id == party_id
+        return (
+            commitment.funder_institution_id is not None
+            and Institution.objects.filter(
+                pk=commitment.funder_institution_id, party_id=party_id
+            ).exists()
+        )
+    if can_coordinate_project(actor, project):
+        return commitment.funder_institution_id == getattr(actor, "institution_id", None)
+    return False

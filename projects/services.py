@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import Institution, Party, User
 from cooperation.notifications import notify
-from cooperation.roles import OFFICIAL_ROLES, Role, is_programme_admin, official_party_id
+from cooperation.roles import OFFICIAL_ROLES, Role
 from projects import events
 from projects.models import (
     Currency,
@@ -30,11 +31,12 @@ from projects.models import (
     totals_by_currency,
 )
 from projects.permissions import (
+    can_change_funding,
+    can_change_participations,
     can_coordinate_project,
     can_manage_project,
     is_coordinator,
     project_institution_ids,
-    project_party_ids,
 )
 
 if TYPE_CHECKING:
@@ -146,6 +148,14 @@ def project_transition(
     return project
 
 
+# The columns of a project's texts in each language (django-modeltranslation).
+TRANSLATED_TEXTS = frozenset(
+    f"{field}_{language}"
+    for field in ("title", "summary", "impact")
+    for language, _name in settings.LANGUAGES
+)
+
+
 @transaction.atomic
 def project_propose(
     *,
@@ -159,8 +169,14 @@ def project_propose(
     start_date: datetime.date,
     end_date: datetime.date,
     partners: list[Institution],
+    translations: dict[str, str] | None = None,
 ) -> JointProject:
-    """Create a proposed project led by the coordinator's institution, with its partners."""
+    """Create a proposed project led by the coordinator's institution, with its partners.
+
+    ``title``, ``summary`` and ``impact`` are in the active language; ``translations`` may give
+    the others by column (``{"title_ca": …, "summary_en": …}``), saved with the project so that
+    the announcement to partners carries them.
+    """
     if not is_coordinator(actor):
         raise PermissionDenied(_("Only an institution's coordinator may propose a project."))
     if end_date < start_date:
@@ -176,6 +192,10 @@ def project_propose(
         end_date=end_date,
         status=S.PROPOSED,
     )
+    for column, text in (translations or {}).items():
+        if column not in TRANSLATED_TEXTS:
+            raise ValueError(f"{column} is not a translated text of a project")
+        setattr(project, column, text)
     project.save()
     project.areas.set(areas)
     project.axes.set(axes)
@@ -397,18 +417,6 @@ def _check_open(project: JointProject) -> None:
         )
 
 
-def can_change_participations(actor: User | AnonymousUser, project: JointProject) -> bool:
-    """Administrators, officials of a city taking part, and coordinators of the lead."""
-    if can_manage_project(actor, project):
-        return True
-    if not is_coordinator(actor):
-        return False
-    institution_id: int = actor.institution_id  # type: ignore[union-attr,assignment]  # checked
-    return project.participations.filter(
-        institution_id=institution_id, role=Participation.Role.LEAD
-    ).exists()
-
-
 def _require_participation_right(actor: User, project: JointProject) -> None:
     if not can_change_participations(actor, project):
         raise PermissionDenied(
@@ -455,7 +463,9 @@ def participation_add(
             code="one_lead",
         )
     participation = Participation(project=project, institution=institution, role=role)
-    participation._history_user = actor  # type: ignore[attr-defined]  # the API has no request user
+    # The history names the actor also outside a request (commands, tests); in a request the
+    # history middleware knows the user, the API's client account included.
+    participation._history_user = actor  # type: ignore[attr-defined]
     participation.save()
     project_parts_changed(project)
     return participation
@@ -507,30 +517,6 @@ def participation_remove(
     locked._history_user = actor  # type: ignore[attr-defined]
     locked.delete()
     project_parts_changed(project)
-
-
-def can_change_funding(
-    actor: User | AnonymousUser, project: JointProject, commitment: FundingCommitment
-) -> bool:
-    """Administrators change all; officials what their city or its institutions commit, on
-    projects their city takes part in; coordinators what their own institution commits."""
-    if is_programme_admin(actor):
-        return True
-    party_id = official_party_id(actor)
-    if party_id is not None:
-        if party_id not in project_party_ids(project):
-            return False
-        if commitment.funder_party_id is not None:
-            return commitment.funder_party_id == party_id
-        return (
-            commitment.funder_institution_id is not None
-            and Institution.objects.filter(
-                pk=commitment.funder_institution_id, party_id=party_id
-            ).exists()
-        )
-    if can_coordinate_project(actor, project):
-        return commitment.funder_institution_id == getattr(actor, "institution_id", None)
-    return False
 
 
 def _require_funding_right(

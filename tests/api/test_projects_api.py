@@ -131,6 +131,26 @@ def test_a_partner_proposes_a_project_led_by_its_institution(
     assert JointProject.objects.count() == 1
 
 
+def test_a_proposals_announcement_carries_its_titles_in_every_language(
+    api, partner, institution_cdmx
+):
+    from cooperation.api.models import WebhookDelivery, WebhookEndpoint
+
+    WebhookEndpoint.objects.create(
+        partner=partner.profile,
+        url="https://93.184.215.14/hooks",
+        events=["project.created"],
+        secret="whsec_AAAA",
+    )
+    assert api.post("/api/v1/projects/", _proposal(), format="json").status_code == 201
+    delivery = WebhookDelivery.objects.get(event="project.created")
+    assert delivery.payload["data"]["title"] == {
+        "es": "Agua para todos",
+        "ca": "Aigua per a tothom",
+        "en": "Water for all",
+    }
+
+
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [

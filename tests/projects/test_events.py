@@ -244,3 +244,21 @@ def test_an_admin_save_refused_by_validation_records_nothing(
     response = client.post(url, _admin_form(client, url, end_date="2020-01-01"))
     assert response.status_code == 200
     assert not WebhookDelivery.objects.exists()
+
+
+def test_a_proposal_refuses_a_translation_of_a_column_that_is_not_a_text(coordinator):
+    with pytest.raises(ValueError, match="status_ca"):
+        project_propose(
+            actor=coordinator,
+            title="Agua",
+            summary="",
+            impact="",
+            primary_area=StrategicArea.objects.first(),
+            areas=[],
+            axes=[],
+            start_date=datetime.date(2027, 1, 1),
+            end_date=datetime.date(2027, 12, 31),
+            partners=[],
+            translations={"status_ca": "approved"},
+        )
+    assert not JointProject.objects.exists()
