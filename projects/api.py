@@ -91,8 +91,32 @@ class FundingSerializer(serializers.ModelSerializer):
         return obj.funder_institution.code if obj.funder_institution_id else obj.funder_party.code  # type: ignore[union-attr]
 
 
+class VisibleProjectField(serializers.SlugRelatedField):
+    """A project named by its code, among those the caller may read: another's private project
+    is answered as one that does not exist (a 403 would tell that it has this code)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(slug_field="code", **kwargs)
+
+    def get_queryset(self) -> QuerySet[JointProject]:
+        request = self.context.get("request")
+        if request is None:
+            return JointProject.objects.none()
+        return visible_projects(request.user)
+
+
+class VisibleIndicatorField(serializers.PrimaryKeyRelatedField):
+    """An indicator named by its id, among those of the projects the caller may read."""
+
+    def get_queryset(self) -> QuerySet[Indicator]:
+        request = self.context.get("request")
+        if request is None:
+            return Indicator.objects.none()
+        return Indicator.objects.filter(project__in=visible_projects(request.user))
+
+
 class MilestoneSerializer(serializers.ModelSerializer):
-    project = serializers.SlugRelatedField(slug_field="code", queryset=JointProject.objects.all())
+    project = VisibleProjectField()
     late = serializers.BooleanField(source="is_late", read_only=True)
 
     class Meta:
@@ -111,6 +135,8 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
 
 class MeasurementSerializer(serializers.ModelSerializer):
+    indicator = VisibleIndicatorField()
+
     class Meta:
         model = Measurement
         fields = ["id", "indicator", "date", "value"]
@@ -473,16 +499,6 @@ class MilestoneViewSet(
             .order_by("id")
         )
 
-    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
-        serializer = super().get_serializer(*args, **kwargs)
-        if getattr(self, "swagger_fake_view", False):  # the schema is drawn without a user
-            return serializer
-        if "project" in getattr(serializer, "fields", {}):
-            # A project the caller may not see is answered as one that does not exist: a 403
-            # would tell that a private project has this code.
-            serializer.fields["project"].queryset = visible_projects(self.request.user)
-        return serializer
-
     def _save(self, serializer: Any, instance: Milestone | None) -> Milestone:
         data = dict(serializer.validated_data)
         project = data.pop("project", None) or instance.project  # type: ignore[union-attr]
@@ -527,16 +543,6 @@ class MeasurementViewSet(
             indicator__project__in=visible_projects(self.request.user)
         ).order_by("id")
 
-    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
-        serializer = super().get_serializer(*args, **kwargs)
-        if getattr(self, "swagger_fake_view", False):  # the schema is drawn without a user
-            return serializer
-        if "indicator" in getattr(serializer, "fields", {}):
-            serializer.fields["indicator"].queryset = Indicator.objects.filter(
-                project__in=visible_projects(self.request.user)
-            )
-        return serializer
-
     def perform_create(self, serializer: Any) -> None:
         indicator = serializer.validated_data["indicator"]
         project = get_object_or_404(JointProject, pk=indicator.project_id)
@@ -560,19 +566,6 @@ class MeasurementViewSet(
 
 # Participations and funding commitments as resources of their own. Each write locks the
 # project, checks If-Match against the row as it is then, and calls the projects' services.
-
-
-class VisibleProjectField(serializers.SlugRelatedField):
-    """A project named by its code, among those the caller may read (others do not exist)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(slug_field="code", **kwargs)
-
-    def get_queryset(self) -> QuerySet[JointProject]:
-        request = self.context.get("request")
-        if request is None:
-            return JointProject.objects.none()
-        return visible_projects(request.user)
 
 
 class ParticipationResourceSerializer(serializers.ModelSerializer):
