@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -699,7 +699,27 @@ class ProjectPartMixin:
         self.check_if_match(fresh)  # type: ignore[attr-defined]
         return fresh
 
+    # The service removing a part, and the keyword it takes the part by.
+    remove_service: Any = None
+    removed_as = ""
 
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        with transaction.atomic():
+            part = self.locked_object()
+            _call(
+                self.remove_service,
+                actor=request.user,
+                project=part.project,
+                **{self.removed_as: part},
+            )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    destroy=extend_schema(
+        description="Remove a partner institution (never the lead), with If-Match."
+    )
+)
 class ParticipationViewSet(
     ProjectPartMixin,
     IdempotentCreateMixin,
@@ -714,6 +734,8 @@ class ParticipationViewSet(
     cities taking part add partners and remove them."""
 
     serializer_class = ParticipationResourceSerializer
+    remove_service = staticmethod(services.participation_remove)
+    removed_as = "participation"
     filterset_class = ParticipationFilter
     queryset = Participation.objects.none()  # typed path parameter for the schema
 
@@ -735,19 +757,10 @@ class ParticipationViewSet(
             role=data["role"],
         )
 
-    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Remove a partner institution (never the lead), with If-Match."""
-        with transaction.atomic():
-            participation = self.locked_object()
-            _call(
-                services.participation_remove,
-                actor=request.user,
-                project=participation.project,
-                participation=participation,
-            )
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
-
+@extend_schema_view(
+    destroy=extend_schema(description="Remove a funding commitment, with If-Match.")
+)
 class FundingViewSet(
     ProjectPartMixin,
     IdempotentCreateMixin,
@@ -763,6 +776,8 @@ class FundingViewSet(
     their city's and its institutions'; programme administrators all."""
 
     serializer_class = FundingCommitmentSerializer
+    remove_service = staticmethod(services.funding_remove)
+    removed_as = "commitment"
     filterset_class = FundingFilter
     queryset = FundingCommitment.objects.none()  # typed path parameter for the schema
 
@@ -798,15 +813,3 @@ class FundingViewSet(
         with transaction.atomic():
             self.locked_object()
             return super().update(request, *args, **kwargs)
-
-    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Remove a funding commitment, with If-Match."""
-        with transaction.atomic():
-            commitment = self.locked_object()
-            _call(
-                services.funding_remove,
-                actor=request.user,
-                project=commitment.project,
-                commitment=commitment,
-            )
-        return Response(status=status.HTTP_204_NO_CONTENT)
