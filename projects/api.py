@@ -3,6 +3,7 @@ milestones and indicator measurements up to date. Every write calls the projects
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -269,10 +270,37 @@ def _end_before_start() -> str:
 
 
 def _form_errors(form: Any) -> dict[str, list[str]]:
-    """The errors of a Django form of the portal, as the API's field errors."""
-    return {
+    """The errors of a Django form of the portal as the API's: by field, and those of the whole
+    form under ``non_field_errors``, as DRF names them."""
+    errors = {
         name: [e["message"] for e in errors] for name, errors in form.errors.get_json_data().items()
     }
+    if "__all__" in errors:
+        errors["non_field_errors"] = errors.pop("__all__")
+    return errors
+
+
+def _save_part(
+    *,
+    actor: Any,
+    serializer: Any,
+    instance: Any,
+    form: Callable[[dict[str, Any], Any, JointProject], Any],
+    fields: Iterable[str],
+    service: Any,
+    moved: str,
+) -> Any:
+    """Create or update a project's part as the portal does: its form validates the request
+    (over the stored values, for a partial update), its service checks the right and writes."""
+    data = dict(serializer.validated_data)
+    project = data.pop("project", None) or instance.project
+    if instance is not None and project.pk != instance.project_id:
+        raise ValidationError({"project": [moved]})
+    current = {name: getattr(instance, name) for name in fields} if instance else {}
+    bound = form({**current, **data}, instance, project)
+    if not bound.is_valid():
+        raise ValidationError(_form_errors(bound))
+    return _call(service, actor=actor, project=project, form=bound)
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -500,17 +528,15 @@ class MilestoneViewSet(
         )
 
     def _save(self, serializer: Any, instance: Milestone | None) -> Milestone:
-        data = dict(serializer.validated_data)
-        project = data.pop("project", None) or instance.project  # type: ignore[union-attr]
-        if instance is not None and project.pk != instance.project_id:
-            raise ValidationError(
-                {"project": [gettext("A milestone cannot move to another project.")]}
-            )
-        current = {f: getattr(instance, f) for f in MilestoneForm.Meta.fields} if instance else {}
-        form = MilestoneForm({**current, **data}, instance=instance)
-        if not form.is_valid():
-            raise ValidationError(_form_errors(form))
-        return _call(services.milestone_save, actor=self.request.user, project=project, form=form)
+        return _save_part(
+            actor=self.request.user,
+            serializer=serializer,
+            instance=instance,
+            form=lambda data, instance, project: MilestoneForm(data, instance=instance),
+            fields=MilestoneForm.Meta.fields,
+            service=services.milestone_save,
+            moved=gettext("A milestone cannot move to another project."),
+        )
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = self._save(serializer, None)
@@ -645,14 +671,6 @@ class FundingCommitmentSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id"]
         extra_kwargs = {"year": {"help_text": "A year of the project, from its start to its end."}}
-
-
-def _field_errors(form: Any) -> dict[str, list[str]]:
-    """A form's errors as the API's, its errors of the whole form under non_field_errors."""
-    errors = _form_errors(form)
-    if "__all__" in errors:
-        errors["non_field_errors"] = errors.pop("__all__")
-    return errors
 
 
 class ProjectPartFilter(RequestedFilterSet):
@@ -790,18 +808,17 @@ class FundingViewSet(
         )
 
     def _save(self, serializer: Any, instance: FundingCommitment | None) -> FundingCommitment:
-        data = dict(serializer.validated_data)
-        project = data.pop("project", None) or instance.project  # type: ignore[union-attr]
-        if instance is not None and project.pk != instance.project_id:
-            raise ValidationError(
-                {"project": [gettext("A commitment cannot move to another project.")]}
-            )
-        fields = FundingForm.Meta.fields
-        current = {f: getattr(instance, f) for f in fields} if instance else {}
-        form = FundingForm({**current, **data}, instance=instance, project=project)
-        if not form.is_valid():
-            raise ValidationError(_field_errors(form))
-        return _call(services.funding_save, actor=self.request.user, project=project, form=form)
+        return _save_part(
+            actor=self.request.user,
+            serializer=serializer,
+            instance=instance,
+            form=lambda data, instance, project: FundingForm(
+                data, instance=instance, project=project
+            ),
+            fields=FundingForm.Meta.fields,
+            service=services.funding_save,
+            moved=gettext("A commitment cannot move to another project."),
+        )
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = self._save(serializer, None)

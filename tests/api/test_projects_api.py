@@ -379,3 +379,16 @@ def test_walking_pages_ordered_by_a_field_with_ties_gives_every_project_once(
         seen += [project["code"] for project in body["results"]]
         url = body["next"]
     assert len(seen) == len(set(seen)) == JointProject.objects.count() == 23
+
+
+def test_a_milestone_does_not_move_to_another_project(api, own_project, institution_bcn):
+    other = ProjectFactory(institutions=[institution_bcn])  # also the client's
+    milestone = MilestoneFactory(project=own_project, title="Informe")
+    url = f"/api/v1/milestones/{milestone.pk}/"
+    response = api.patch(
+        url, {"project": other.code}, format="json", HTTP_IF_MATCH=api.get(url)["ETag"]
+    )
+    assert response.status_code == 400
+    assert "project" in response.json()["errors"]
+    milestone.refresh_from_db()
+    assert milestone.project_id == own_project.pk

@@ -507,3 +507,17 @@ def test_funding_is_listed_by_project(api, project, institution_bcn):
     assert len(api.get(FUNDING).json()["results"]) == 2
     assert api.get(f"{FUNDING}{hidden.pk}/").status_code == 404
     assert api.get(FUNDING, {"year": "2026"}).status_code == 400
+
+
+def test_a_commitment_does_not_move_to_another_project(api, project, institution_bcn):
+    other = ProjectFactory(institutions=[institution_bcn])  # also the client's
+    commitment = FundingFactory(
+        project=project, funder_party=None, funder_institution=institution_bcn, year=2026
+    )
+    url = f"/api/v1/funding/{commitment.pk}/"
+    before = _state(project)
+    problem = _problem(
+        _send(api, "patch", url, {"project": other.code}, HTTP_IF_MATCH=_etag(api, url)), 400
+    )
+    assert "project" in problem["errors"]
+    assert _state(project) == before
