@@ -7,6 +7,9 @@ import sys
 # Commands that read only the code: they need no secret, database or Redis, so that a checkout
 # can run them bare (the settings refuse to start without those for anything else).
 CODE_ONLY_COMMANDS = {"makemigrations", "makemessages"}
+# Commands that serve web requests keep the web's short statement timeout; every other
+# command (migrate, imports, seeds) may run long statements, as workers do.
+WEB_COMMANDS = {"runserver"}
 
 
 def main() -> None:
@@ -21,6 +24,13 @@ def main() -> None:
                 os.environ[name] = value
     from django.core.management import execute_from_command_line
 
+    if len(sys.argv) > 1 and sys.argv[1] not in WEB_COMMANDS | CODE_ONLY_COMMANDS:
+        import django
+
+        from cooperation.db import use_worker_timeouts
+
+        django.setup()
+        use_worker_timeouts()
     execute_from_command_line(sys.argv)
 
 

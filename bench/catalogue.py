@@ -29,6 +29,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cooperation.settings")
 import django  # noqa: E402
 
 django.setup()
+# Generating data runs long statements, and COPY needs psycopg2's own blocking waits.
+from cooperation.db import use_worker_timeouts, without_client_timeouts  # noqa: E402
+
+use_worker_timeouts()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -111,7 +115,7 @@ def _copy(table: str, columns: list[str], rows: list[tuple]) -> None:
     for row in rows:
         buffer.write("\t".join(str(value) for value in row) + "\n")
     buffer.seek(0)
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, without_client_timeouts():
         cursor.cursor.copy_expert(  # psycopg2's COPY FROM STDIN
             f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer
         )

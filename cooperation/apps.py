@@ -8,6 +8,19 @@ class CooperationConfig(AppConfig):
     verbose_name = _("Programme")
     default = True
 
+    def ready(self) -> None:
+        from django.conf import settings
+
+        from cooperation import db
+
+        # Web requests wait for the database as long as their statement timeout allows (plus
+        # a margin); workers switch to theirs when they start (cooperation/celery.py).
+        db.set_limits(
+            connect_timeout=settings.DATABASE_CONNECT_TIMEOUT,
+            statement_timeout=settings.DATABASE_STATEMENT_TIMEOUT,
+        )
+        db.install()
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     default = False

@@ -1,8 +1,10 @@
-"""E-mail the people concerned by a change, in their language, after the change commits.
+"""E-mail the people concerned by a change, in their language, once the change commits.
 
-Every capability calls ``notify``; the Celery task renders
-``templates/<template>_subject.txt`` and ``<template>_body.txt`` once per recipient with the
-recipient's language active, so each person reads the message in the language they chose.
+Every capability calls ``notify``. It renders ``templates/<template>_subject.txt`` and
+``<template>_body.txt`` once per recipient with the recipient's language active, and records
+each message as a row of the outbox (``cooperation.outbox.mail``) in the caller's transaction:
+the messages leave only if the change commits, and each one is sent, retried and shown to
+officials on its own.
 """
 
 from __future__ import annotations
@@ -10,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import models, transaction
+from django.db import models
 
 
 def object_ref(obj: models.Model) -> str:
-    """Return a reference to a row that the task can load again: ``app_label.Model:pk``."""
+    """Return a reference to a row that a task can load again: ``app_label.Model:pk``."""
     return f"{obj._meta.label}:{obj.pk}"
 
 
@@ -25,27 +27,11 @@ def notify(
     context: Mapping[str, Any] | None = None,
     objects: Mapping[str, models.Model] | None = None,
 ) -> None:
-    """Queue one e-mail per recipient once the current transaction commits.
+    """Record one e-mail per recipient; they are sent once the current transaction commits.
 
-    ``context`` holds JSON-serialisable values; ``objects`` holds rows that the task loads
-    again, so that translated fields render in each recipient's language.
+    ``context`` holds plain values; ``objects`` holds rows, whose translated fields render in
+    each recipient's language.
     """
-    from cooperation.tasks import send_notification
+    from cooperation.outbox.mail import email_queue
 
-    # Partner systems' accounts act through the API and read no e-mail.
-    user_ids = sorted(
-        {
-            user.pk
-            for user in recipients
-            if getattr(user, "email", "") and not getattr(user, "is_partner_account", False)
-        }
-    )
-    if not user_ids:
-        return
-    refs = {name: object_ref(obj) for name, obj in (objects or {}).items()}
-    payload = dict(context or {})
-    transaction.on_commit(
-        lambda: send_notification.delay(
-            user_ids=user_ids, template=template, context=payload, objects=refs
-        )
-    )
+    email_queue(recipients=recipients, template=template, context=context, objects=objects)

@@ -14,6 +14,7 @@ import orjson
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.db import options as db_options
 from cooperation.env import (
     env_bool,
     env_database,
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "simple_history",
     "cooperation",
     "cooperation.api",
+    "cooperation.outbox",
     "reports",
     "projects",
     "exchanges",
@@ -111,19 +113,37 @@ TEMPLATES = [
 ]
 
 # --- Data -------------------------------------------------------------------------------------
-DATABASES = {"default": env_database("DATABASE_URL")}
+# Fail fast (cooperation/db.py): seconds to connect, and the longest statement of a web request
+# and of a worker (Celery, beat, management commands). The client gives up a little after the
+# statement timeout too, for a server that is frozen and enforces nothing.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=1)
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 10, minimum=1)
+WORKER_DATABASE_STATEMENT_TIMEOUT = env_int("WORKER_DATABASE_STATEMENT_TIMEOUT", 600, minimum=1)
+_timeouts = db_options(
+    connect_timeout=DATABASE_CONNECT_TIMEOUT, statement_timeout=DATABASE_STATEMENT_TIMEOUT
+)
+_default = env_database("DATABASE_URL") or {}
+DATABASES = {"default": {**_default, "OPTIONS": {**_default.get("OPTIONS", {}), **_timeouts}}}
 # Reports read from a PostgreSQL read replica when one is given (see reports.services).
 _replica = env_database("DATABASE_REPLICA_URL", required=False)
 if _replica:
-    DATABASES["replica"] = {**_replica, "TEST": {"MIRROR": "default"}}
+    DATABASES["replica"] = {
+        **_replica,
+        "OPTIONS": {**_replica.get("OPTIONS", {}), **_timeouts},
+        "TEST": {"MIRROR": "default"},
+    }
 
 REDIS_URL = env_redis("REDIS_URL")
+# Seconds to connect to Redis and to wait for its answers: a Redis that is down costs a
+# request this long at most, and the portal says so (503) instead of hanging.
+REDIS_TIMEOUT = env_int("REDIS_TIMEOUT", 2, minimum=1)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "portal"),
         "TIMEOUT": 300,
+        "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
     }
 }
 # Sessions live in the database: a Redis restart must not sign every official out.
@@ -137,7 +157,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60, minimum=1)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60, minimum=1)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 300,
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    # Workers long-poll the queue for a second at a time: reads must be allowed longer.
+    "socket_timeout": max(REDIS_TIMEOUT, 5),
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
@@ -148,9 +175,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "exchanges.tasks.announce_opened_calls",
         "schedule": 300.0,
     },
-    "recover-stale-reports": {
-        "task": "reports.tasks.recover_stale_reports",
+    # The outbox's sweep: hands over again whatever the broker lost or never got (webhook
+    # deliveries, e-mails, report runs, retries whose time has come, work of dead workers).
+    "sweep-outbox": {
+        "task": "cooperation.outbox.tasks.sweep_outbox",
         "schedule": 60.0,
+    },
+    "purge-sent-emails": {
+        "task": "cooperation.outbox.tasks.purge_sent_emails",
+        "schedule": 86400.0,
     },
     "purge-idempotency-keys": {
         "task": "cooperation.api.tasks.purge_idempotency_records",
@@ -204,6 +237,9 @@ if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", API
 IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", 24, minimum=1)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
 WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=1)
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10, minimum=1)
+# A worker holds a delivery this long; if it dies meanwhile, the sweep hands it over again.
+WEBHOOK_LEASE_SECONDS = 3 * WEBHOOK_TIMEOUT + 30
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "cooperation.api.authentication.PartnerOAuth2Authentication",
@@ -293,6 +329,16 @@ REPORTS_ROOT = Path(env_str("REPORTS_ROOT", str(VAR_DIR / "reports")))
 # A running report whose worker has not written progress for this long is taken over.
 REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 120, minimum=10)
 
+# --- Outbox (cooperation/outbox) ---------------------------------------------------------------
+# A new row waits this long for its after-commit hand-over before the sweep hands it over.
+OUTBOX_GRACE_SECONDS = env_int("OUTBOX_GRACE_SECONDS", 60, minimum=1)
+OUTBOX_SWEEP_BATCH = 1000
+# After a failed publish, skip the broker this long (the rows wait for the sweep), so that a
+# request that queued many rows while Redis is down does not wait for each one.
+OUTBOX_BROKER_BACKOFF_SECONDS = 15
+# One quick retry at publish time, then the sweep.
+OUTBOX_PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+
 # --- Languages and time -----------------------------------------------------------------------
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("ca", _("Catalan")), ("en", _("English"))]
@@ -331,6 +377,13 @@ STAY_DOCUMENT_RETENTION_DAYS = env_int("STAY_DOCUMENT_RETENTION_DAYS", 365, mini
 
 # --- E-mail -----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CDMX–BCN <no-reply@localhost>")
+# Each message is a row of the outbox, sent and retried on its own (cooperation/outbox/mail.py).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8, minimum=1)
+EMAIL_RETRY_BASE_SECONDS = env_int("EMAIL_RETRY_BASE_SECONDS", 60, minimum=1)
+EMAIL_LEASE_SECONDS = 3 * EMAIL_TIMEOUT + 30
+# Sent messages hold personal data: they are deleted after this many days.
+EMAIL_RETENTION_DAYS = env_int("EMAIL_RETENTION_DAYS", 30, minimum=1)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:

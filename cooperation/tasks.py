@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import smtplib
 from typing import Any
 
 from celery import shared_task
 from django.apps import apps
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template import Context
-from django.template.loader import get_template
-from django.utils import translation
 
 
 def _load(refs: dict[str, str]) -> dict[str, Any]:
@@ -23,19 +17,7 @@ def _load(refs: dict[str, str]) -> dict[str, Any]:
     return loaded
 
 
-def _render_text(name: str, data: dict[str, Any]) -> str:
-    """Render a plain-text e-mail template: no HTML escaping (an apostrophe stays one)."""
-    template = get_template(name).template  # type: ignore[attr-defined]
-    return str(template.render(Context(data, autoescape=False)))
-
-
-@shared_task(
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=8,
-    acks_late=True,
-)
+@shared_task(acks_late=True)
 def send_notification(
     *,
     user_ids: list[int],
@@ -43,16 +25,17 @@ def send_notification(
     context: dict[str, Any],
     objects: dict[str, str] | None = None,
 ) -> int:
-    """Send one e-mail per active recipient, rendered in the recipient's language."""
-    from cooperation.models import User
+    """Turn a notification queued by an earlier version into outbox rows, one per recipient.
 
-    sent = 0
-    rows = _load(objects or {})
-    for user in User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk"):
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            data = {**context, **rows, "user": user, "site_url": settings.SITE_URL}
-            subject = " ".join(_render_text(f"{template}_subject.txt", data).split())
-            body = _render_text(f"{template}_body.txt", data)
-        send_mail(subject, body, None, [user.email])
-        sent += 1
-    return sent
+    Kept so that messages already waiting in the broker when the outbox was deployed are not
+    lost; ``notify`` no longer queues this task.
+    """
+    from cooperation.models import User
+    from cooperation.outbox.mail import email_queue
+
+    recipients = User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk")
+    return len(
+        email_queue(
+            recipients=recipients, template=template, context=context, objects=_load(objects or {})
+        )
+    )

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import sys
+
 import redis
 from django.conf import settings
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as default_server_error
 
-from cooperation.api.problems import api_not_found, api_server_error
+from cooperation import db
+from cooperation.api.problems import api_not_found, api_server_error, api_unavailable
 from cooperation.models import Agreement, Axis, Party, StrategicArea
 
 
@@ -24,7 +28,36 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return page_not_found(request, exception or Http404())
 
 
+# Seconds a client is asked to wait when PostgreSQL or Redis does not answer.
+RETRY_AFTER_SECONDS = 30
+# Errors that mean "a server we need is down or frozen", not "the code is wrong".
+UNAVAILABLE = (OperationalError, InterfaceError, redis.ConnectionError, redis.TimeoutError)
+
+
+def is_unavailable(error: BaseException | None) -> bool:
+    return isinstance(error, UNAVAILABLE)
+
+
+def unavailable(request: HttpRequest) -> HttpResponse:
+    """Answer 503 with Retry-After: problem details under /api/, the portal's page elsewhere.
+
+    Rendered without the request's context processors, so it needs no database (no user, no
+    session), in the language LocaleMiddleware chose.
+    """
+    if request.path.startswith("/api/"):
+        response = api_unavailable(request)
+    else:
+        response = HttpResponse(
+            render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS}), status=503
+        )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    """Answer 500, or 503 when the error is that PostgreSQL or Redis does not answer."""
+    if is_unavailable(sys.exc_info()[1]):
+        return unavailable(request)
     if request.path.startswith("/api/"):
         return api_server_error(request)
     return default_server_error(request)
@@ -54,9 +87,13 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
+# Each probe waits at most this long, so that /readyz answers within a second.
+PROBE_SECONDS = 0.4
+
+
 def _check_database() -> str | None:
     try:
-        with connection.cursor() as cursor:
+        with db.deadline(PROBE_SECONDS), connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as error:
@@ -65,7 +102,9 @@ def _check_database() -> str | None:
 
 
 def _check_redis() -> str | None:
-    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+    client = redis.Redis.from_url(
+        settings.REDIS_URL, socket_connect_timeout=PROBE_SECONDS, socket_timeout=PROBE_SECONDS
+    )
     try:
         client.ping()
     except Exception as error:

@@ -11,13 +11,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from reports.dashboard import dashboard_context
 from reports.kinds import REGISTRY, get_kind, jsonable
 from reports.models import Dashboard, ReportRun
-from reports.services import can_use_reports, report_database, report_request
+from reports.services import can_use_reports, report_database, report_request, report_retry
 
 
 class FormatForm(forms.Form):
@@ -56,8 +56,9 @@ class ReportRunAdmin(admin.ModelAdmin):
         "error",
         "download_link",
     )
-    exclude = ("file", "heartbeat_at", "progress")
+    exclude = ("file", "heartbeat_at", "progress", "notify_officials")
     change_form_template = "admin/reports/reportrun/change_form.html"
+    actions = ["retry_runs"]
 
     @admin.display(description=_("report"))
     def title(self, obj: ReportRun) -> str:
@@ -89,6 +90,27 @@ class ReportRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        # Retrying is asking for the report again: whoever may request reports may retry.
+        return self.has_add_permission(request)
+
+    @admin.action(description=_("Retry the selected failed reports"), permissions=["retry"])
+    def retry_runs(self, request: HttpRequest, queryset: Any) -> None:
+        retried = 0
+        for run in queryset:
+            try:
+                report_retry(actor=request.user, run_id=run.pk)
+            except (ValidationError, PermissionDenied) as error:
+                messages_ = getattr(error, "messages", None) or [str(error)]
+                self.message_user(request, f"#{run.pk}: {' '.join(messages_)}", messages.ERROR)
+            else:
+                retried += 1
+        if retried:
+            self.message_user(
+                request,
+                ngettext("%d report queued again.", "%d reports queued again.", retried) % retried,
+            )
 
     def add_view(
         self, request: HttpRequest, form_url: str = "", extra_context: Any = None

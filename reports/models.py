@@ -59,6 +59,7 @@ class ReportRun(models.Model):
     schedule = models.CharField(
         _("schedule"), max_length=200, blank=True, help_text=_("The schedule that started it.")
     )
+    notify_officials = models.BooleanField(_("e-mail the officials when ready"), default=False)
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
     )

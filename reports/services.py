@@ -1,24 +1,31 @@
 """Request and run reports. Runs are claimed with conditional UPDATEs, so a duplicate task
-delivery is harmless and a run whose worker died is taken over, never written twice."""
+delivery is harmless and a run whose worker died is taken over, never written twice.
+
+A queued run is a row of the outbox (``cooperation.outbox.dispatch``): handed to a worker after
+commit, and by the sweep if the broker lost it or its worker died."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
-import time
-from datetime import timedelta
+import threading
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cooperation.outbox import dispatch
 from cooperation.roles import is_official, is_programme_admin
+from reports import sql
 from reports.kinds import get_kind
 from reports.models import ReportRun
 from reports.writers import WRITERS, Header, extension
@@ -44,8 +51,12 @@ def report_request(
     format: str,
     schedule: str = "",
     enqueue: bool = True,
+    notify_officials: bool = False,
 ) -> ReportRun:
-    """Queue a report; the worker starts it once this transaction commits."""
+    """Queue a report; the worker starts it once this transaction commits.
+
+    The run is the outbox row: if the broker misses the hand-over, the sweep makes it.
+    """
     if actor is not None and not can_use_reports(actor):
         raise PermissionDenied(_("Only programme officials may request reports."))
     if format not in ReportRun.Format.values:
@@ -58,16 +69,41 @@ def report_request(
         format=format,
         requested_by=actor,
         schedule=schedule,
+        notify_officials=notify_officials,
     )
     if enqueue:
-        from reports.tasks import run_report
+        dispatch.dispatch("report", [run.pk])
+    return run
 
-        transaction.on_commit(lambda: run_report.delay(run.pk))
+
+def report_retry(*, actor: Any, run_id: int) -> ReportRun:
+    """Queue a failed run again, with the same kind, parameters and format."""
+    if not can_use_reports(actor):
+        raise PermissionDenied(_("Only programme officials may retry reports."))
+    with transaction.atomic():
+        run = ReportRun.objects.select_for_update().get(pk=run_id)
+        if run.state != ReportRun.State.FAILED:
+            raise ValidationError(
+                _("Only a failed report can be retried; this one is “%(state)s”.")
+                % {"state": run.get_state_display()},
+                code="not_failed",
+            )
+        run.state = ReportRun.State.QUEUED
+        run.progress = 0
+        run.rows = 0
+        run.error = ""
+        run.finished_at = None
+        run.save(update_fields=["state", "progress", "rows", "error", "finished_at"])
+        dispatch.dispatch("report", [run.pk])
     return run
 
 
 def report_claim(run_id: int) -> ReportRun | None:
-    """Take a queued run, or a running one whose worker stopped beating; else None."""
+    """Take a queued run, or a running one whose worker stopped beating; else None.
+
+    Each claim raises ``attempts``: it is the fencing token of the attempt, which writes its
+    progress, its file and its outcome only while the run still carries its number.
+    """
     now = timezone.now()
     stale = now - timedelta(seconds=settings.REPORT_STALE_SECONDS)
     claimed = (
@@ -86,79 +122,197 @@ def report_claim(run_id: int) -> ReportRun | None:
             error="",
         )
     )
-    return ReportRun.objects.get(pk=run_id) if claimed else None
+    return ReportRun.objects.select_related("requested_by").get(pk=run_id) if claimed else None
+
+
+class Superseded(Exception):
+    """Another worker took the run over: this attempt must stop and leave no trace."""
+
+
+# The share of the progress bar for the statements; the rest is for writing the file.
+QUERY_SHARE = 80
 
 
 class _Progress:
-    """Write progress at most twice a second; each write is also the run's heartbeat."""
+    """What an attempt has done so far, kept in memory by the report and written by the
+    heartbeat (``_Heartbeat``) on a connection of its own, so that it shows while the report's
+    statements run inside their read-only transaction."""
 
-    def __init__(self, run: ReportRun, total: int) -> None:
-        self.run = run
-        self.total = max(total, 1)
+    def __init__(self, tables: int) -> None:
+        self.tables = max(tables, 1)
+        self.queried = 0
+        self.total = 0
         self.rows = 0
-        self.last = 0.0
+        self.writing = False
+        self.superseded = threading.Event()
+
+    @property
+    def percent(self) -> int:
+        if not self.writing:
+            return QUERY_SHARE * self.queried // self.tables
+        return min(99, QUERY_SHARE + (99 - QUERY_SHARE) * self.rows // max(self.total, 1))
+
+    def check(self) -> None:
+        if self.superseded.is_set():
+            raise Superseded
 
     def tick(self) -> None:
         self.rows += 1
-        now = time.monotonic()
-        if now - self.last >= 0.5:
-            self.last = now
-            self.save()
+        if self.rows % 500 == 0:
+            self.check()
 
-    def save(self) -> None:
-        ReportRun.objects.filter(
-            pk=self.run.pk, state=ReportRun.State.RUNNING, attempts=self.run.attempts
-        ).update(
-            progress=min(99, self.rows * 100 // self.total),
-            rows=self.rows,
-            heartbeat_at=timezone.now(),
+
+class _Heartbeat(threading.Thread):
+    """Write the run's progress and heartbeat every few seconds while the attempt lives.
+
+    It beats during a long statement too, so a live run is never taken over, and it notices
+    when the run no longer carries this attempt's number (taken over after a pause).
+    """
+
+    def __init__(self, run: ReportRun, progress: _Progress) -> None:
+        super().__init__(name=f"report-{run.pk}-heartbeat", daemon=True)
+        self.run_id, self.attempt, self.progress = run.pk, run.attempts, progress
+        self.interval = min(2.0, settings.REPORT_STALE_SECONDS / 5)
+        self.stopped = threading.Event()
+
+    def beat(self) -> None:
+        mine = ReportRun.objects.filter(
+            pk=self.run_id, state=ReportRun.State.RUNNING, attempts=self.attempt
         )
+        if mine.update(
+            progress=self.progress.percent, rows=self.progress.rows, heartbeat_at=timezone.now()
+        ):
+            return
+        # A run this connection cannot see at all is still being created (tests wrap it in a
+        # transaction); a run it sees with another attempt, or finished, is no longer ours.
+        if ReportRun.objects.filter(pk=self.run_id).exists():
+            self.progress.superseded.set()
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(self.interval):
+                try:
+                    self.beat()
+                except DatabaseError:
+                    logger.warning("Heartbeat of report run %s failed", self.run_id, exc_info=True)
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join(timeout=10)
+
+
+def _storage_message(error: OSError) -> str:
+    return _(
+        "The report file could not be written in the reports folder (REPORTS_ROOT): %(error)s"
+    ) % {"error": f"{type(error).__name__}: {error}"}
 
 
 def report_execute(run_id: int) -> str:
-    """Claim the run, write its file and record the outcome; return what happened."""
+    """Claim the run, write its file and record the outcome; return what happened.
+
+    The statements run in one read-only transaction (a consistent snapshot of every table,
+    and server-side cursors that fetch as they go); the file is written under a temporary
+    name of this attempt and renamed, under the run's row lock, only if the run still
+    carries this attempt's number, so a superseded attempt never replaces a newer file.
+    """
     run = report_claim(run_id)
     if run is None:
         return "skipped"
     mine = ReportRun.objects.filter(pk=run.pk, state=ReportRun.State.RUNNING, attempts=run.attempts)
     root = Path(settings.REPORTS_ROOT)
-    (root / "tmp").mkdir(parents=True, exist_ok=True)
     language = getattr(run.requested_by, "language", None) or settings.LANGUAGE_CODE
     temporary: Path | None = None
+    heartbeat: _Heartbeat | None = None
     try:
         with translation.override(language):
             report = get_kind(run.kind)
-            tables = report.tables(run.parameters, using=report_database())
-            progress = _Progress(run, sum(table.count() for table in tables))
-            header = Header(
-                title=str(report.title),
-                parameters=report.describe(run.parameters),
-                notes=[str(note) for table in tables for note in table.notes],
-                generated_at=timezone.localtime(),
-            )
-            name = f"{run.kind}-{run.pk}.{extension(run.format, len(tables))}"
-            temporary = root / "tmp" / f"{name}.{run.attempts}.{socket.gethostname()}.part"
-            WRITERS[run.format](tables, header, temporary, progress.tick)
-        os.replace(temporary, root / name)  # atomic: no half-written file is ever served
-        finished = mine.update(
-            state=ReportRun.State.SUCCEEDED,
-            progress=100,
-            rows=progress.rows,
-            file=name,
-            finished_at=timezone.now(),
-            heartbeat_at=timezone.now(),
-        )
-        return "succeeded" if finished else "superseded"
+            name = f"{run.kind}-{run.pk}.{{}}"
+            (root / "tmp").mkdir(parents=True, exist_ok=True)
+            using = report_database()
+            with _read_snapshot(using):
+                tables = report.tables(run.parameters, using=using)
+                progress = _Progress(len(tables))
+                heartbeat = _Heartbeat(run, progress)
+                heartbeat.start()
+                with sql.on_chunk(progress.check):
+                    for table in tables:
+                        progress.total += table.count()
+                        progress.queried += 1
+                    progress.writing = True
+                    header = Header(
+                        title=str(report.title),
+                        parameters=report.describe(run.parameters),
+                        notes=[str(note) for table in tables for note in table.notes],
+                        generated_at=timezone.localtime(),
+                    )
+                    name = name.format(extension(run.format, len(tables)))
+                    temporary = root / "tmp" / f"{name}.{run.attempts}.{socket.gethostname()}.part"
+                    WRITERS[run.format](tables, header, temporary, progress.tick)
+            heartbeat.stop()
+            progress.check()
+            with transaction.atomic():
+                if mine.select_for_update().first() is None:
+                    raise Superseded
+                # Under the row lock: no other attempt can take the run over until this
+                # commits, so the file renamed is the one of the attempt the run records.
+                os.replace(temporary, root / name)
+                mine.update(
+                    state=ReportRun.State.SUCCEEDED,
+                    progress=100,
+                    rows=progress.rows,
+                    file=name,
+                    finished_at=timezone.now(),
+                    heartbeat_at=timezone.now(),
+                )
+                if run.notify_officials:
+                    _tell_officials(run)
+        return "succeeded"
+    except Superseded:
+        logger.info("Report run %s attempt %s was taken over", run.pk, run.attempts)
+        return "superseded"
     except Exception as error:
         logger.exception("Report run %s failed", run.pk)
+        with translation.override(language):
+            message = (
+                _storage_message(error)
+                if isinstance(error, OSError)
+                else f"{type(error).__name__}: {error}"
+            )
+        mine.update(state=ReportRun.State.FAILED, error=message[:4000], finished_at=timezone.now())
+        raise
+    finally:
+        if heartbeat is not None and heartbeat.is_alive():
+            heartbeat.stop()
         if temporary is not None:
             temporary.unlink(missing_ok=True)
-        mine.update(
-            state=ReportRun.State.FAILED,
-            error=f"{type(error).__name__}: {error}"[:4000],
-            finished_at=timezone.now(),
-        )
-        raise
+
+
+@contextlib.contextmanager
+def _read_snapshot(using: str) -> Iterator[None]:
+    """Read every table of a report from one snapshot, through server-side cursors."""
+    connection = connections[using]
+    outermost = not connection.in_atomic_block
+    with transaction.atomic(using=using):
+        if outermost:  # inside a caller's transaction (tests), its snapshot is the one
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
+def _tell_officials(run: ReportRun) -> None:
+    from cooperation.models import User
+    from cooperation.notifications import notify
+    from cooperation.roles import OFFICIAL_ROLES
+
+    run.refresh_from_db()
+    notify(
+        recipients=User.objects.filter(is_active=True, groups__name__in=OFFICIAL_ROLES).distinct(),
+        template="reports/email/ready",
+        context={"site_url": settings.SITE_URL},
+        objects={"run": run},
+    )
 
 
 def stale_runs() -> list[int]:
@@ -168,4 +322,17 @@ def stale_runs() -> list[int]:
         ReportRun.objects.filter(state=ReportRun.State.RUNNING, heartbeat_at__lt=stale).values_list(
             "pk", flat=True
         )
+    )
+
+
+def due_runs(now: datetime) -> list[int]:
+    """The runs the sweep hands over: queued past the grace period, or whose worker died."""
+    stale = now - timedelta(seconds=settings.REPORT_STALE_SECONDS)
+    return list(
+        ReportRun.objects.filter(
+            Q(state=ReportRun.State.QUEUED, created_at__lte=now - dispatch.grace())
+            | Q(state=ReportRun.State.RUNNING, heartbeat_at__lt=stale)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[: settings.OUTBOX_SWEEP_BATCH]
     )

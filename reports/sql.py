@@ -1,12 +1,46 @@
-"""Run a report's aggregation in PostgreSQL and hand its rows over, streaming when large."""
+"""Run a report's aggregation in PostgreSQL and hand its rows over, streaming when large.
+
+A report's statements read through server-side cursors, a chunk at a time; after each chunk
+``on_chunk`` (set by the report's run) checks that the run is still this worker's.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import connections
 from django.db.models import Model
+
+CHUNK = 2000
+_chunk_hook: ContextVar[Callable[[], None] | None] = ContextVar("report_chunk_hook", default=None)
+
+
+@contextlib.contextmanager
+def on_chunk(hook: Callable[[], None]) -> Iterator[None]:
+    """Call ``hook`` after each chunk of rows that a report's statements fetch in this block."""
+    token = _chunk_hook.set(hook)
+    try:
+        yield
+    finally:
+        _chunk_hook.reset(token)
+
+
+def _chunked(using: str, sql: str, params: Sequence[Any] | dict[str, Any]) -> Iterator[Any]:
+    connection = connections[using]
+    if connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
+        cursor = connection.cursor()
+    else:
+        cursor = connection.chunked_cursor()
+    hook = _chunk_hook.get()
+    with cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(CHUNK):
+            if hook is not None:
+                hook()
+            yield rows
 
 
 def table(model: type[Model]) -> str:
@@ -27,15 +61,8 @@ def stream(
     using: str, sql: str, params: Sequence[Any] | dict[str, Any]
 ) -> Iterator[tuple[Any, ...]]:
     """Yield the rows of a long listing from a server-side cursor, a few thousand at a time."""
-    connection = connections[using]
-    if connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
-        cursor = connection.cursor()
-    else:
-        cursor = connection.chunked_cursor()
-    with cursor:
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(2000):
-            yield from rows
+    for rows in _chunked(using, sql, params):
+        yield from rows
 
 
 class Cached:
@@ -48,7 +75,9 @@ class Cached:
     @property
     def rows(self) -> list[tuple[Any, ...]]:
         if self._rows is None:
-            self._rows = fetch_all(self.using, self.sql, self.params)
+            self._rows = [
+                row for rows in _chunked(self.using, self.sql, self.params) for row in rows
+            ]
         return self._rows
 
     def count(self) -> int:

@@ -26,11 +26,13 @@ def run_report(run_id: int) -> str:
 
 @shared_task
 def recover_stale_reports() -> int:
-    """Queue again the runs whose worker died; the claim lets exactly one worker take each."""
-    runs = services.stale_runs()
-    for run_id in runs:
-        run_report.delay(run_id)
-    return len(runs)
+    """Hand over the reports still due (the outbox's sweep does it for every kind now).
+
+    Kept for the beat entry that databases set up before the outbox still hold.
+    """
+    from cooperation.outbox import dispatch
+
+    return dispatch.sweep(["report"]).get("report", 0)
 
 
 @shared_task(acks_late=True)
@@ -40,11 +42,11 @@ def scheduled_report(
     format: str = "pdf",
     notify_officials: bool = True,
 ) -> int:
-    """Run a report from a schedule (django-celery-beat) and tell the officials when it is ready."""
-    from cooperation.models import User
-    from cooperation.notifications import notify
-    from cooperation.roles import OFFICIAL_ROLES
+    """Run a report from a schedule (django-celery-beat) and tell the officials when it is ready.
 
+    The e-mails are recorded with the run's success, whichever worker finishes it (another
+    one takes it over if this one dies).
+    """
     run = services.report_request(
         actor=None,
         kind=kind,
@@ -52,16 +54,7 @@ def scheduled_report(
         format=format,
         schedule=kind,
         enqueue=False,  # this task runs it now
+        notify_officials=notify_officials,
     )
-    outcome = services.report_execute(run.pk)
-    if outcome == "succeeded" and notify_officials:
-        run.refresh_from_db()
-        notify(
-            recipients=User.objects.filter(
-                is_active=True, groups__name__in=OFFICIAL_ROLES
-            ).distinct(),
-            template="reports/email/ready",
-            context={"site_url": settings.SITE_URL},
-            objects={"run": run},
-        )
+    services.report_execute(run.pk)
     return run.pk

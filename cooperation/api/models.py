@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.settings import oauth2_settings
 
@@ -151,6 +152,10 @@ class WebhookDelivery(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # When the sweep hands the delivery over (again) if nobody has: after the grace period of a
+    # new delivery, after the back-off of a retry, after the lease of a worker that died.
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    leased_until = models.DateTimeField(_("held by a worker until"), null=True, blank=True)
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     response_status = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
     response_body = models.TextField(_("response body"), blank=True)
@@ -161,6 +166,14 @@ class WebhookDelivery(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
+        indexes = [
+            # The sweep reads only the deliveries still to make.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="api_delivery_due",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} → {self.endpoint.url}"

@@ -112,6 +112,22 @@ def api_server_error(request: HttpRequest) -> HttpResponse:
     return _api_error(request, 500, _("The server failed; the error was logged."))
 
 
+def api_unavailable(request: HttpRequest) -> HttpResponse:
+    return JsonResponse(
+        problem(
+            503,
+            _(
+                "The portal cannot reach its database or its queue right now; "
+                "retry after the seconds in Retry-After."
+            ),
+            code="unavailable",
+            instance=request.get_full_path(),
+        ),
+        status=503,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )
+
+
 class ApiInputGuardMiddleware:
     """Refuse NUL bytes in the address of an API request before any query sees them."""
 

@@ -1,7 +1,10 @@
 """Webhooks following the Standard Webhooks specification (webhook-id, -timestamp, -signature).
 
-Deliveries are rows written in the same transaction as the change they report and sent by
-Celery after it commits, with exponential back-off; each attempt's response is logged.
+Deliveries are rows of the outbox (``cooperation.outbox.dispatch``), written in the same
+transaction as the change they report and handed to Celery after it commits (and by the sweep,
+should the broker miss it). ``deliver_once`` claims one delivery at a time with a lease, sends
+it outside any transaction and logs the response; a refused delivery is retried with
+exponential back-off, always with the same ``webhook-id``, so receivers deduplicate on it.
 """
 
 from __future__ import annotations
@@ -15,17 +18,19 @@ import secrets
 import socket
 import time
 import uuid
-from functools import partial
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlparse
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cooperation.api.models import WebhookDelivery, WebhookEndpoint
+from cooperation.outbox import dispatch
 
 
 def new_secret() -> str:
@@ -77,35 +82,36 @@ def check_destination(url: str, *, allow_private: bool, require_resolution: bool
 
 def emit(event: str, payload: dict[str, Any]) -> list[WebhookDelivery]:
     """Record a delivery for each active endpoint that wants the event; send after commit."""
-    from cooperation.api.tasks import deliver_webhook
-
     endpoints = WebhookEndpoint.objects.filter(
         active=True, events__contains=[event], partner__revoked_at__isnull=True
     )
     body = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+    now = timezone.now()
     deliveries = [
         WebhookDelivery(
             endpoint=endpoint,
             message_id=f"msg_{uuid.uuid4().hex}",
             event=event,
-            payload={"type": event, "timestamp": timezone.now().isoformat(), "data": body},
+            payload={"type": event, "timestamp": now.isoformat(), "data": body},
+            next_attempt_at=now + dispatch.grace(),
         )
         for endpoint in endpoints
     ]
     WebhookDelivery.objects.bulk_create(deliveries)
-    for delivery in deliveries:
-        transaction.on_commit(partial(deliver_webhook.delay, delivery.pk))
+    dispatch.dispatch("webhook", [delivery.pk for delivery in deliveries])
     return deliveries
 
 
-def attempt(delivery: WebhookDelivery, *, timeout: float = 10.0) -> bool:
-    """Send one attempt and log its outcome; return whether the receiver accepted it."""
+def attempt(delivery: WebhookDelivery, *, timeout: float | None = None) -> bool:
+    """Send one attempt and note its outcome on ``delivery``; return whether it was accepted.
+
+    Nothing here touches the database: the caller records the outcome.
+    """
     import requests
 
     endpoint = delivery.endpoint
     body = json.dumps(delivery.payload, separators=(",", ":"))
     timestamp = int(time.time())
-    delivery.attempts += 1
     delivery.last_attempt_at = timezone.now()
     delivery.response_status = None
     delivery.response_body = ""
@@ -127,7 +133,7 @@ def attempt(delivery: WebhookDelivery, *, timeout: float = 10.0) -> bool:
                 "webhook-timestamp": str(timestamp),
                 "webhook-signature": sign(endpoint.secret, delivery.message_id, timestamp, body),
             },
-            timeout=timeout,
+            timeout=timeout or settings.WEBHOOK_TIMEOUT,
             allow_redirects=False,
         )
         delivery.response_status = response.status_code
@@ -138,22 +144,69 @@ def attempt(delivery: WebhookDelivery, *, timeout: float = 10.0) -> bool:
         accepted = False
     if accepted:
         delivery.status = WebhookDelivery.Status.DELIVERED
-    delivery.save(
-        update_fields=[
-            "attempts",
-            "last_attempt_at",
-            "response_status",
-            "response_body",
-            "error",
-            "status",
-        ]
-    )
     return accepted
+
+
+def retry_delay(attempts: int) -> int:
+    """Exponential back-off: base, 2×base, 4×base… capped at six hours."""
+    return int(min(settings.WEBHOOK_RETRY_BASE_SECONDS * 2 ** (attempts - 1), 6 * 3600))
+
+
+def deliver_once(delivery_id: int) -> tuple[str, int]:
+    """Make one attempt at a pending delivery; return the outcome and the attempts so far.
+
+    The claim is one conditional UPDATE of this delivery's row alone, taking a lease: no
+    other row (its endpoint, its partner) is locked, so deliveries to the same partner run
+    side by side, and a duplicate task finds the row held or done and skips it. The HTTP
+    request is made outside any transaction; its outcome is written only if this attempt
+    still holds the row (``attempts`` is the fence).
+    """
+    now = timezone.now()
+    lease = timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS)
+    claimed = (
+        WebhookDelivery.objects.filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING)
+        .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
+        .update(
+            attempts=F("attempts") + 1,
+            leased_until=now + lease,
+            next_attempt_at=now + lease,  # the sweep takes it again if this worker dies
+        )
+    )
+    if not claimed:
+        return "skipped", 0
+    delivery = WebhookDelivery.objects.select_related("endpoint__partner").get(pk=delivery_id)
+    if attempt(delivery):
+        outcome = "delivered"
+    elif delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
+        outcome = "failed"
+        delivery.status = WebhookDelivery.Status.FAILED
+    else:
+        outcome = "retry"
+        delivery.next_attempt_at = timezone.now() + timedelta(
+            seconds=retry_delay(delivery.attempts)
+        )
+    WebhookDelivery.objects.filter(pk=delivery.pk, attempts=delivery.attempts).update(
+        status=delivery.status,
+        last_attempt_at=delivery.last_attempt_at,
+        response_status=delivery.response_status,
+        response_body=delivery.response_body,
+        error=delivery.error,
+        next_attempt_at=delivery.next_attempt_at,
+        leased_until=None,
+    )
+    return outcome, delivery.attempts
 
 
 def replay(delivery: WebhookDelivery) -> None:
     """Send a delivery again (same webhook-id, so receivers can deduplicate)."""
-    from cooperation.api.tasks import deliver_webhook
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        status=WebhookDelivery.Status.PENDING, next_attempt_at=timezone.now() + dispatch.grace()
+    )
+    dispatch.dispatch("webhook", [delivery.pk])
 
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(status=WebhookDelivery.Status.PENDING)
-    transaction.on_commit(lambda: deliver_webhook.delay(delivery.pk))
+
+def due_deliveries(now: datetime) -> list[int]:
+    """The deliveries the sweep hands over: pending, their time come, held by no worker."""
+    return dispatch.take_due(
+        WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING), now
+    )

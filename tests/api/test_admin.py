@@ -90,7 +90,10 @@ def test_replay_action_queues_the_delivery_again(
         endpoint=endpoint, message_id="msg_9", event="call.opened", payload={}, status="failed"
     )
     sent: list[int] = []
-    monkeypatch.setattr("cooperation.api.tasks.deliver_webhook.delay", sent.append)
+    monkeypatch.setattr(
+        "cooperation.api.tasks.deliver_webhook.apply_async",
+        lambda args, **kwargs: sent.append(args[0]),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         login(programme_admin).post(
             "/admin/api/webhookdelivery/",

@@ -205,7 +205,7 @@ def test_deliveries_are_signed_per_standard_webhooks(
 
 
 def test_a_refused_delivery_is_logged_and_retried_until_it_gives_up(local_endpoint, settings):
-    from cooperation.api.tasks import deliver_once, retry_delay
+    from cooperation.api.webhooks import deliver_once, retry_delay
 
     settings.WEBHOOK_MAX_ATTEMPTS = 3
     _Receiver.status = 500
