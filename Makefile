@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # Runs a command with DATABASE_URL / REDIS_URL set, starting embedded servers for unset ones.
 EMBEDDED := $(PY) -m cooperation.embedded
 
-.PHONY: install run test lint format manage totp messages clean bench bench-reports bench-api
+.PHONY: install run test drill lint format manage totp messages clean bench bench-reports bench-api
 
 install: $(VENV)/.installed
 
@@ -23,6 +23,11 @@ run: install
 # runner turns DEBUG off itself. test_settings.py checks the production settings separately.
 test: install lint
 	DEBUG=1 $(EMBEDDED) --data var/test exec -- $(PY) -m pytest --basetemp=var/test/tmp $(PYTEST_ARGS)
+
+# Every fault drill (tests/drills), the long ones too: PostgreSQL frozen under gunicorn, a worker
+# killed or paused in the middle of a report. Each is bounded in time and talks to loopback only.
+drill: install
+	DEBUG=1 PORTAL_DRILLS=long $(EMBEDDED) --data var/drill exec -- $(PY) -m pytest --basetemp=var/drill/tmp tests/drills $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

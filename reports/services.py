@@ -230,6 +230,7 @@ def report_execute(run_id: int) -> str:
             report = get_kind(run.kind)
             name = f"{run.kind}-{run.pk}.{{}}"
             (root / "tmp").mkdir(parents=True, exist_ok=True)
+            _remove_earlier_attempts(root / "tmp", run)
             using = report_database()
             with _read_snapshot(using):
                 tables = report.tables(run.parameters, using=using)
@@ -270,7 +271,11 @@ def report_execute(run_id: int) -> str:
                     _tell_officials(run)
         return "succeeded"
     except Superseded:
-        logger.info("Report run %s attempt %s was taken over", run.pk, run.attempts)
+        logger.warning(
+            "Report run %s: attempt %s was taken over by another worker and stops",
+            run.pk,
+            run.attempts,
+        )
         return "superseded"
     except Exception as error:
         logger.exception("Report run %s failed", run.pk)
@@ -287,6 +292,18 @@ def report_execute(run_id: int) -> str:
             heartbeat.stop()
         if temporary is not None:
             temporary.unlink(missing_ok=True)
+
+
+def _remove_earlier_attempts(folder: Path, run: ReportRun) -> None:
+    """Delete what killed attempts of this run left half-written (``<name>.<attempt>.…part``).
+
+    A paused attempt that resumes later finds its file gone; it could not have used it: the
+    run no longer carries its number.
+    """
+    for leftover in folder.glob(f"{run.kind}-{run.pk}.*.part"):
+        parts = leftover.name.split(".")
+        if len(parts) > 3 and parts[2].isdigit() and int(parts[2]) < run.attempts:
+            leftover.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager

@@ -64,7 +64,10 @@ def test_a_refused_recipient_fails_alone_and_everybody_else_gets_one_message(
     }
 
 
-def test_a_temporary_refusal_is_retried_on_its_own_until_it_is_accepted(smtp, template):
+@pytest.mark.django_db  # no worker thread here: the test's own transaction will do
+def test_a_temporary_refusal_is_retried_on_its_own_until_it_is_accepted(
+    smtp, template, django_capture_on_commit_callbacks
+):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -73,7 +76,8 @@ def test_a_temporary_refusal_is_retried_on_its_own_until_it_is_accepted(smtp, te
 
     people = _people(3)
     smtp.refuse["person1@example.org"] = "450 4.2.1 Mailbox busy, try later"
-    notify(recipients=people, template=template)  # eager
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=people, template=template)  # sent by eager tasks after commit
     busy = OutgoingEmail.objects.get(to="person1@example.org")
     assert busy.state == OutgoingEmail.State.RETRYING
     assert busy.response == "450 4.2.1 Mailbox busy, try later"
