@@ -5,7 +5,6 @@ Views read through querysets that carry their joins and call one service for eac
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable
 from functools import wraps
@@ -27,6 +26,7 @@ from django.views.decorators.http import require_POST
 from cooperation.access import sign_in_required
 from cooperation.models import Party
 from cooperation.roles import Role
+from cooperation.spreadsheets import csv_writer
 from exchanges import forms, permissions, services
 from exchanges.models import (
     ApplicationEvent,
@@ -629,7 +629,7 @@ def export_csv(queryset: Any) -> StreamingHttpResponse:
         def write(self, value: str) -> str:
             return value
 
-    writer = csv.writer(Echo())
+    writer = csv_writer(Echo())  # formula-safe (cooperation.spreadsheets)
     header = [
         "id",
         "call",
