@@ -31,7 +31,7 @@ def has_totp(user: Any) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
-def passed_second_factor(request: HttpRequest) -> bool:
+def passed_second_factor(request: HttpRequest, user: Any = None) -> bool:
     """Tell whether this session passed a second factor (TOTP or a recovery code)."""
-    records = get_authentication_records(request, request.user)
+    records = get_authentication_records(request, user if user is not None else request.user)
     return any(record.get("method") == "mfa" for record in records)

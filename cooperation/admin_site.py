@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.accounts import has_totp, passed_second_factor
+from cooperation.access import second_factor_redirect
+from cooperation.accounts import passed_second_factor
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -42,12 +43,6 @@ class PortalAdminSite(admin.AdminSite):
             return HttpResponseRedirect(f"{login_url}?{urlencode({'next': next_url})}")
         if not (user.is_active and user.is_staff):
             raise PermissionDenied
-        if not has_totp(user):
-            return HttpResponseRedirect(
-                f"{reverse('mfa_activate_totp')}?{urlencode({'next': next_url})}"
-            )
         if not passed_second_factor(request):
-            return HttpResponseRedirect(
-                f"{reverse('mfa_reauthenticate')}?{urlencode({'next': next_url})}"
-            )
+            return second_factor_redirect(request, next_url)
         return HttpResponseRedirect(next_url)

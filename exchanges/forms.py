@@ -110,7 +110,9 @@ class DatesStepForm(forms.Form):
 
 
 def linkable_projects(application: StayApplication) -> Any:
-    """Projects a stay may contribute to: current ones, public or with the host taking part."""
+    """Projects a stay may contribute to: current ones the applicant may read, public or with
+    the host taking part. A researcher reads only public projects (``visible_to``): the form
+    must not list another institution's private codes and titles to anybody who signs up."""
     from django.db.models import Exists, OuterRef, Q
 
     from projects.models import JointProject, Participation, ProjectStatus
@@ -119,9 +121,8 @@ def linkable_projects(application: StayApplication) -> Any:
         project=OuterRef("pk"), institution_id=application.host_id or 0
     )
     return (
-        JointProject.objects.filter(
-            status__in=[ProjectStatus.APPROVED, ProjectStatus.ACTIVE, ProjectStatus.PROPOSED]
-        )
+        JointProject.objects.visible_to(application.researcher)
+        .filter(status__in=[ProjectStatus.APPROVED, ProjectStatus.ACTIVE, ProjectStatus.PROPOSED])
         .filter(Q(public=True) | Exists(host_takes_part))
         .order_by("code")
     )

@@ -41,15 +41,20 @@ def is_reviewer_of(user: Any, assignment: ReviewAssignment) -> bool:
 
 
 def can_view_application(user: Any, application: StayApplication) -> bool:
+    """The applicant, the host's coordinators, officials and administrators (after their
+    second factor: ``cooperation.roles``), and the assigned reviewers once they have declared
+    that they have no conflict of interest."""
     if not user.is_authenticated:
         return False
     if is_researcher_of(user, application) or is_host_of(user, application):
         return True
     if is_decider(user):
         return application.status != application.Status.DRAFT
-    # A reviewer sees what they were assigned, unless they declared a conflict.
+    # A reviewer sees what they were assigned only after declaring no conflict: until then the
+    # review page shows the declaration alone, and the documents' addresses must not open
+    # either.
     return any(
-        a.reviewer_id == user.pk and a.has_conflict is not True
+        a.reviewer_id == user.pk and a.has_conflict is False and is_reviewer_of(user, a)
         for a in application.review_assignments.all()
     )
 

@@ -5,7 +5,6 @@ Views read through querysets that carry their joins and call one service for eac
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable
 from functools import wraps
@@ -13,7 +12,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
@@ -25,9 +23,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from cooperation.accounts import passed_second_factor
+from cooperation.access import sign_in_required
 from cooperation.models import Party
 from cooperation.roles import Role
+from cooperation.spreadsheets import csv_writer
 from exchanges import forms, permissions, services
 from exchanges.models import (
     ApplicationEvent,
@@ -64,14 +63,11 @@ def _refused(request: HttpRequest, error: ValidationError) -> None:
 def officials_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Officials decide only after a second factor, as in the admin."""
 
-    @login_required
+    @sign_in_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not permissions.is_decider(request.user):
             raise PermissionDenied
-        if not passed_second_factor(request):
-            query = urlencode({"next": request.get_full_path()})
-            return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -116,7 +112,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Researchers -------------------------------------------------------------------------------
 
 
-@login_required
+@sign_in_required
 def profile_edit(request: HttpRequest) -> HttpResponse:
     profile = ResearcherProfile.objects.filter(user_id=request.user.pk or 0).first()
     form = forms.ProfileForm(request.POST or None, instance=profile, user=request.user)
@@ -139,7 +135,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     return render(request, "exchanges/profile.html", {"form": form})
 
 
-@login_required
+@sign_in_required
 @require_POST
 def application_start(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(Call, pk=pk)
@@ -166,7 +162,7 @@ def _own(request: HttpRequest, pk: int) -> StayApplication:
     return application
 
 
-@login_required
+@sign_in_required
 def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """One step of the multi-step form; every step saves the draft."""
     if step not in STEP_NAMES:
@@ -258,7 +254,7 @@ def _save_step(request: HttpRequest, application: StayApplication, step: str, fo
         )
 
 
-@login_required
+@sign_in_required
 def my_applications(request: HttpRequest) -> HttpResponse:
     """The researcher's applications with their status and timeline."""
     # Two queries: the applications (with call and host), their events.
@@ -270,7 +266,7 @@ def my_applications(request: HttpRequest) -> HttpResponse:
     return render(request, "exchanges/my_applications.html", {"applications": applications})
 
 
-@login_required
+@sign_in_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(
         StayApplication.objects.select_related(
@@ -314,7 +310,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "exchanges/application_detail.html", context)
 
 
-@login_required
+@sign_in_required
 @require_POST
 def application_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """The researcher's buttons: withdraw, confirm or decline the award, stay, report."""
@@ -356,7 +352,7 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     return redirect("exchanges:application_detail", pk)
 
 
-@login_required
+@sign_in_required
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """Serve a private document to the people allowed to see its application, and only them."""
     attachment = get_object_or_404(
@@ -378,7 +374,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
-@login_required
+@sign_in_required
 def data_export(request: HttpRequest) -> HttpResponse:
     """Everything the portal keeps about the researcher, as JSON."""
     user: Any = request.user
@@ -443,7 +439,7 @@ def data_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
+@sign_in_required
 def erasure(request: HttpRequest) -> HttpResponse:
     """Ask for erasure: the account is blocked at once, then anonymised."""
     if request.method == "POST" and request.POST.get("confirm") == "yes":
@@ -461,7 +457,7 @@ def erasure(request: HttpRequest) -> HttpResponse:
 # --- Hosts -------------------------------------------------------------------------------------
 
 
-@login_required
+@sign_in_required
 def host_list(request: HttpRequest) -> HttpResponse:
     """Applications addressed to the coordinator's institution."""
     user: Any = request.user
@@ -477,7 +473,7 @@ def host_list(request: HttpRequest) -> HttpResponse:
     return render(request, "exchanges/host_list.html", {"applications": applications})
 
 
-@login_required
+@sign_in_required
 def host_decide(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(
         StayApplication.objects.for_lists()
@@ -515,7 +511,7 @@ def host_decide(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Reviewers ---------------------------------------------------------------------------------
 
 
-@login_required
+@sign_in_required
 def review_list(request: HttpRequest) -> HttpResponse:
     if not request.user.has_role(Role.REVIEWER):  # type: ignore[union-attr]
         raise PermissionDenied
@@ -528,7 +524,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
     return render(request, "exchanges/review_list.html", {"assignments": assignments})
 
 
-@login_required
+@sign_in_required
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_object_or_404(
         ReviewAssignment.objects.select_related(
@@ -633,7 +629,7 @@ def export_csv(queryset: Any) -> StreamingHttpResponse:
         def write(self, value: str) -> str:
             return value
 
-    writer = csv.writer(Echo())
+    writer = csv_writer(Echo())  # formula-safe (cooperation.spreadsheets)
     header = [
         "id",
         "call",

@@ -6,7 +6,6 @@ Officials see every project and change those in which an institution of their ci
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 from collections.abc import Iterator
@@ -36,6 +35,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from cooperation.models import Institution, Party, StrategicArea
 from cooperation.roles import is_programme_admin, official_party_id
+from cooperation.spreadsheets import csv_writer, xlsx_row
 from projects import events, imports
 from projects.forms import ImportForm, ProjectStatusForm
 from projects.models import (
@@ -541,7 +541,7 @@ class JointProjectAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, TranslationAdm
 
     @admin.action(description=gettext_lazy("Export selected projects to CSV"))
     def export_csv(self, request: HttpRequest, queryset: QuerySet) -> StreamingHttpResponse:
-        writer = csv.writer(_Echo())
+        writer = csv_writer(_Echo())  # formula-safe (cooperation.spreadsheets)
         response = StreamingHttpResponse(
             (writer.writerow(row) for row in _export_rows(queryset)),
             content_type="text/csv; charset=utf-8",
@@ -556,7 +556,7 @@ class JointProjectAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, TranslationAdm
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=str(_("Projects"))[:31])
         for row in _export_rows(queryset):
-            sheet.append(row)
+            sheet.append(xlsx_row(sheet, row))  # formula-safe (cooperation.spreadsheets)
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(

@@ -28,7 +28,6 @@ from cooperation.api.filters import RequestedFilterSet
 from cooperation.api.idempotency import IdempotentCreateMixin
 from cooperation.api.serializers import TranslatedField
 from cooperation.models import Axis, Institution, Party, StrategicArea
-from cooperation.roles import is_official, is_programme_admin
 from projects import services
 from projects.forms import FundingForm, MeasurementForm, MilestoneForm
 from projects.models import (
@@ -40,20 +39,6 @@ from projects.models import (
     Participation,
     ProjectStatus,
 )
-
-
-def visible_projects(user: Any) -> QuerySet[JointProject]:
-    """Officials and administrators read every project; others the public ones and their own."""
-    projects = JointProject.objects.all()
-    if is_programme_admin(user) or is_official(user):
-        return projects
-    institution_id = getattr(user, "institution_id", None)
-    if institution_id is None:
-        return projects.filter(public=True)
-    # IN (a hashed subplan in PostgreSQL, as EXISTS would be) needs no outer reference
-    # resolved: cheaper to build on every call of every list.
-    own = Participation.objects.filter(institution_id=institution_id).values("project_id")
-    return projects.filter(Q(public=True) | Q(pk__in=own))
 
 
 def _call(service: Any, **kwargs: Any) -> Any:
@@ -103,7 +88,7 @@ class VisibleProjectField(serializers.SlugRelatedField):
         request = self.context.get("request")
         if request is None:
             return JointProject.objects.none()
-        return visible_projects(request.user)
+        return JointProject.objects.visible_to(request.user)
 
 
 class VisibleIndicatorField(serializers.PrimaryKeyRelatedField):
@@ -113,7 +98,7 @@ class VisibleIndicatorField(serializers.PrimaryKeyRelatedField):
         request = self.context.get("request")
         if request is None:
             return Indicator.objects.none()
-        return Indicator.objects.filter(project__in=visible_projects(request.user))
+        return Indicator.objects.filter(project__in=JointProject.objects.visible_to(request.user))
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
@@ -431,7 +416,7 @@ class ProjectViewSet(
         return True  # the services decide, per project, from the person's role
 
     def get_queryset(self) -> QuerySet[JointProject]:
-        projects = visible_projects(self.request.user)
+        projects = JointProject.objects.visible_to(self.request.user)
         if self.action == "list":
             return projects  # see list(): the page reads only the listing view's rows
         projects = projects.select_related("primary_area")
@@ -522,7 +507,7 @@ class MilestoneViewSet(
 
     def get_queryset(self) -> QuerySet[Milestone]:
         return (
-            Milestone.objects.filter(project__in=visible_projects(self.request.user))
+            Milestone.objects.filter(project__in=JointProject.objects.visible_to(self.request.user))
             .select_related("project")
             .order_by("id")
         )
@@ -566,7 +551,7 @@ class MeasurementViewSet(
 
     def get_queryset(self) -> QuerySet[Measurement]:
         return Measurement.objects.filter(
-            indicator__project__in=visible_projects(self.request.user)
+            indicator__project__in=JointProject.objects.visible_to(self.request.user)
         ).order_by("id")
 
     def perform_create(self, serializer: Any) -> None:
@@ -760,7 +745,9 @@ class ParticipationViewSet(
     def get_queryset(self) -> QuerySet[Participation]:
         # The page and, per row, its project's code and the institution with its city: one query.
         return (
-            Participation.objects.filter(project__in=visible_projects(self.request.user))
+            Participation.objects.filter(
+                project__in=JointProject.objects.visible_to(self.request.user)
+            )
             .select_related("project", "institution__party")
             .order_by("id")
         )
@@ -802,7 +789,9 @@ class FundingViewSet(
     def get_queryset(self) -> QuerySet[FundingCommitment]:
         # The page with, per row, its project's code and its funder's: one query.
         return (
-            FundingCommitment.objects.filter(project__in=visible_projects(self.request.user))
+            FundingCommitment.objects.filter(
+                project__in=JointProject.objects.visible_to(self.request.user)
+            )
             .select_related("project", "funder_party", "funder_institution")
             .order_by("id")
         )

@@ -35,7 +35,7 @@ from cooperation.models import (
     TimelineEntry,
     WebsiteField,
 )
-from cooperation.roles import Role, is_official, is_programme_admin
+from cooperation.roles import coordinated_institution_id, is_official, is_programme_admin
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -97,12 +97,23 @@ class JointProjectQuerySet(models.QuerySet["JointProject"]):
         )
 
     def visible_to(self, user: User | AnonymousUser) -> JointProjectQuerySet:
-        """Officials and administrators see every project; coordinators their institution's."""
+        """Return the projects the user may read: the one visibility rule of the programme.
+
+        Everybody reads the public projects. A non-public one is read by officials and
+        administrators (after their second factor, ``cooperation.access``) and by the
+        coordinators of the institutions taking part (and their partner systems' clients);
+        by no other role, whatever institution a person names. The API, the portal, the
+        forms and the reports all read projects through here.
+        """
         if is_programme_admin(user) or is_official(user):
             return self.all()
-        if user.is_authenticated and user.has_role(Role.COORDINATOR):
-            return self.for_institution(user.institution_id)
-        return self.public()
+        institution_id = coordinated_institution_id(user)
+        if institution_id is None:
+            return self.public()
+        # IN (a hashed subplan in PostgreSQL, as EXISTS would be) needs no outer reference
+        # resolved: cheaper to build on every call of every list of the API.
+        own = Participation.objects.filter(institution_id=institution_id).values("project_id")
+        return self.filter(Q(public=True) | Q(pk__in=own))
 
     def for_listing(self) -> JointProjectQuerySet:
         """Carry what a list shows, so that rendering a page never queries again."""

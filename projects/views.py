@@ -6,7 +6,6 @@ import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -17,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cooperation.access import needs_second_factor, second_factor_redirect, sign_in_required
 from projects import services
 from projects.forms import (
     CatalogueFilterForm,
@@ -118,8 +118,14 @@ def _progress(milestones: list[Milestone]) -> dict[str, Any]:
 
 @require_GET
 def detail(request: HttpRequest, code: str) -> HttpResponse:
-    """Show a public project: its institutions, areas, axes, milestones and indicators."""
-    project = get_object_or_404(_detail_queryset().public(), code=code)
+    """Show a project to whoever may read it: its institutions, areas, axes, milestones and
+    indicators (no personal data)."""
+    project = _detail_queryset().visible_to(request.user).filter(code=code).first()
+    if project is None:
+        if needs_second_factor(request):
+            # An official's or administrator's page, once the second factor is passed.
+            return second_factor_redirect(request)
+        raise Http404
     milestones = list(project.milestones.all())
     participations = list(project.participations.all())
     cities: dict[Any, list[Participation]] = {}
@@ -171,7 +177,7 @@ def _coordinator_project(request: HttpRequest, code: str) -> JointProject:
     return project
 
 
-@login_required
+@sign_in_required
 @require_GET
 def my_projects(request: HttpRequest) -> HttpResponse:
     """List the projects of the coordinator's institution."""
@@ -185,7 +191,7 @@ def my_projects(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/mine.html", {"projects": projects})
 
 
-@login_required
+@sign_in_required
 @require_http_methods(["GET", "POST"])
 def propose(request: HttpRequest) -> HttpResponse:
     """Let a coordinator propose a project led by their institution."""
@@ -202,7 +208,7 @@ def propose(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/propose.html", {"form": form})
 
 
-@login_required
+@sign_in_required
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest, code: str) -> HttpResponse:
     """Let a coordinator keep their project's team, milestones and measurements up to date."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, JsonResponse
 from django.http.response import HttpResponseBase
@@ -10,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from cooperation.access import sign_in_required
 from reports.models import ReportRun
 from reports.services import can_use_reports
 
@@ -40,14 +40,14 @@ def file_response(run: ReportRun) -> FileResponse:
     )
 
 
-@login_required
+@sign_in_required
 @require_GET
 def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     return file_response(_run_for(request, pk))
 
 
 @never_cache
-@login_required
+@sign_in_required
 @require_GET
 def progress(request: HttpRequest, pk: int) -> JsonResponse:
     run = _run_for(request, pk)

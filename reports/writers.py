@@ -2,12 +2,12 @@
 
 Each writer takes the tables, a header (title, parameters, notes) and a ``tick`` callback
 called once per row, and writes to a path. CSV and XLSX keep memory flat whatever the number
-of rows (csv module; openpyxl's write-only mode). PDF is for aggregated tables.
+of rows (csv module; openpyxl's write-only mode). PDF is for aggregated tables. No cell of a CSV
+or an XLSX is ever a formula (``cooperation.spreadsheets``).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import zipfile
@@ -20,6 +20,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from cooperation.spreadsheets import csv_writer, xlsx_cell, xlsx_row
 from reports.kinds import Table
 
 Tick = Callable[[], None]
@@ -47,7 +48,7 @@ def write_csv(tables: list[Table], header: Header, path: Path, tick: Tick) -> No
     """One table: a CSV file. Several: a ZIP with one CSV per table (UTF-8 with BOM for Excel)."""
 
     def write_table(table: Table, handle: Any) -> None:
-        writer = csv.writer(handle)
+        writer = csv_writer(handle)
         writer.writerow([str(column.label) for column in table.columns])
         for row in table.rows():
             writer.writerow([_cell(value) for value in row])
@@ -66,7 +67,7 @@ def write_csv(tables: list[Table], header: Header, path: Path, tick: Tick) -> No
                 text.detach()
         with archive.open("parameters.csv", "w") as raw:
             text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-            writer = csv.writer(text)
+            writer = csv_writer(text)
             writer.writerow([_("Report"), header.title])
             writer.writerow([_("Generated at"), header.generated_at.isoformat()])
             for label, value in header.parameters:
@@ -83,24 +84,23 @@ _NUMBER_FORMATS = {"int": "#,##0", "decimal": "#,##0.00", "percent": "0.0%", "da
 def write_xlsx(tables: list[Table], header: Header, path: Path, tick: Tick) -> None:
     """One sheet per table with formatted numbers, plus a sheet with the parameters."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     about = workbook.create_sheet(title=_("Parameters")[:31])
-    about.append([_("Report"), header.title])
-    about.append([_("Generated at"), header.generated_at.replace(tzinfo=None)])
+    about.append(xlsx_row(about, [_("Report"), header.title]))
+    about.append(xlsx_row(about, [_("Generated at"), header.generated_at.replace(tzinfo=None)]))
     for label, shown in header.parameters:
-        about.append([str(label), shown])
+        about.append(xlsx_row(about, [str(label), _cell(shown)]))
     for note in header.notes:
-        about.append([_("Note"), note])
+        about.append(xlsx_row(about, [_("Note"), note]))
     for table in tables:
         sheet = workbook.create_sheet(title=str(table.title)[:31])
         sheet.freeze_panes = "A2"
         heading = []
         for column in table.columns:
-            cell = WriteOnlyCell(sheet, value=str(column.label))
+            cell = xlsx_cell(sheet, str(column.label))
             cell.font = bold
             heading.append(cell)
         sheet.append(heading)
@@ -113,7 +113,7 @@ def write_xlsx(tables: list[Table], header: Header, path: Path, tick: Tick) -> N
                     if isinstance(raw, datetime.datetime) and raw.tzinfo is not None
                     else raw
                 )
-                cell = WriteOnlyCell(sheet, value=_cell(value))
+                cell = xlsx_cell(sheet, _cell(value))  # text is text, never a formula
                 if number_format and isinstance(value, int | Decimal | float | datetime.date):
                     cell.number_format = number_format
                 cells.append(cell)

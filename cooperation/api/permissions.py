@@ -7,8 +7,7 @@ from typing import Any
 from oauth2_provider.models import AbstractAccessToken
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from cooperation.accounts import passed_second_factor
-from cooperation.roles import is_official, is_programme_admin
+from cooperation.access import needs_second_factor
 
 
 def partner_of(request: Any) -> Any:
@@ -47,9 +46,7 @@ class ApiAccess(BasePermission):
             return False
         if getattr(view, "partners_only", False):
             return False
-        if (is_programme_admin(user) or is_official(user)) and not passed_second_factor(
-            request._request
-        ):
+        if needs_second_factor(request._request):
             # As in the admin: a stolen password alone must not open the programme's data.
             return False
         return safe or bool(getattr(view, "user_may_write", lambda u: False)(user))

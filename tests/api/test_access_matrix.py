@@ -276,6 +276,20 @@ ROLES = {
 }
 # An official signed in with a password only (no TOTP yet): as in the admin, that is not enough.
 PASSWORD_ONLY = "official_bcn_password_only"
+# A researcher who names the BCN institution as hers: a person's institution gives rights only
+# with the coordinator role (issue 12), so she gets exactly what any researcher gets.
+RESEARCHER_OF_BCN = "researcher_of_bcn"
+
+
+@pytest.fixture
+def researcher_of_bcn(institution_bcn) -> Any:
+    from cooperation.roles import Role
+    from tests.factories import UserFactory
+
+    return UserFactory(
+        email="investigadora.bcn@example.org", institution=institution_bcn, roles=[Role.RESEARCHER]
+    )
+
 
 CALLERS: list[Caller] = [
     Caller("anonymous", "anonymous", _anonymous),
@@ -296,6 +310,7 @@ CALLERS: list[Caller] = [
     Caller("city_cdmx[all]", "token", _city_client, partner="city", scopes=tuple(ALL_SCOPES)),
     *(_person(role, fixture) for role, fixture in ROLES.items()),
     _person(PASSWORD_ONLY, "official_bcn", second_factor=False),
+    _person(RESEARCHER_OF_BCN, "researcher_of_bcn"),
 ]
 
 
@@ -362,6 +377,7 @@ def grid(
     assert set(people) == set(ROLES), "give an answer for every role"
     cells.update(people)
     cells[PASSWORD_ONLY] = password_only
+    cells[RESEARCHER_OF_BCN] = people["researcher"]
     cells.update(overrides)
     assert set(cells) == {c.id for c in CALLERS}, set(cells) ^ {c.id for c in CALLERS}
     return {k: v if isinstance(v, Expect) else Expect(v) for k, v in cells.items()}

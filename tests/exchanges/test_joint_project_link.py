@@ -13,16 +13,19 @@ from tests.projects.factories import ProjectFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_the_project_step_offers_current_projects_of_the_host_and_public_ones(
-    draft, institution_bcn, cdmx
-):
-    with_host = ProjectFactory(institutions=[institution_bcn], public=False, status="active")
+def test_the_project_step_offers_current_public_projects_only(draft, institution_bcn, cdmx):
+    with_host = ProjectFactory(institutions=[institution_bcn], public=True, status="active")
     public = ProjectFactory(public=True, status="approved")
+    # A researcher reads no private project, not even the host's (issue 12): the list would
+    # show its code and title to anybody who signs up.
+    private_of_host = ProjectFactory(institutions=[institution_bcn], public=False, status="active")
     private_elsewhere = ProjectFactory(institutions=[InstitutionFactory(party=cdmx)], public=False)
     finished = ProjectFactory(institutions=[institution_bcn], status="completed")
     choices = set(ProjectStepForm(instance=draft).fields["joint_project"].queryset)
     assert {with_host, public} <= choices
-    assert not {private_elsewhere, finished} & choices
+    assert not {private_of_host, private_elsewhere, finished} & choices
+    page = str(ProjectStepForm(instance=draft).as_p())
+    assert private_of_host.code not in page and str(private_of_host.title) not in page
 
 
 def test_the_link_is_saved_with_the_draft(draft, institution_bcn):
