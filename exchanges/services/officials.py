@@ -1,0 +1,212 @@
+"""What the programme's officials decide: reviewers, signatures, the waiting list, reports."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.models import Party, User
+from cooperation.notifications import notify
+from cooperation.roles import Role
+from exchanges import permissions
+from exchanges.models import (
+    CallHost,
+    ReviewAssignment,
+    Signature,
+    Stay,
+    StayApplication,
+)
+from exchanges.services.common import (
+    S,
+    _event,
+    _lock,
+    _officials,
+    _refuse,
+    application_transition,
+)
+from exchanges.workflow import HOLDS_PLACE, Actor
+
+
+def _require_decider(actor: User) -> None:
+    if not permissions.is_decider(actor):
+        raise _refuse(_("Only the programme's officials can do this."), "not_official")
+
+
+def review_assign(*, actor: User, application_id: int, reviewer: User) -> ReviewAssignment:
+    """Assign a reviewer; the first assignment opens the evaluation."""
+    _require_decider(actor)
+    if not reviewer.has_role(Role.REVIEWER) or not reviewer.is_active:
+        raise _refuse(_("This person is not a reviewer."), "not_reviewer")
+    with transaction.atomic():
+        application = _lock(application_id)
+        if reviewer.pk == application.researcher_id:
+            raise _refuse(_("Applicants cannot review their own application."), "own")
+        if application.status == S.HOST_ACCEPTED:
+            application_transition(
+                application=application,
+                actor=actor,
+                as_actor=Actor.OFFICIAL,
+                to_status=S.EVALUATION,
+            )
+        elif application.status != S.EVALUATION:
+            raise _refuse(
+                _("Reviewers are assigned once the host has accepted the application."),
+                "wrong_state",
+            )
+        assignment, created = ReviewAssignment.objects.get_or_create(
+            application=application, reviewer=reviewer, defaults={"assigned_by": actor}
+        )
+        if created:
+            notify(
+                recipients=[reviewer],
+                template="exchanges/email/review_assigned",
+                objects={"application": application},
+            )
+    return assignment
+
+
+def _places_left(application: StayApplication) -> int:
+    # Lock the host's row of the call: two approvals for the last place are serialised.
+    call_host = CallHost.objects.select_for_update().get(
+        call_id=application.call_id, institution_id=application.host_id or 0
+    )
+    taken = (
+        StayApplication.objects.filter(
+            call_id=application.call_id, host_id=application.host_id, status__in=HOLDS_PLACE
+        )
+        .exclude(pk=application.pk)
+        .count()
+    )
+    return call_host.places - taken
+
+
+def application_sign(*, actor: User, application_id: int) -> StayApplication:
+    """Sign the approval for the official's city; the second city's signature approves."""
+    _require_decider(actor)
+    party_id = actor.party_id
+    if party_id is None:
+        raise _refuse(_("Only an official of one of the two cities can sign."), "no_city")
+    with transaction.atomic():
+        application = _lock(application_id)
+        if application.status not in (S.EVALUATION, S.WAITLISTED):
+            raise _refuse(
+                _("This action is not possible while the application is “%(status)s”.")
+                % {"status": application.get_status_display()},
+                "wrong_state",
+            )
+        if not application.review_assignments.filter(submitted_at__isnull=False).exists():
+            raise _refuse(_("At least one reviewer must have scored it first."), "unreviewed")
+        signed = {s.party_id: s for s in application.signatures.all()}
+        if any(s.official_id == actor.pk for s in signed.values()):
+            raise _refuse(_("You have already signed this application."), "signed_twice")
+        if party_id in signed:
+            raise _refuse(_("Your city has already signed this application."), "city_signed")
+        if _places_left(application) < 1:
+            raise _refuse(
+                _(
+                    "The host has no place left in this call: "
+                    "put the application on the waiting list."
+                ),
+                "no_place",
+            )
+        Signature.objects.create(application=application, party_id=party_id, official=actor)
+        signed_parties = {*signed, party_id}
+        all_parties = set(Party.objects.values_list("pk", flat=True))
+        if signed_parties >= all_parties:
+            application_transition(
+                application=application, actor=actor, as_actor=Actor.OFFICIAL, to_status=S.APPROVED
+            )
+        else:
+            # One signature alone leaves the decision pending: a timeline row, no new status.
+            _event(
+                application,
+                actor=actor,
+                from_status=application.status,
+                note=str(_("Approval signed for one city; awaiting the other city's signature.")),
+            )
+            notify(
+                recipients=[o for o in _officials() if o.party_id not in signed_parties],
+                template="exchanges/email/signature_needed",
+                objects={"application": application},
+            )
+    return application
+
+
+def _official_move(
+    *, actor: User, application_id: int, to_status: str, note: str = ""
+) -> tuple[StayApplication, bool]:
+    _require_decider(actor)
+    with transaction.atomic():
+        application = _lock(application_id)
+        held_place = application.status in HOLDS_PLACE
+        application_transition(
+            application=application,
+            actor=actor,
+            as_actor=Actor.OFFICIAL,
+            to_status=to_status,
+            note=note,
+        )
+        if held_place and to_status not in HOLDS_PLACE:
+            _give_place_to_waitlist(application)
+    return application, held_place
+
+
+def application_waitlist(*, actor: User, application_id: int, note: str = "") -> StayApplication:
+    return _official_move(
+        actor=actor, application_id=application_id, to_status=S.WAITLISTED, note=note
+    )[0]
+
+
+def application_reject(*, actor: User, application_id: int, note: str = "") -> StayApplication:
+    return _official_move(
+        actor=actor, application_id=application_id, to_status=S.REJECTED, note=note
+    )[0]
+
+
+def application_cancel(*, actor: User, application_id: int, note: str = "") -> StayApplication:
+    return _official_move(
+        actor=actor, application_id=application_id, to_status=S.CANCELLED, note=note
+    )[0]
+
+
+def final_report_accept(*, actor: User, application_id: int) -> StayApplication:
+    """An official accepts the final report, which completes the stay."""
+    _require_decider(actor)
+    with transaction.atomic():
+        application = _lock(application_id)
+        stay = Stay.objects.select_for_update().filter(application=application).first()
+        if stay is None or not stay.report_submitted_at:
+            raise _refuse(_("The final report has not been handed in yet."), "no_report")
+        application_transition(
+            application=application, actor=actor, as_actor=Actor.OFFICIAL, to_status=S.COMPLETED
+        )
+        stay.report_accepted_by = actor
+        stay.report_accepted_at = timezone.now()
+        stay.save(update_fields=["report_accepted_by", "report_accepted_at"])
+    return application
+
+
+def _give_place_to_waitlist(freed: StayApplication) -> StayApplication | None:
+    """Give a freed place to the first of the host's waiting list, in ranking order."""
+    if _places_left(freed) < 1:
+        return None
+    ranked = (
+        StayApplication.objects.filter(
+            call_id=freed.call_id, host_id=freed.host_id, status=S.WAITLISTED
+        )
+        .ranked()
+        .values_list("pk", flat=True)
+    )
+    for candidate_id in ranked:
+        candidate = _lock(candidate_id)
+        if candidate.status == S.WAITLISTED:
+            application_transition(
+                application=candidate,
+                actor=None,
+                as_actor=Actor.SYSTEM,
+                to_status=S.APPROVED,
+                note=str(_("A place became free: first on the waiting list.")),
+            )
+            return candidate
+    return None
