@@ -16,7 +16,7 @@ from exchanges.models import (
     Stay,
     StayApplication,
 )
-from exchanges.services import date_problems
+from exchanges.services.common import date_problems
 from exchanges.validators import normalize_orcid, validate_orcid
 
 

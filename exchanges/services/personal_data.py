@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from celery import signature
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -20,11 +21,11 @@ from exchanges.models import (
 from exchanges.services.researchers import application_withdraw
 from exchanges.workflow import BEFORE_DECISION
 
+ANONYMISE_TASK = "exchanges.tasks.anonymise_researcher"
+
 
 def erasure_request(*, actor: User) -> None:
     """Block the account at once, withdraw open applications, then anonymise (after commit)."""
-    from exchanges.tasks import anonymise_researcher
-
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=actor.pk)
         profile = ResearcherProfile.objects.select_for_update().filter(user=user).first()
@@ -39,7 +40,10 @@ def erasure_request(*, actor: User) -> None:
             )
         user.is_active = False
         user.save(update_fields=["is_active"])
-        transaction.on_commit(lambda: anonymise_researcher.delay(user_id=user.pk))
+        # Named, not imported: the task module imports this one (ExchangesConfig.ready
+        # registers the tasks, so the name resolves to the task in every process).
+        task = signature(ANONYMISE_TASK, kwargs={"user_id": user.pk})
+        transaction.on_commit(task.delay)
 
 
 def researcher_anonymise(*, user_id: int) -> bool:
