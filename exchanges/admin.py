@@ -87,6 +87,7 @@ class CallAdmin(TranslationAdmin):
                     ("stays_from", "stays_until"),
                     ("min_duration_days", "max_duration_days"),
                     ("monthly_stipend", "stipend_currency"),
+                    "report_opens_days_before",
                     "areas",
                     "required_documents",
                 )
@@ -130,7 +131,6 @@ class StayApplicationAdmin(admin.ModelAdmin):
     inlines = (EventInline,)
     actions = (
         "sign_approval",
-        "waitlist",
         "reject",
         "cancel",
         "accept_final_report",
@@ -164,15 +164,6 @@ class StayApplicationAdmin(admin.ModelAdmin):
     @admin.action(description=_("Sign the approval for my city"), permissions=["change"])
     def sign_approval(self, request: HttpRequest, queryset: QuerySet[StayApplication]) -> None:
         _run(request, queryset, services.application_sign, _("%(count)s signed."))
-
-    @admin.action(description=_("Put on the waiting list"), permissions=["change"])
-    def waitlist(self, request: HttpRequest, queryset: QuerySet[StayApplication]) -> None:
-        _run(
-            request,
-            queryset,
-            services.application_waitlist,
-            _("%(count)s put on the waiting list."),
-        )
 
     @admin.action(description=_("Reject"), permissions=["change"])
     def reject(self, request: HttpRequest, queryset: QuerySet[StayApplication]) -> None:

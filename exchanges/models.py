@@ -95,6 +95,15 @@ class Call(models.Model):
     stipend_currency = models.CharField(
         _("stipend currency"), max_length=3, validators=[currency_validator]
     )
+    report_opens_days_before = models.PositiveSmallIntegerField(
+        _("final report opens (days before departure)"),
+        default=0,
+        validators=[MaxValueValidator(90)],
+        help_text=_(
+            "The researcher can hand in the final report from this many days before the "
+            "departure (0: from the departure day)."
+        ),
+    )
     opening_announced_at = models.DateTimeField(
         _("opening announced at"),
         null=True,

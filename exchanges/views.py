@@ -39,6 +39,7 @@ from exchanges.models import (
     ReviewAssignment,
     StayApplication,
 )
+from exchanges.services import rules
 from exchanges.validators import clean_file_name, validate_pdf
 
 S = StayApplication.Status
@@ -300,6 +301,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "application": application,
+        "not_yet": _not_yet(application, stay),
+        "report_open": stay is not None and not rules.report_problems(application, stay),
         "is_researcher": is_researcher,
         "is_host": permissions.is_host_of(request.user, application),
         "can_withdraw": is_researcher
@@ -312,6 +315,17 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "steps": STEPS,
     }
     return render(request, "exchanges/application_detail.html", context)
+
+
+def _not_yet(application: StayApplication, stay: Any) -> list[str]:
+    """Say to the researcher and the host why the stay's next step is not possible yet."""
+    if application.status == S.AWARDED:
+        return rules.start_problems(application, stay)
+    if application.status == S.IN_PROGRESS:
+        if stay is not None and stay.report_submitted_at:
+            return [str(_("The final report awaits an official's acceptance."))]
+        return rules.report_problems(application, stay)
+    return []
 
 
 @login_required
@@ -609,9 +623,6 @@ def official_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     note = request.POST.get("note", "")
     actions: dict[str, Callable[[], Any]] = {
         "sign": lambda: services.application_sign(actor=actor, application_id=pk),
-        "waitlist": lambda: services.application_waitlist(
-            actor=actor, application_id=pk, note=note
-        ),
         "reject": lambda: services.application_reject(actor=actor, application_id=pk, note=note),
         "accept_report": lambda: services.final_report_accept(actor=actor, application_id=pk),
     }

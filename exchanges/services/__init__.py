@@ -21,7 +21,6 @@ from exchanges.services.officials import (
     application_cancel,
     application_reject,
     application_sign,
-    application_waitlist,
     final_report_accept,
     review_assign,
 )
@@ -54,7 +53,6 @@ __all__ = [
     "application_start",
     "application_submit",
     "application_transition",
-    "application_waitlist",
     "application_withdraw",
     "attachment_add",
     "award_confirm",

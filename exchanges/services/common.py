@@ -22,6 +22,7 @@ from exchanges.models import (
     Call,
     StayApplication,
 )
+from exchanges.services.rules import transition_problems
 from exchanges.workflow import Actor, allowed
 
 S = StayApplication.Status
@@ -80,7 +81,8 @@ def application_transition(
 ) -> None:
     """Move a locked application to ``to_status`` if the workflow table allows it.
 
-    The only function that writes ``status``; callers lock the row first (``_lock``).
+    The only function that writes ``status``; callers lock the row first (``_lock``). It
+    refuses, whoever asks, a move that the table or ``rules.transition_problems`` forbids.
     """
     from_status = application.status
     if not allowed(from_status, to_status, as_actor):
@@ -89,13 +91,19 @@ def application_transition(
             % {"status": application.get_status_display()},
             "wrong_state",
         )
+    # The MoU's rules (both cities' signatures, the stay's dates, an accepted final report)
+    # hold here, for every caller, the system included.
+    problems = transition_problems(application, to_status)
+    if problems:
+        raise ValidationError(problems, code="rule")
     application.status = to_status
     application.save(update_fields=["status", *extra_fields])
     _event(application, actor=actor, from_status=from_status, note=note)
     recipients: list[User] = [application.researcher]
     if to_status in NOTIFY_HOST and application.host_id:
         recipients += _host_coordinators(application)
-    if to_status in NOTIFY_OFFICIALS:
+    if to_status in NOTIFY_OFFICIALS and as_actor != Actor.SYSTEM:
+        # The system's moves (a freed place) are told to the officials by their caller.
         recipients += _officials()
     notify(
         recipients=[r for r in recipients if r.pk != getattr(actor, "pk", None)]

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.models import Party, User
+from cooperation.models import User
 from cooperation.notifications import notify
 from cooperation.roles import Role
 from exchanges import permissions
@@ -25,6 +25,7 @@ from exchanges.services.common import (
     _refuse,
     application_transition,
 )
+from exchanges.services.rules import missing_signatures
 from exchanges.workflow import HOLDS_PLACE, Actor
 
 
@@ -82,7 +83,12 @@ def _places_left(application: StayApplication) -> int:
 
 
 def application_sign(*, actor: User, application_id: int) -> StayApplication:
-    """Sign the approval for the official's city; the second city's signature approves."""
+    """Sign the decision for the official's city; the second city's signature decides.
+
+    With both signatures the application is approved when its host has a place left, and
+    otherwise goes to the host's waiting list, where it takes the next place that frees, in
+    ranking order. Either way both cities signed: one signature alone never awards a stay.
+    """
     _require_decider(actor)
     party_id = actor.party_id
     if party_id is None:
@@ -102,33 +108,44 @@ def application_sign(*, actor: User, application_id: int) -> StayApplication:
             raise _refuse(_("You have already signed this application."), "signed_twice")
         if party_id in signed:
             raise _refuse(_("Your city has already signed this application."), "city_signed")
-        if _places_left(application) < 1:
-            raise _refuse(
-                _(
-                    "The host has no place left in this call: "
-                    "put the application on the waiting list."
-                ),
-                "no_place",
-            )
         Signature.objects.create(application=application, party_id=party_id, official=actor)
-        signed_parties = {*signed, party_id}
-        all_parties = set(Party.objects.values_list("pk", flat=True))
-        if signed_parties >= all_parties:
-            application_transition(
-                application=application, actor=actor, as_actor=Actor.OFFICIAL, to_status=S.APPROVED
-            )
-        else:
+        missing = missing_signatures(application)
+        if missing:
             # One signature alone leaves the decision pending: a timeline row, no new status.
             _event(
                 application,
                 actor=actor,
                 from_status=application.status,
-                note=str(_("Approval signed for one city; awaiting the other city's signature.")),
+                note=str(_("Signed for one city; awaiting the other city's signature.")),
             )
             notify(
-                recipients=[o for o in _officials() if o.party_id not in signed_parties],
+                recipients=[o for o in _officials() if o.party_id in {p.pk for p in missing}],
                 template="exchanges/email/signature_needed",
                 objects={"application": application},
+            )
+        elif _places_left(application) >= 1:
+            application_transition(
+                application=application, actor=actor, as_actor=Actor.OFFICIAL, to_status=S.APPROVED
+            )
+        elif application.status == S.EVALUATION:
+            application_transition(
+                application=application,
+                actor=actor,
+                as_actor=Actor.OFFICIAL,
+                to_status=S.WAITLISTED,
+                note=str(
+                    _(
+                        "Signed by both cities; the host has no place left: on the waiting "
+                        "list, in ranking order."
+                    )
+                ),
+            )
+        else:
+            _event(
+                application,
+                actor=actor,
+                from_status=application.status,
+                note=str(_("Signed by both cities; waiting for a place at the host.")),
             )
     return application
 
@@ -152,12 +169,6 @@ def _official_move(
     return application, held_place
 
 
-def application_waitlist(*, actor: User, application_id: int, note: str = "") -> StayApplication:
-    return _official_move(
-        actor=actor, application_id=application_id, to_status=S.WAITLISTED, note=note
-    )[0]
-
-
 def application_reject(*, actor: User, application_id: int, note: str = "") -> StayApplication:
     return _official_move(
         actor=actor, application_id=application_id, to_status=S.REJECTED, note=note
@@ -178,19 +189,27 @@ def final_report_accept(*, actor: User, application_id: int) -> StayApplication:
         stay = Stay.objects.select_for_update().filter(application=application).first()
         if stay is None or not stay.report_submitted_at:
             raise _refuse(_("The final report has not been handed in yet."), "no_report")
-        application_transition(
-            application=application, actor=actor, as_actor=Actor.OFFICIAL, to_status=S.COMPLETED
-        )
+        # Accept first: the transition completes only a stay whose report is accepted (and
+        # the transaction undoes the acceptance if the move is refused).
         stay.report_accepted_by = actor
         stay.report_accepted_at = timezone.now()
         stay.save(update_fields=["report_accepted_by", "report_accepted_at"])
+        application_transition(
+            application=application, actor=actor, as_actor=Actor.OFFICIAL, to_status=S.COMPLETED
+        )
     return application
 
 
 def _give_place_to_waitlist(freed: StayApplication) -> StayApplication | None:
-    """Give a freed place to the first of the host's waiting list, in ranking order."""
+    """Give a freed place of the host to the first co-signed application of its waiting list.
+
+    The waiting list is in ranking order and holds only applications that both cities signed,
+    so the promotion is their award; the officials of both cities are told, each in their
+    language, whether someone took the place.
+    """
     if _places_left(freed) < 1:
         return None
+    promoted = None
     ranked = (
         StayApplication.objects.filter(
             call_id=freed.call_id, host_id=freed.host_id, status=S.WAITLISTED
@@ -200,7 +219,8 @@ def _give_place_to_waitlist(freed: StayApplication) -> StayApplication | None:
     )
     for candidate_id in ranked:
         candidate = _lock(candidate_id)
-        if candidate.status == S.WAITLISTED:
+        # A row waitlisted before both cities signed (older data) waits for its signature.
+        if candidate.status == S.WAITLISTED and not missing_signatures(candidate):
             application_transition(
                 application=candidate,
                 actor=None,
@@ -208,5 +228,11 @@ def _give_place_to_waitlist(freed: StayApplication) -> StayApplication | None:
                 to_status=S.APPROVED,
                 note=str(_("A place became free: first on the waiting list.")),
             )
-            return candidate
-    return None
+            promoted = candidate
+            break
+    notify(
+        recipients=_officials(),
+        template="exchanges/email/place_freed",
+        objects={"freed": freed, **({"promoted": promoted} if promoted else {})},
+    )
+    return promoted

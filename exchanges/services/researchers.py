@@ -12,6 +12,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import User
+from cooperation.notifications import notify
 from exchanges.models import (
     Attachment,
     Call,
@@ -26,11 +27,13 @@ from exchanges.services.common import (
     S,
     _event,
     _lock,
+    _officials,
     _refuse,
     application_transition,
     date_problems,
 )
 from exchanges.services.officials import _give_place_to_waitlist
+from exchanges.services.rules import report_problems, start_problems, stay_record_problems
 from exchanges.validators import clean_file_name, validate_pdf
 from exchanges.workflow import BEFORE_DECISION, HOLDS_PLACE, Actor
 
@@ -298,7 +301,11 @@ def award_confirm(*, actor: User, application_id: int) -> StayApplication:
 
 
 def stay_update(*, actor: User, application_id: int, data: Mapping[str, Any]) -> Stay:
-    """Record arrival, departure, insurance and visa; an arrival starts the stay."""
+    """Record arrival, departure, insurance and visa; an arrival on or before today starts it.
+
+    Dates follow time in the host city: no arrival in the future, a departure after the
+    arrival; a refused visa blocks the start and is told to the officials.
+    """
     with transaction.atomic():
         application = _lock(application_id)
         if application.researcher_id != actor.pk:
@@ -306,13 +313,27 @@ def stay_update(*, actor: User, application_id: int, data: Mapping[str, Any]) ->
         if application.status not in (S.AWARDED, S.IN_PROGRESS):
             raise _refuse(_("The stay can be updated only once it is awarded."), "wrong_state")
         stay = Stay.objects.select_for_update().get(application=application)
+        visa_before = stay.visa_status
         fields = ["arrived_on", "departed_on", "insurance", "visa_status"]
         for name in fields:
             setattr(stay, name, data.get(name) or (None if name.endswith("_on") else ""))
-        if stay.arrived_on and stay.departed_on and stay.departed_on < stay.arrived_on:
-            raise _refuse(_("The departure cannot be before the arrival."), "bad_dates")
+        problems = stay_record_problems(application, stay)
+        if problems:
+            raise ValidationError(problems, code="bad_dates")
         stay.save(update_fields=fields)
-        if stay.arrived_on and application.status == S.AWARDED:
+        if stay.visa_status == Stay.VisaStatus.REFUSED and visa_before != stay.visa_status:
+            _event(
+                application,
+                actor=actor,
+                from_status=application.status,
+                note=str(_("Visa refused: the stay cannot start.")),
+            )
+            notify(
+                recipients=_officials(),
+                template="exchanges/email/visa_refused",
+                objects={"application": application},
+            )
+        if application.status == S.AWARDED and not start_problems(application, stay):
             application_transition(
                 application=application,
                 actor=actor,
@@ -336,9 +357,10 @@ def final_report_submit(
         application = _lock(application_id)
         if application.researcher_id != actor.pk:
             raise _refuse(_("This is not your application."), "not_yours")
-        if application.status != S.IN_PROGRESS:
-            raise _refuse(_("The final report is handed in during the stay."), "wrong_state")
-        stay = Stay.objects.select_for_update().get(application=application)
+        stay = Stay.objects.select_for_update().filter(application=application).first()
+        problems = report_problems(application, stay)
+        if problems or stay is None:
+            raise ValidationError(problems, code="not_yet")
         stay.final_report_text = text
         stay.report_submitted_at = timezone.now()
         stay.save(update_fields=["final_report_text", "report_submitted_at"])

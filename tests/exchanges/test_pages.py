@@ -15,6 +15,7 @@ from django.utils import timezone
 from cooperation.roles import Role
 from exchanges import services
 from exchanges.models import Attachment, ResearcherProfile, Score, StayApplication
+from exchanges.services.rules import host_today
 from exchanges.validators import clean_file_name, validate_orcid
 from tests.exchanges.conftest import accept
 from tests.exchanges.factories import CallFactory, add_host, pdf_bytes
@@ -486,7 +487,8 @@ def test_researcher_follows_the_stay_to_its_accepted_final_report_on_the_pages(
     act(
         "stay",
         {
-            "stay-arrived_on": in_evaluation.start_date,
+            "stay-arrived_on": host_today(in_evaluation) - datetime.timedelta(days=1),
+            "stay-departed_on": host_today(in_evaluation),
             "stay-insurance": "Mapfre 123",
             "stay-visa_status": "granted",
         },
