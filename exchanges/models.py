@@ -644,3 +644,29 @@ class ApplicationEvent(TimelineEntry):
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
+
+
+class CallChange(models.Model):
+    """One change to a call's terms, criteria or hosts: who made it, when, from what to what."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="changes")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    what = models.CharField(_("what"), max_length=255)
+    before = models.TextField(_("before"), blank=True)
+    after = models.TextField(_("after"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("change to the call")
+        verbose_name_plural = _("changes to the call")
+
+    def __str__(self) -> str:
+        return self.what

@@ -14,7 +14,20 @@ Callers import this package (``from exchanges import services``); the names belo
 
 from __future__ import annotations
 
-from exchanges.services.calls import calls_announce_opened
+from exchanges.services.calls import (
+    CRITERION_FIELDS,
+    FROZEN_TERMS,
+    CriterionRow,
+    HostRow,
+    call_criteria_set,
+    call_delete,
+    call_has_submissions,
+    call_hosts_set,
+    call_save,
+    calls_announce_opened,
+    criteria_change_problems,
+    hosts_change_problems,
+)
 from exchanges.services.common import application_transition, date_problems
 from exchanges.services.hosts import host_accept, host_decline
 from exchanges.services.officials import (
@@ -46,6 +59,10 @@ from exchanges.services.reviewers import conflict_declare, scores_submit
 
 __all__ = [
     "CONSENT_TEXT_VERSION",
+    "CRITERION_FIELDS",
+    "FROZEN_TERMS",
+    "CriterionRow",
+    "HostRow",
     "application_cancel",
     "application_reject",
     "application_save_draft",
@@ -56,14 +73,21 @@ __all__ = [
     "application_withdraw",
     "attachment_add",
     "award_confirm",
+    "call_criteria_set",
+    "call_delete",
+    "call_has_submissions",
+    "call_hosts_set",
+    "call_save",
     "calls_announce_opened",
     "conflict_declare",
+    "criteria_change_problems",
     "date_problems",
     "erasure_request",
     "final_report_accept",
     "final_report_submit",
     "host_accept",
     "host_decline",
+    "hosts_change_problems",
     "profile_save",
     "purge_closed_documents",
     "researcher_anonymise",

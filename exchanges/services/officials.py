@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -68,18 +70,16 @@ def review_assign(*, actor: User, application_id: int, reviewer: User) -> Review
 
 
 def _places_left(application: StayApplication) -> int:
+    return _places_left_at(application.call_id, application.host_id or 0, exclude=application.pk)
+
+
+def _places_left_at(call_id: int, host_id: int, *, exclude: int | None = None) -> int:
     # Lock the host's row of the call: two approvals for the last place are serialised.
-    call_host = CallHost.objects.select_for_update().get(
-        call_id=application.call_id, institution_id=application.host_id or 0
-    )
-    taken = (
-        StayApplication.objects.filter(
-            call_id=application.call_id, host_id=application.host_id, status__in=HOLDS_PLACE
-        )
-        .exclude(pk=application.pk)
-        .count()
-    )
-    return call_host.places - taken
+    call_host = CallHost.objects.select_for_update().get(call_id=call_id, institution_id=host_id)
+    taken = StayApplication.objects.filter(call_id=call_id, host_id=host_id, status__in=HOLDS_PLACE)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
+    return call_host.places - taken.count()
 
 
 def application_sign(*, actor: User, application_id: int) -> StayApplication:
@@ -201,19 +201,25 @@ def final_report_accept(*, actor: User, application_id: int) -> StayApplication:
 
 
 def _give_place_to_waitlist(freed: StayApplication) -> StayApplication | None:
-    """Give a freed place of the host to the first co-signed application of its waiting list.
+    """Give the place that ``freed`` left to the host's waiting list (see ``waitlist_fill``)."""
+    return waitlist_fill(call_id=freed.call_id, host_id=freed.host_id or 0, freed=freed)
+
+
+def waitlist_fill(
+    *, call_id: int, host_id: int, freed: StayApplication | None = None
+) -> StayApplication | None:
+    """Give a free place of the host to the first co-signed application of its waiting list.
 
     The waiting list is in ranking order and holds only applications that both cities signed,
     so the promotion is their award; the officials of both cities are told, each in their
-    language, whether someone took the place.
+    language, whether someone took the place. Returns the promoted application, if any.
     """
-    if _places_left(freed) < 1:
+    call_host = CallHost.objects.filter(call_id=call_id, institution_id=host_id).first()
+    if call_host is None or _places_left_at(call_id, host_id) < 1:
         return None
     promoted = None
     ranked = (
-        StayApplication.objects.filter(
-            call_id=freed.call_id, host_id=freed.host_id, status=S.WAITLISTED
-        )
+        StayApplication.objects.filter(call_id=call_id, host_id=host_id, status=S.WAITLISTED)
         .ranked()
         .values_list("pk", flat=True)
     )
@@ -230,9 +236,10 @@ def _give_place_to_waitlist(freed: StayApplication) -> StayApplication | None:
             )
             promoted = candidate
             break
-    notify(
-        recipients=_officials(),
-        template="exchanges/email/place_freed",
-        objects={"freed": freed, **({"promoted": promoted} if promoted else {})},
-    )
+    objects: dict[str, Any] = {"call_host": call_host}
+    if freed is not None:
+        objects["freed"] = freed
+    if promoted is not None:
+        objects["promoted"] = promoted
+    notify(recipients=_officials(), template="exchanges/email/place_freed", objects=objects)
     return promoted

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cooperation.models import User
 from exchanges import permissions
 from exchanges.models import (
+    Call,
     Criterion,
     ReviewAssignment,
     Score,
@@ -60,6 +61,9 @@ def scores_submit(
         if assignment.submitted_at:
             raise _refuse(_("You have already submitted your scores."), "submitted")
         application = _lock(assignment.application_id)
+        # The call's row lock orders scoring with a change of the call's criteria
+        # (calls.call_criteria_set): a weight never changes under a score being written.
+        Call.objects.select_for_update().filter(pk=application.call_id).first()
         if application.status != S.EVALUATION:
             raise _refuse(_("This application is no longer in evaluation."), "wrong_state")
         criteria = list(Criterion.objects.filter(call_id=application.call_id))
