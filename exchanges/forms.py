@@ -197,6 +197,8 @@ class HostDeclineForm(forms.Form):
 
 
 class ConflictForm(forms.Form):
+    # The signed record of what the page showed (services.conflict_disclosure_token).
+    shown = forms.CharField(widget=forms.HiddenInput, required=False)
     has_conflict = forms.TypedChoiceField(
         label=_("Do you have a conflict of interest with this applicant or project?"),
         choices=[("no", _("No")), ("yes", _("Yes"))],

@@ -529,6 +529,10 @@ class ReviewAssignment(models.Model):
     has_conflict = models.BooleanField(_("conflict of interest"), null=True)
     conflict_declared_at = models.DateTimeField(_("declared at"), null=True, blank=True)
     conflict_explanation = models.TextField(_("conflict explanation"), blank=True)
+    # What the reviewer was shown before answering the conflict question, and when: the
+    # declaration is not blind (exchanges.services.reviewers.conflict_disclosure).
+    disclosed = models.JSONField(_("shown before the declaration"), default=dict, blank=True)
+    disclosed_at = models.DateTimeField(_("shown at"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     submitted_at = models.DateTimeField(_("scores submitted at"), null=True, blank=True)
 

@@ -547,6 +547,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_object_or_404(
         ReviewAssignment.objects.select_related(
             "application__call",
+            "application__researcher",
             "application__host",
             "application__host_decision",
             "application__joint_project",
@@ -558,7 +559,11 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = assignment.application
     criteria = list(application.call.criteria.all())
     actor: Any = request.user
-    conflict_form = forms.ConflictForm(request.POST if "declare" in request.POST else None)
+    disclosure = services.conflict_disclosure(application)
+    conflict_form = forms.ConflictForm(
+        request.POST if "declare" in request.POST else None,
+        initial={"shown": services.conflict_disclosure_token(assignment)},
+    )
     score_form = forms.ScoreForm(
         request.POST if "score" in request.POST else None, criteria=criteria
     )
@@ -570,6 +575,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     assignment_id=pk,
                     has_conflict=conflict_form.cleaned_data["has_conflict"],
                     explanation=conflict_form.cleaned_data["explanation"],
+                    shown=conflict_form.cleaned_data["shown"],
                 )
                 messages.success(request, _("Your declaration has been recorded."))
                 return redirect("exchanges:review_detail", pk)
@@ -590,6 +596,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "conflict_form": conflict_form,
         "score_form": score_form,
         "show_application": assignment.has_conflict is False,
+        "disclosure": disclosure,
     }
     return render(request, "exchanges/review_detail.html", context)
 

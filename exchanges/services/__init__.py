@@ -55,7 +55,12 @@ from exchanges.services.researchers import (
     stay_update,
     submission_problems,
 )
-from exchanges.services.reviewers import conflict_declare, scores_submit
+from exchanges.services.reviewers import (
+    conflict_declare,
+    conflict_disclosure,
+    conflict_disclosure_token,
+    scores_submit,
+)
 
 __all__ = [
     "CONSENT_TEXT_VERSION",
@@ -80,6 +85,8 @@ __all__ = [
     "call_save",
     "calls_announce_opened",
     "conflict_declare",
+    "conflict_disclosure",
+    "conflict_disclosure_token",
     "criteria_change_problems",
     "date_problems",
     "erasure_request",

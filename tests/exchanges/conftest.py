@@ -104,7 +104,12 @@ def score(application: StayApplication, official, reviewer, values=(8, 8)) -> St
     assignment = services.review_assign(
         actor=official, application_id=application.pk, reviewer=reviewer
     )
-    services.conflict_declare(actor=reviewer, assignment_id=assignment.pk, has_conflict=False)
+    services.conflict_declare(
+        actor=reviewer,
+        assignment_id=assignment.pk,
+        has_conflict=False,
+        shown=services.conflict_disclosure_token(assignment),
+    )
     criteria = list(application.call.criteria.all())
     services.scores_submit(
         actor=reviewer,

@@ -256,7 +256,8 @@ def test_reviewer_with_conflict_cannot_score_on_the_page(
     )
     client = login(reviewer)
     url = reverse("exchanges:review_detail", args=[assignment.pk])
-    client.post(url, {"declare": "1", "has_conflict": "yes"})
+    shown = services.conflict_disclosure_token(assignment)  # the page shows the details
+    client.post(url, {"declare": "1", "has_conflict": "yes", "shown": shown})
     criteria = list(submitted.call.criteria.all())
     response = client.post(url, {"score": "1", **{f"criterion_{c.pk}": 9 for c in criteria}})
     assert "you cannot score this application" in response.content.decode()
@@ -460,7 +461,12 @@ def test_signature_and_assignment_mails_reach_the_people_concerned(
             actor=official_cdmx, application_id=submitted.pk, reviewer=reviewer
         )
     assert any(m.to == [reviewer.email] for m in mail.outbox)
-    services.conflict_declare(actor=reviewer, assignment_id=assignment.pk, has_conflict=False)
+    services.conflict_declare(
+        actor=reviewer,
+        assignment_id=assignment.pk,
+        has_conflict=False,
+        shown=services.conflict_disclosure_token(assignment),
+    )
     criteria = list(submitted.call.criteria.all())
     services.scores_submit(
         actor=reviewer, assignment_id=assignment.pk, scores={c.pk: 7 for c in criteria}

@@ -133,7 +133,12 @@ def test_reviewer_with_declared_conflict_cannot_score(
     assignment = services.review_assign(
         actor=official_cdmx, application_id=submitted.pk, reviewer=reviewer
     )
-    services.conflict_declare(actor=reviewer, assignment_id=assignment.pk, has_conflict=True)
+    services.conflict_declare(
+        actor=reviewer,
+        assignment_id=assignment.pk,
+        has_conflict=True,
+        shown=services.conflict_disclosure_token(assignment),
+    )
     criteria = list(submitted.call.criteria.all())
     with pytest.raises(ValidationError, match="conflict of interest"):
         services.scores_submit(
