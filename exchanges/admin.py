@@ -9,36 +9,74 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponseRedirect, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from cooperation.models import User
 from cooperation.roles import Role
-from exchanges import services
+from exchanges import permissions, services
 from exchanges.models import (
     ApplicationEvent,
     Call,
+    CallChange,
     CallHost,
     Criterion,
     ReviewAssignment,
     StayApplication,
-    criteria_problems,
 )
 from exchanges.views import export_csv
 
 
+def _criterion_rows(formset: Any) -> list[services.CriterionRow]:
+    rows = []
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None)
+        if not data or (form.instance.pk is None and not form.has_changed()):
+            continue  # an extra row left empty
+        rows.append(
+            services.CriterionRow(
+                pk=form.instance.pk,
+                values={name: data.get(name) for name in services.CRITERION_FIELDS if name in data},
+                delete=bool(data.get("DELETE")),
+            )
+        )
+    return rows
+
+
+def _host_rows(formset: Any) -> list[services.HostRow]:
+    rows = []
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None)
+        if not data or (form.instance.pk is None and not form.has_changed()):
+            continue
+        rows.append(
+            services.HostRow(
+                pk=form.instance.pk,
+                institution=data.get("institution"),
+                places=int(data.get("places") or 0),
+                delete=bool(data.get("DELETE")),
+            )
+        )
+    return rows
+
+
 class CriteriaFormSet(forms.BaseInlineFormSet):
-    """Weights sum to 100 and social and urban impact is always one of the criteria."""
+    """Show the service's refusals on the criteria (weights, impact, frozen once scored)."""
 
     def clean(self) -> None:
         super().clean()
-        rows = [
-            (form.cleaned_data.get("weight") or 0, bool(form.cleaned_data.get("is_social_impact")))
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
-        problems = criteria_problems(rows)
+        problems = services.criteria_change_problems(self.instance, _criterion_rows(self))
+        if problems:
+            raise ValidationError(problems)
+
+
+class HostsFormSet(forms.BaseInlineFormSet):
+    """Show the service's refusals on the hosts and places (never below those awarded)."""
+
+    def clean(self) -> None:
+        super().clean()
+        problems = services.hosts_change_problems(self.instance, _host_rows(self))
         if problems:
             raise ValidationError(problems)
 
@@ -53,17 +91,45 @@ class CriterionInline(TranslationTabularInline):
 
 class CallHostInline(admin.TabularInline):
     model = CallHost
+    formset = HostsFormSet
     extra = 1
     autocomplete_fields = ("institution",)
 
 
+class CallChangeInline(admin.TabularInline):
+    """Who changed what in the call, read-only: written by the call services."""
+
+    model = CallChange
+    extra = 0
+    can_delete = False
+    fields = ("at", "actor", "what", "before", "after")
+    readonly_fields = fields
+    verbose_name_plural = _("changes to the call (who changed what)")
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Whoever may open the call reads its log (no separate permission to grant).
+        return permissions.is_decider(request.user)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Call)
 class CallAdmin(TranslationAdmin):
+    """Calls; every save goes through ``exchanges.services.calls`` (criteria and places frozen
+    once someone submitted an application: only changes that move no score or decision)."""
+
     list_display = ("title", "direction", "opens_at", "closes_at", "monthly_stipend")
     list_filter = ("direction", "areas")
     search_fields = ("title_es", "title_ca", "title_en")
     filter_horizontal = ("areas",)
-    inlines = (CallHostInline, CriterionInline)
+    inlines = (CallHostInline, CriterionInline, CallChangeInline)
     fieldsets = (
         (
             _("Text"),
@@ -87,12 +153,63 @@ class CallAdmin(TranslationAdmin):
                     ("stays_from", "stays_until"),
                     ("min_duration_days", "max_duration_days"),
                     ("monthly_stipend", "stipend_currency"),
+                    "report_opens_days_before",
                     "areas",
                     "required_documents",
                 )
             },
         ),
     )
+
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A new call has no change log yet.
+        return self.inlines if obj is not None else (CallHostInline, CriterionInline)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if services.call_has_submissions(obj):
+            return (*super().get_readonly_fields(request, obj), *services.FROZEN_TERMS)
+        return super().get_readonly_fields(request, obj)
+
+    def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        # The admin saves the call and its inlines in one transaction: a refusal of a service
+        # (a race the form's check could not see) undoes all of it and comes back as a message.
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        services.call_save(
+            actor=request.user,  # type: ignore[arg-type]
+            call=obj,
+            areas=form.cleaned_data.get("areas"),
+        )
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The areas were saved by call_save; the inlines go through their services.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        actor: Any = request.user
+        if formset.model is Criterion:
+            services.call_criteria_set(
+                actor=actor, call_id=form.instance.pk, rows=_criterion_rows(formset)
+            )
+        elif formset.model is CallHost:
+            services.call_hosts_set(actor=actor, call_id=form.instance.pk, rows=_host_rows(formset))
+        # CallChange rows are read-only here: nothing to save. The admin's own log reads
+        # these lists (formset.save() would set them); the call's change log has the detail.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        services.call_delete(actor=request.user, call_id=obj.pk)  # type: ignore[arg-type]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Call]) -> None:
+        for call in queryset:
+            services.call_delete(actor=request.user, call_id=call.pk)  # type: ignore[arg-type]
 
 
 class EventInline(admin.TabularInline):
@@ -130,7 +247,6 @@ class StayApplicationAdmin(admin.ModelAdmin):
     inlines = (EventInline,)
     actions = (
         "sign_approval",
-        "waitlist",
         "reject",
         "cancel",
         "accept_final_report",
@@ -151,38 +267,39 @@ class StayApplicationAdmin(admin.ModelAdmin):
     )
     fields = readonly_fields
 
+    # Nothing of an application is written here but through the decision actions, which call
+    # the services: the record itself can be neither added, edited nor deleted in the admin
+    # (officials still read it: Django lets the change permission view).
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_decide_permission(self, request: HttpRequest) -> bool:
+        """Officials of either city and administrators co-decide (the services check again)."""
+        return permissions.is_decider(request.user)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[StayApplication]:
         # Drafts are the researcher's own business until submitted.
         return super().get_queryset(request).exclude(status=StayApplication.Status.DRAFT)
 
-    @admin.action(description=_("Sign the approval for my city"), permissions=["change"])
+    @admin.action(description=_("Sign the approval for my city"), permissions=["decide"])
     def sign_approval(self, request: HttpRequest, queryset: QuerySet[StayApplication]) -> None:
         _run(request, queryset, services.application_sign, _("%(count)s signed."))
 
-    @admin.action(description=_("Put on the waiting list"), permissions=["change"])
-    def waitlist(self, request: HttpRequest, queryset: QuerySet[StayApplication]) -> None:
-        _run(
-            request,
-            queryset,
-            services.application_waitlist,
-            _("%(count)s put on the waiting list."),
-        )
-
-    @admin.action(description=_("Reject"), permissions=["change"])
+    @admin.action(description=_("Reject"), permissions=["decide"])
     def reject(self, request: HttpRequest, queryset: QuerySet[StayApplication]) -> None:
         _run(request, queryset, services.application_reject, _("%(count)s rejected."))
 
-    @admin.action(description=_("Cancel"), permissions=["change"])
+    @admin.action(description=_("Cancel"), permissions=["decide"])
     def cancel(self, request: HttpRequest, queryset: QuerySet[StayApplication]) -> None:
         _run(request, queryset, services.application_cancel, _("%(count)s cancelled."))
 
-    @admin.action(description=_("Accept the final report"), permissions=["change"])
+    @admin.action(description=_("Accept the final report"), permissions=["decide"])
     def accept_final_report(
         self, request: HttpRequest, queryset: QuerySet[StayApplication]
     ) -> None:
@@ -228,6 +345,10 @@ class ReviewAssignmentAdmin(admin.ModelAdmin):
     list_select_related = ("application__call", "application__researcher", "reviewer")
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A reviewer's declaration and scores stay on the record of the decision.
         return False
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:

@@ -16,7 +16,7 @@ from exchanges.models import (
     Stay,
     StayApplication,
 )
-from exchanges.services import date_problems
+from exchanges.services.common import date_problems
 from exchanges.validators import normalize_orcid, validate_orcid
 
 
@@ -198,6 +198,8 @@ class HostDeclineForm(forms.Form):
 
 
 class ConflictForm(forms.Form):
+    # The signed record of what the page showed (services.conflict_disclosure_token).
+    shown = forms.CharField(widget=forms.HiddenInput, required=False)
     has_conflict = forms.TypedChoiceField(
         label=_("Do you have a conflict of interest with this applicant or project?"),
         choices=[("no", _("No")), ("yes", _("Yes"))],

@@ -95,6 +95,15 @@ class Call(models.Model):
     stipend_currency = models.CharField(
         _("stipend currency"), max_length=3, validators=[currency_validator]
     )
+    report_opens_days_before = models.PositiveSmallIntegerField(
+        _("final report opens (days before departure)"),
+        default=0,
+        validators=[MaxValueValidator(90)],
+        help_text=_(
+            "The researcher can hand in the final report from this many days before the "
+            "departure (0: from the departure day)."
+        ),
+    )
     opening_announced_at = models.DateTimeField(
         _("opening announced at"),
         null=True,
@@ -520,6 +529,10 @@ class ReviewAssignment(models.Model):
     has_conflict = models.BooleanField(_("conflict of interest"), null=True)
     conflict_declared_at = models.DateTimeField(_("declared at"), null=True, blank=True)
     conflict_explanation = models.TextField(_("conflict explanation"), blank=True)
+    # What the reviewer was shown before answering the conflict question, and when: the
+    # declaration is not blind (exchanges.services.reviewers.conflict_disclosure).
+    disclosed = models.JSONField(_("shown before the declaration"), default=dict, blank=True)
+    disclosed_at = models.DateTimeField(_("shown at"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     submitted_at = models.DateTimeField(_("scores submitted at"), null=True, blank=True)
 
@@ -635,3 +648,29 @@ class ApplicationEvent(TimelineEntry):
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
+
+
+class CallChange(models.Model):
+    """One change to a call's terms, criteria or hosts: who made it, when, from what to what."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="changes")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    what = models.CharField(_("what"), max_length=255)
+    before = models.TextField(_("before"), blank=True)
+    after = models.TextField(_("after"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("change to the call")
+        verbose_name_plural = _("changes to the call")
+
+    def __str__(self) -> str:
+        return self.what

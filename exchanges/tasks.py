@@ -8,7 +8,7 @@ from celery import shared_task
 @shared_task(acks_late=True, max_retries=5, autoretry_for=(ConnectionError,), retry_backoff=True)
 def anonymise_researcher(*, user_id: int) -> bool:
     """Anonymise a researcher who asked for erasure (their account is already blocked)."""
-    from exchanges.services import researcher_anonymise
+    from exchanges.services.personal_data import researcher_anonymise
 
     return researcher_anonymise(user_id=user_id)
 
@@ -16,7 +16,7 @@ def anonymise_researcher(*, user_id: int) -> bool:
 @shared_task(acks_late=True)
 def purge_stay_documents() -> int:
     """Delete the documents of applications closed for longer than the retention period."""
-    from exchanges.services import purge_closed_documents
+    from exchanges.services.personal_data import purge_closed_documents
 
     return purge_closed_documents()
 
@@ -24,6 +24,6 @@ def purge_stay_documents() -> int:
 @shared_task
 def announce_opened_calls() -> int:
     """Send the ``call.opened`` webhook for the calls that have opened (every few minutes)."""
-    from exchanges.services import calls_announce_opened
+    from exchanges.services.calls import calls_announce_opened
 
     return len(calls_announce_opened())

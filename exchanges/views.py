@@ -38,6 +38,7 @@ from exchanges.models import (
     ReviewAssignment,
     StayApplication,
 )
+from exchanges.services import rules
 from exchanges.validators import clean_file_name, validate_pdf
 
 S = StayApplication.Status
@@ -296,6 +297,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "application": application,
+        "not_yet": _not_yet(application, stay),
+        "report_open": stay is not None and not rules.report_problems(application, stay),
         "is_researcher": is_researcher,
         "is_host": permissions.is_host_of(request.user, application),
         "can_withdraw": is_researcher
@@ -308,6 +311,17 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "steps": STEPS,
     }
     return render(request, "exchanges/application_detail.html", context)
+
+
+def _not_yet(application: StayApplication, stay: Any) -> list[str]:
+    """Say to the researcher and the host why the stay's next step is not possible yet."""
+    if application.status == S.AWARDED:
+        return rules.start_problems(application, stay)
+    if application.status == S.IN_PROGRESS:
+        if stay is not None and stay.report_submitted_at:
+            return [str(_("The final report awaits an official's acceptance."))]
+        return rules.report_problems(application, stay)
+    return []
 
 
 @sign_in_required
@@ -529,6 +543,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_object_or_404(
         ReviewAssignment.objects.select_related(
             "application__call",
+            "application__researcher",
             "application__host",
             "application__host_decision",
             "application__joint_project",
@@ -540,7 +555,11 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = assignment.application
     criteria = list(application.call.criteria.all())
     actor: Any = request.user
-    conflict_form = forms.ConflictForm(request.POST if "declare" in request.POST else None)
+    disclosure = services.conflict_disclosure(application)
+    conflict_form = forms.ConflictForm(
+        request.POST if "declare" in request.POST else None,
+        initial={"shown": services.conflict_disclosure_token(assignment)},
+    )
     score_form = forms.ScoreForm(
         request.POST if "score" in request.POST else None, criteria=criteria
     )
@@ -552,6 +571,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     assignment_id=pk,
                     has_conflict=conflict_form.cleaned_data["has_conflict"],
                     explanation=conflict_form.cleaned_data["explanation"],
+                    shown=conflict_form.cleaned_data["shown"],
                 )
                 messages.success(request, _("Your declaration has been recorded."))
                 return redirect("exchanges:review_detail", pk)
@@ -572,6 +592,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "conflict_form": conflict_form,
         "score_form": score_form,
         "show_application": assignment.has_conflict is False,
+        "disclosure": disclosure,
     }
     return render(request, "exchanges/review_detail.html", context)
 
@@ -605,9 +626,6 @@ def official_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     note = request.POST.get("note", "")
     actions: dict[str, Callable[[], Any]] = {
         "sign": lambda: services.application_sign(actor=actor, application_id=pk),
-        "waitlist": lambda: services.application_waitlist(
-            actor=actor, application_id=pk, note=note
-        ),
         "reject": lambda: services.application_reject(actor=actor, application_id=pk, note=note),
         "accept_report": lambda: services.final_report_accept(actor=actor, application_id=pk),
     }

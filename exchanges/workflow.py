@@ -34,12 +34,13 @@ TRANSITIONS: dict[tuple[str, str], frozenset[Actor]] = {
     (S.HOST_REVIEW, S.HOST_DECLINED): frozenset({H}),
     # Nothing reaches evaluation without the host's acceptance: only this move leads there.
     (S.HOST_ACCEPTED, S.EVALUATION): frozenset({OFF}),
-    # Approval takes the second city's signature (see services.application_sign).
+    # The second city's signature approves, or waitlists when the host has no place left
+    # (services.officials.application_sign); a freed place promotes the first co-signed
+    # application of the waiting list. Every move into CO_SIGNED needs both signatures.
     (S.EVALUATION, S.APPROVED): frozenset({OFF}),
     (S.EVALUATION, S.WAITLISTED): frozenset({OFF}),
     (S.EVALUATION, S.REJECTED): frozenset({OFF}),
     (S.WAITLISTED, S.APPROVED): frozenset({OFF, SYS}),
-    (S.WAITLISTED, S.REJECTED): frozenset({OFF}),
     (S.APPROVED, S.AWARDED): frozenset({R}),
     (S.APPROVED, S.WITHDRAWN): frozenset({R}),
     (S.AWARDED, S.IN_PROGRESS): frozenset({R, OFF}),
@@ -67,6 +68,9 @@ TRANSITIONS: dict[tuple[str, str], frozenset[Actor]] = {
     },
 }
 
+# Statuses that only a signature of an official of each city leads to (the MoU: every award is
+# co-signed; a place on the waiting list is an award waiting for its place).
+CO_SIGNED = frozenset({S.WAITLISTED, S.APPROVED, S.AWARDED, S.IN_PROGRESS, S.COMPLETED})
 # Statuses in which an application holds one of its host's places.
 HOLDS_PLACE = frozenset({S.APPROVED, S.AWARDED, S.IN_PROGRESS, S.COMPLETED})
 # Statuses after which nothing more happens; documents may be purged after retention.

@@ -179,3 +179,19 @@ def test_a_decision_is_sent_without_personal_data(
     assert data["host"] == "TEST-UPC"
     assert "secret.person" not in str(delivery.payload)
     assert "Secreta" not in str(delivery.payload)
+
+
+def test_calls_are_read_only_in_the_api_and_show_the_places_the_call_service_set(
+    api, open_call, official_bcn
+):
+    assert api.post("/api/v1/calls/", {}).status_code in (403, 405)
+    response = api.patch(f"/api/v1/calls/{open_call.pk}/", {"direction": "both"})
+    assert response.status_code in (403, 405)
+    host = open_call.call_hosts.get()
+    services.call_hosts_set(
+        actor=official_bcn,
+        call_id=open_call.pk,
+        rows=[services.HostRow(pk=host.pk, institution=host.institution, places=3)],
+    )
+    body = api.get(f"/api/v1/calls/{open_call.pk}/").json()
+    assert [h["places"] for h in body["hosts"]] == [3]

@@ -104,12 +104,52 @@ def score(application: StayApplication, official, reviewer, values=(8, 8)) -> St
     assignment = services.review_assign(
         actor=official, application_id=application.pk, reviewer=reviewer
     )
-    services.conflict_declare(actor=reviewer, assignment_id=assignment.pk, has_conflict=False)
+    services.conflict_declare(
+        actor=reviewer,
+        assignment_id=assignment.pk,
+        has_conflict=False,
+        shown=services.conflict_disclosure_token(assignment),
+    )
     criteria = list(application.call.criteria.all())
     services.scores_submit(
         actor=reviewer,
         assignment_id=assignment.pk,
         scores={c.pk: v for c, v in zip(criteria, values, strict=True)},
+    )
+    application.refresh_from_db()
+    return application
+
+
+def move(application: StayApplication, *, actor, as_actor, to_status: str) -> None:
+    """Call the one transition function directly, as any path ends up doing."""
+    from django.db import transaction
+
+    from exchanges.services.common import _lock, application_transition
+
+    with transaction.atomic():
+        application_transition(
+            application=_lock(application.pk), actor=actor, as_actor=as_actor, to_status=to_status
+        )
+
+
+def start_stay(application: StayApplication) -> StayApplication:
+    """Confirm the award and record an arrival yesterday and a departure today (host's city).
+
+    The final report then opens (at the departure), as it would on the researcher's last day.
+    """
+    from exchanges.services.rules import host_today
+
+    services.award_confirm(actor=application.researcher, application_id=application.pk)
+    today = host_today(application)
+    services.stay_update(
+        actor=application.researcher,
+        application_id=application.pk,
+        data={
+            "arrived_on": today - datetime.timedelta(days=1),
+            "departed_on": today,
+            "insurance": "Póliza 1",
+            "visa_status": "granted",
+        },
     )
     application.refresh_from_db()
     return application

@@ -54,7 +54,7 @@ def test_admin_actions_go_through_the_service(login, in_evaluation, official_cdm
 
 def test_admin_action_refusal_is_reported_and_changes_nothing(login, submitted, official_bcn):
     response = login(official_bcn).post(
-        URL, {"action": "waitlist", "_selected_action": [submitted.pk]}, follow=True
+        URL, {"action": "reject", "_selected_action": [submitted.pk]}, follow=True
     )
     assert "not possible while the application is" in response.content.decode()
     submitted.refresh_from_db()
@@ -106,6 +106,7 @@ def test_call_criteria_must_sum_to_100_and_include_social_impact(
         "max_duration_days": 90,
         "monthly_stipend": "1500.00",
         "stipend_currency": "EUR",
+        "report_opens_days_before": 0,
         "required_documents": "cv,motivation,invitation",
         "areas": [StrategicArea.objects.first().pk],
         "call_hosts-TOTAL_FORMS": 1,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from cooperation.roles import Role
 from exchanges import services
 from exchanges.models import Attachment, ResearcherProfile, Score, StayApplication
+from exchanges.services.rules import host_today
 from exchanges.validators import clean_file_name, validate_orcid
 from tests.exchanges.conftest import accept
 from tests.exchanges.factories import CallFactory, add_host, pdf_bytes
@@ -255,7 +256,8 @@ def test_reviewer_with_conflict_cannot_score_on_the_page(
     )
     client = login(reviewer)
     url = reverse("exchanges:review_detail", args=[assignment.pk])
-    client.post(url, {"declare": "1", "has_conflict": "yes"})
+    shown = services.conflict_disclosure_token(assignment)  # the page shows the details
+    client.post(url, {"declare": "1", "has_conflict": "yes", "shown": shown})
     criteria = list(submitted.call.criteria.all())
     response = client.post(url, {"score": "1", **{f"criterion_{c.pk}": 9 for c in criteria}})
     assert "you cannot score this application" in response.content.decode()
@@ -459,7 +461,12 @@ def test_signature_and_assignment_mails_reach_the_people_concerned(
             actor=official_cdmx, application_id=submitted.pk, reviewer=reviewer
         )
     assert any(m.to == [reviewer.email] for m in mail.outbox)
-    services.conflict_declare(actor=reviewer, assignment_id=assignment.pk, has_conflict=False)
+    services.conflict_declare(
+        actor=reviewer,
+        assignment_id=assignment.pk,
+        has_conflict=False,
+        shown=services.conflict_disclosure_token(assignment),
+    )
     criteria = list(submitted.call.criteria.all())
     services.scores_submit(
         actor=reviewer, assignment_id=assignment.pk, scores={c.pk: 7 for c in criteria}
@@ -486,7 +493,8 @@ def test_researcher_follows_the_stay_to_its_accepted_final_report_on_the_pages(
     act(
         "stay",
         {
-            "stay-arrived_on": in_evaluation.start_date,
+            "stay-arrived_on": host_today(in_evaluation) - datetime.timedelta(days=1),
+            "stay-departed_on": host_today(in_evaluation),
             "stay-insurance": "Mapfre 123",
             "stay-visa_status": "granted",
         },

@@ -20,7 +20,7 @@ from exchanges.models import (
     StayApplication,
 )
 from exchanges.workflow import TRANSITIONS, Actor, allowed
-from tests.exchanges.conftest import accept, fill_draft, score, submit
+from tests.exchanges.conftest import accept, fill_draft, score, start_stay, submit
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +133,12 @@ def test_reviewer_with_declared_conflict_cannot_score(
     assignment = services.review_assign(
         actor=official_cdmx, application_id=submitted.pk, reviewer=reviewer
     )
-    services.conflict_declare(actor=reviewer, assignment_id=assignment.pk, has_conflict=True)
+    services.conflict_declare(
+        actor=reviewer,
+        assignment_id=assignment.pk,
+        has_conflict=True,
+        shown=services.conflict_disclosure_token(assignment),
+    )
     criteria = list(submitted.call.criteria.all())
     with pytest.raises(ValidationError, match="conflict of interest"):
         services.scores_submit(
@@ -182,7 +187,7 @@ def _approve(application, official_cdmx, official_bcn):
     return application
 
 
-def test_places_per_host_are_respected_and_a_freed_place_goes_to_the_waitlist(
+def test_places_per_host_are_respected_and_a_freed_place_goes_to_the_co_signed_waitlist(
     in_evaluation,
     official_cdmx,
     official_bcn,
@@ -200,14 +205,16 @@ def test_places_per_host_are_respected_and_a_freed_place_goes_to_the_waitlist(
         reviewer,
     )
     _approve(in_evaluation, official_cdmx, official_bcn)
-    with pytest.raises(ValidationError, match="no place left"):
-        services.application_sign(actor=official_cdmx, application_id=second.pk)
-    services.application_waitlist(actor=official_cdmx, application_id=second.pk)
-    # The approved researcher declines the award: the first on the waiting list gets the place.
+    # Both cities sign the second one: the host has no place left, so it waits on the list.
+    assert _approve(second, official_cdmx, official_bcn).status == S.WAITLISTED
+    # The approved researcher declines the award: the first on the waiting list gets the place,
+    # on the two signatures it already has (the system makes the move, no one signs alone).
     services.application_withdraw(actor=in_evaluation.researcher, application_id=in_evaluation.pk)
     second.refresh_from_db()
     assert second.status == S.APPROVED
     assert second.events.last().actor is None
+    assert {s.party.code for s in second.signatures.all()} == {"CDMX", "BCN"}
+    assert StayApplication.objects.filter(status__in=[S.APPROVED]).count() == 1
 
 
 def test_ranking_breaks_ties_by_social_and_urban_impact(
@@ -256,17 +263,7 @@ def test_award_stay_and_final_report_complete_the_workflow(
 ):
     application = _approve(in_evaluation, official_cdmx, official_bcn)
     researcher = application.researcher
-    services.award_confirm(actor=researcher, application_id=application.pk)
-    services.stay_update(
-        actor=researcher,
-        application_id=application.pk,
-        data={
-            "arrived_on": application.start_date,
-            "insurance": "Póliza 1",
-            "visa_status": "granted",
-        },
-    )
-    application.refresh_from_db()
+    application = start_stay(application)
     assert application.status == S.IN_PROGRESS
     with pytest.raises(ValidationError, match="not been handed in"):
         services.final_report_accept(actor=official_bcn, application_id=application.pk)

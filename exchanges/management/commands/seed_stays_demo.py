@@ -1,6 +1,7 @@
 """Create two demo calls for researcher stays (one each way) on the demo institutions.
 
-Run after ``seed_demo``. Safe to run twice: calls are keyed on their Spanish title.
+Run after ``seed_demo``. Safe to run twice: calls are keyed on their Spanish title. Everything
+is written through ``exchanges.services`` (terms, hosts, criteria), as an official would.
 """
 
 from __future__ import annotations
@@ -9,12 +10,14 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from cooperation.models import Institution, StrategicArea
-from exchanges.models import Call, CallHost, Criterion, Direction
+from cooperation.models import Institution, StrategicArea, User
+from cooperation.roles import Role
+from exchanges import services
+from exchanges.models import Call, Direction
 
 # (direction, host codes, currency, stipend, titles es/ca/en)
 CALLS = [
@@ -49,46 +52,68 @@ CRITERIA = [
 
 
 class Command(BaseCommand):
-    help = "Create demo calls for researcher stays."
+    help = "Create demo calls for researcher stays, through the call services as an official would."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # The demo administrator creates the calls, as a person would in the admin: the same
+        # services check the terms, the hosts and the criteria and log who made them.
+        actor = (
+            User.objects.filter(groups__name=Role.PROGRAMME_ADMIN, is_active=True)
+            .order_by("pk")
+            .first()
+        )
+        if actor is None:
+            raise CommandError("No programme administrator: run seed_demo first.")
         now = timezone.now()
         today = timezone.localdate()
+        areas = list(StrategicArea.objects.filter(active=True))
         with transaction.atomic():
             for direction, hosts, currency, stipend, titles in CALLS:
-                call, created = Call.objects.update_or_create(
+                if Call.objects.filter(title_es=titles[0]).exists():
+                    self.stdout.write(f"kept: {titles[2]}")
+                    continue
+                call = Call(
                     title_es=titles[0],
-                    defaults={
-                        "title_ca": titles[1],
-                        "title_en": titles[2],
-                        "description_es": "Estancias de investigación de uno a seis meses.",
-                        "description_ca": "Estades de recerca d'un a sis mesos.",
-                        "description_en": "Research stays of one to six months.",
-                        "direction": direction,
-                        "opens_at": now - datetime.timedelta(days=1),
-                        "closes_at": now + datetime.timedelta(days=60),
-                        "stays_from": today + datetime.timedelta(days=90),
-                        "stays_until": today + datetime.timedelta(days=450),
-                        "min_duration_days": 30,
-                        "max_duration_days": 180,
-                        "monthly_stipend": stipend,
-                        "stipend_currency": currency,
-                    },
+                    title_ca=titles[1],
+                    title_en=titles[2],
+                    description_es="Estancias de investigación de uno a seis meses.",
+                    description_ca="Estades de recerca d'un a sis mesos.",
+                    description_en="Research stays of one to six months.",
+                    direction=direction,
+                    opens_at=now - datetime.timedelta(days=1),
+                    closes_at=now + datetime.timedelta(days=60),
+                    stays_from=today + datetime.timedelta(days=90),
+                    stays_until=today + datetime.timedelta(days=450),
+                    min_duration_days=30,
+                    max_duration_days=180,
+                    monthly_stipend=stipend,
+                    stipend_currency=currency,
                 )
-                call.areas.set(StrategicArea.objects.filter(active=True))
-                for institution in Institution.objects.filter(code__in=hosts):
-                    CallHost.objects.get_or_create(
-                        call=call, institution=institution, defaults={"places": 2}
-                    )
-                if created:
-                    for order, (names, weight, impact) in enumerate(CRITERIA, start=1):
-                        Criterion.objects.create(
-                            call=call,
-                            name_es=names[0],
-                            name_ca=names[1],
-                            name_en=names[2],
-                            weight=weight,
-                            is_social_impact=impact,
-                            order=order,
+                services.call_save(actor=actor, call=call, areas=areas)
+                services.call_hosts_set(
+                    actor=actor,
+                    call_id=call.pk,
+                    rows=[
+                        services.HostRow(pk=None, institution=institution, places=2)
+                        for institution in Institution.objects.filter(code__in=hosts)
+                    ],
+                )
+                services.call_criteria_set(
+                    actor=actor,
+                    call_id=call.pk,
+                    rows=[
+                        services.CriterionRow(
+                            pk=None,
+                            values={
+                                "order": order,
+                                "name_es": names[0],
+                                "name_ca": names[1],
+                                "name_en": names[2],
+                                "weight": weight,
+                                "is_social_impact": impact,
+                            },
                         )
-                self.stdout.write(f"{'created' if created else 'kept'}: {titles[2]}")
+                        for order, (names, weight, impact) in enumerate(CRITERIA, start=1)
+                    ],
+                )
+                self.stdout.write(f"created: {titles[2]}")
