@@ -119,14 +119,23 @@ def test_a_reviewer_opens_no_document_before_declaring_no_conflict(
     application = reverse("exchanges:application_detail", args=[submitted.pk])
     assert client.get(document).status_code == 404
     assert client.get(application).status_code == 404
-    services.conflict_declare(actor=reviewer, assignment_id=assigned.pk, has_conflict=False)
+    services.conflict_declare(
+        actor=reviewer,
+        assignment_id=assigned.pk,
+        has_conflict=False,
+        shown=services.conflict_disclosure_token(assigned),
+    )
     assert client.get(document).status_code == 200
     assert client.get(application).status_code == 200
 
 
 def test_a_reviewer_who_declared_a_conflict_opens_nothing(login, submitted, assigned, reviewer):
     services.conflict_declare(
-        actor=reviewer, assignment_id=assigned.pk, has_conflict=True, explanation="Mi colega"
+        actor=reviewer,
+        assignment_id=assigned.pk,
+        has_conflict=True,
+        explanation="Mi colega",
+        shown=services.conflict_disclosure_token(assigned),
     )
     client = login(reviewer)
     document = reverse("exchanges:attachment_download", args=[submitted.attachments.first().pk])
