@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # Runs a command with DATABASE_URL / REDIS_URL set, starting embedded servers for unset ones.
 EMBEDDED := $(PY) -m cooperation.embedded
 
-.PHONY: install run test drill lint format manage totp messages clean bench bench-reports bench-api
+.PHONY: install run test drill lint format manage totp messages clean bench bench-reports bench-api bench-stays
 
 install: $(VENV)/.installed
 
@@ -71,3 +71,7 @@ bench-reports: install
 # The API's project list against a raw-SQL view of the same JSON (var/bench); not in `make test`.
 bench-api: install
 	DEBUG=1 $(EMBEDDED) --data var/bench exec -- $(PY) bench/api.py $(BENCH_ARGS)
+
+# The stays state machine with many more examples than `make test` (var/bench-sm); random seed.
+bench-stays: install
+	bench/stays_state_machine.sh

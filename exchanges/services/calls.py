@@ -263,7 +263,7 @@ def call_criteria_set(*, actor: User, call_id: int, rows: Sequence[CriterionRow]
             changes = [
                 (name, getattr(old, name), row.values.get(name))
                 for name in CRITERION_FIELDS
-                if name in row.values and row.values.get(name) != getattr(old, name)
+                if name in row.values and _text(row.values.get(name)) != _text(getattr(old, name))
             ]
             for name, value_before, value_after in changes:
                 setattr(old, name, value_after)

@@ -301,7 +301,8 @@ def test_the_admin_saves_an_allowed_change_through_the_service_and_shows_who_mad
         CallChange.objects.filter(call=call, actor=official_bcn).values_list("what", flat=True)
     )
     assert {"closes at", "Calidad científica: weight (%)"} <= logged
-    assert not any("description" in what for what in logged)  # an empty text is no change
+    # An empty translation ("" from the form, None in the row) is no change.
+    assert not any("description" in what or "name [" in what for what in logged)
 
 
 def test_the_admin_cannot_delete_a_call_with_applications(login, submitted, official_bcn):
