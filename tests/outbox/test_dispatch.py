@@ -122,3 +122,23 @@ def test_notifications_queued_by_the_previous_version_become_outbox_rows(
         )
     assert OutgoingEmail.objects.get().state == "sent"
     assert len(mail.outbox) == 1
+
+
+def test_an_erasure_whose_task_the_broker_lost_is_made_by_the_sweep(researcher, institution_cdmx):
+    from exchanges.models import ResearcherProfile
+    from exchanges.services import erasure_request
+    from tests.exchanges.factories import make_profile
+
+    make_profile(researcher, institution_cdmx)
+    erasure_request(actor=researcher)  # its task is queued after a commit that never comes
+    researcher.refresh_from_db()
+    assert not researcher.is_active and not researcher.email.startswith("erased-")
+    later = timezone.now() + dispatch.grace() + timedelta(seconds=1)
+    assert dispatch.REGISTRY["erasure"].due(later) == [researcher.pk]
+    ResearcherProfile.objects.filter(user=researcher).update(
+        erasure_requested_at=timezone.now() - dispatch.grace() - timedelta(seconds=1)
+    )
+    assert dispatch.sweep(["erasure"]) == {"erasure": 1}  # eager: anonymised now
+    researcher.refresh_from_db()
+    assert researcher.email.startswith("erased-")
+    assert dispatch.REGISTRY["erasure"].due(later) == []
