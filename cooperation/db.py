@@ -51,9 +51,12 @@ def set_limits(*, connect_timeout: float, statement_timeout: float) -> None:
 
 @contextlib.contextmanager
 def deadline(seconds: float) -> Iterator[None]:
-    """Wait at most ``seconds`` for each answer of the database in this block (this thread)."""
+    """Wait at most ``seconds`` for each answer of the database in this block (this thread).
+
+    A deadline inside another one can only shorten it.
+    """
     previous = _limits.override
-    _limits.override = seconds
+    _limits.override = seconds if previous is None else min(previous, seconds)
     try:
         yield
     finally:

@@ -124,13 +124,22 @@ WORKER_DATABASE_STATEMENT_TIMEOUT = env_int("WORKER_DATABASE_STATEMENT_TIMEOUT",
 _timeouts = db_options(
     connect_timeout=DATABASE_CONNECT_TIMEOUT, statement_timeout=DATABASE_STATEMENT_TIMEOUT
 )
+# Django's backend with a health check of kept connections that fails fast (a frozen server).
+_ENGINE = "cooperation.postgresql"
 _default = env_database("DATABASE_URL") or {}
-DATABASES = {"default": {**_default, "OPTIONS": {**_default.get("OPTIONS", {}), **_timeouts}}}
+DATABASES = {
+    "default": {
+        **_default,
+        "ENGINE": _ENGINE,
+        "OPTIONS": {**_default.get("OPTIONS", {}), **_timeouts},
+    }
+}
 # Reports read from a PostgreSQL read replica when one is given (see reports.services).
 _replica = env_database("DATABASE_REPLICA_URL", required=False)
 if _replica:
     DATABASES["replica"] = {
         **_replica,
+        "ENGINE": _ENGINE,
         "OPTIONS": {**_replica.get("OPTIONS", {}), **_timeouts},
         "TEST": {"MIRROR": "default"},
     }

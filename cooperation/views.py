@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as default_server_error
+from kombu.exceptions import OperationalError as BrokerError
 
 from cooperation import db
 from cooperation.api.problems import api_not_found, api_server_error, api_unavailable
@@ -31,7 +32,13 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 # Seconds a client is asked to wait when PostgreSQL or Redis does not answer.
 RETRY_AFTER_SECONDS = 30
 # Errors that mean "a server we need is down or frozen", not "the code is wrong".
-UNAVAILABLE = (OperationalError, InterfaceError, redis.ConnectionError, redis.TimeoutError)
+UNAVAILABLE = (
+    OperationalError,
+    InterfaceError,
+    redis.ConnectionError,
+    redis.TimeoutError,
+    BrokerError,  # a task queued directly, not through the outbox, while Redis is down
+)
 
 
 def is_unavailable(error: BaseException | None) -> bool:

@@ -91,6 +91,12 @@ class ReportRunAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        extra_context = {**(extra_context or {}), "can_retry": self.has_retry_permission(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def has_retry_permission(self, request: HttpRequest) -> bool:
         # Retrying is asking for the report again: whoever may request reports may retry.
         return self.has_add_permission(request)

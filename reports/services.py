@@ -285,7 +285,14 @@ def report_execute(run_id: int) -> str:
                 if isinstance(error, OSError)
                 else f"{type(error).__name__}: {error}"
             )
-        mine.update(state=ReportRun.State.FAILED, error=message[:4000], finished_at=timezone.now())
+        try:
+            mine.update(
+                state=ReportRun.State.FAILED, error=message[:4000], finished_at=timezone.now()
+            )
+        except DatabaseError:
+            # The database itself is gone: the run stays "running" without a heartbeat, and
+            # the sweep hands it to another worker once it answers again.
+            logger.exception("Report run %s: its failure could not be recorded", run.pk)
         raise
     finally:
         if heartbeat is not None and heartbeat.is_alive():

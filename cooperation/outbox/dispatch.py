@@ -46,14 +46,17 @@ class Kind:
     name: str
     task: str
     due: Callable[[datetime], Iterable[int]]
+    argument: str = ""  # the task's keyword for the id; empty: the id is its first argument
 
 
 REGISTRY: dict[str, Kind] = {}
 
 
-def register(name: str, *, task: str, due: Callable[[datetime], Iterable[int]]) -> None:
+def register(
+    name: str, *, task: str, due: Callable[[datetime], Iterable[int]], argument: str = ""
+) -> None:
     """Make a kind of outbox row known to the dispatcher and to the sweep."""
-    REGISTRY[name] = Kind(name=name, task=task, due=due)
+    REGISTRY[name] = Kind(name=name, task=task, due=due, argument=argument)
 
 
 class _Breaker:
@@ -99,7 +102,12 @@ def publish(name: str, ids: Iterable[int]) -> int:
     sent = 0
     for pk in ids:
         try:
-            task.apply_async(args=[pk], retry=True, retry_policy=settings.OUTBOX_PUBLISH_RETRY)
+            task.apply_async(
+                args=[] if kind.argument else [pk],
+                kwargs={kind.argument: pk} if kind.argument else {},
+                retry=True,
+                retry_policy=settings.OUTBOX_PUBLISH_RETRY,
+            )
         except BROKER_ERRORS as error:
             if eager:
                 raise

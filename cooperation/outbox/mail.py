@@ -204,9 +204,10 @@ def due_emails(now: datetime) -> list[int]:
 
 
 def purge_sent_emails(now: datetime | None = None) -> int:
-    """Forget sent messages older than EMAIL_RETENTION_DAYS: they hold personal data."""
+    """Forget finished messages (sent or failed) older than EMAIL_RETENTION_DAYS: they hold
+    personal data. Messages still to send are kept whatever their age."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.EMAIL_RETENTION_DAYS)
     deleted, _counts = OutgoingEmail.objects.filter(
-        state=State.SENT, created_at__lt=cutoff
+        state__in=[State.SENT, State.FAILED], created_at__lt=cutoff
     ).delete()
     return deleted

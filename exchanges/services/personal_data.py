@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from celery import signature
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import User
+from cooperation.outbox import dispatch
 from exchanges.models import (
     Attachment,
     ResearcherProfile,
@@ -20,8 +20,6 @@ from exchanges.models import (
 )
 from exchanges.services.researchers import application_withdraw
 from exchanges.workflow import BEFORE_DECISION
-
-ANONYMISE_TASK = "exchanges.tasks.anonymise_researcher"
 
 
 def erasure_request(*, actor: User) -> None:
@@ -40,10 +38,10 @@ def erasure_request(*, actor: User) -> None:
             )
         user.is_active = False
         user.save(update_fields=["is_active"])
-        # Named, not imported: the task module imports this one (ExchangesConfig.ready
-        # registers the tasks, so the name resolves to the task in every process).
-        task = signature(ANONYMISE_TASK, kwargs={"user_id": user.pk})
-        transaction.on_commit(task.delay)
+        # Through the outbox (kind "erasure", registered in ExchangesConfig.ready): handed to
+        # the worker after commit, and again by the minute sweep if the broker lost it; the
+        # profile's erasure_requested_at is the durable record.
+        dispatch.dispatch("erasure", [user.pk])
 
 
 def researcher_anonymise(*, user_id: int) -> bool:

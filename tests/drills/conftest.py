@@ -89,11 +89,15 @@ class DrillRedis:
 
 
 def _reset_producers() -> None:
-    # Celery keeps its connections to the broker in pools: start afresh on the drill's Redis.
+    # Celery and kombu keep connections to the broker in pools (kombu's are global, keyed by
+    # the URL): start afresh on the drill's Redis, and again after it.
+    from kombu import pools
+
     if app._pool is not None:
         app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    pools.reset()
 
 
 @pytest.fixture

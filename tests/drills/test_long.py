@@ -124,24 +124,29 @@ def test_a_frozen_postgresql_gets_503_within_the_timeouts_and_recovery_after(
             os.kill(pid, signal.SIGSTOP)
         try:
             status, took, headers, body = _get(f"{base}/")
+            print(f"\nfrozen: page {status} in {took:.2f} s")
             assert status == 503
-            # The worker's kept connection fails its health check (statement timeout and the
-            # client's margin), then a new connection fails to connect (connect timeout).
-            assert took < 3 + 2 + 2 + 2
+            # The worker's kept connection fails its health check, then a new connection fails
+            # to open: twice the connect timeout (2 s), plus slack.
+            assert took < 2 + 2 + 1.5
             assert headers["Retry-After"] == "30"
             assert b"No disponible temporalment" in body
             status, took, _headers, _body = _get(f"{base}/readyz")
+            print(f"frozen: /readyz {status} in {took:.2f} s")
             assert (status, took < 1.5) == (503, True)
             status, took, headers, body = _get(
                 f"{base}/api/v1/areas/", Authorization="Bearer drill-token"
             )
+            print(f"frozen: API {status} in {took:.2f} s")
             assert status == 503
             assert headers["Content-Type"] == "application/problem+json"
-            assert took < 9
+            assert took < 2 + 2 + 1.5
         finally:
             for pid in pids:
                 os.kill(pid, signal.SIGCONT)
+        thawed = time.monotonic()
         assert wait_until(lambda: _get(f"{base}/", timeout=5)[0] == 200, timeout=20)
+        print(f"thawed: 200 again after {time.monotonic() - thawed:.2f} s")
         assert _get(f"{base}/readyz")[0] in {200, 503}  # Redis may be the suite's or none
     finally:
         os.killpg(web.pid, signal.SIGTERM)

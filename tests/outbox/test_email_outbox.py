@@ -203,12 +203,16 @@ def test_only_officials_and_administrators_open_or_resend_emails(
         email_resend(actor=official_cdmx, email_id=sent.pk)
 
 
-def test_sent_emails_are_forgotten_after_the_retention_period(settings):
+def test_finished_emails_are_forgotten_after_the_retention_period(settings):
     settings.EMAIL_RETENTION_DAYS = 30
-    old = OutgoingEmail.objects.create(to="a@example.org", subject="s", body=".", state="sent")
+    sent = OutgoingEmail.objects.create(to="a@example.org", subject="s", body=".", state="sent")
     failed = OutgoingEmail.objects.create(to="b@example.org", subject="s", body=".", state="failed")
-    OutgoingEmail.objects.filter(pk__in=[old.pk, failed.pk]).update(
+    waiting = OutgoingEmail.objects.create(
+        to="c@example.org", subject="s", body=".", state="retrying"
+    )
+    recent = OutgoingEmail.objects.create(to="d@example.org", subject="s", body=".", state="sent")
+    OutgoingEmail.objects.filter(pk__in=[sent.pk, failed.pk, waiting.pk]).update(
         created_at=timezone.now() - timedelta(days=31)
     )
-    assert purge_sent_emails() == 1
-    assert list(OutgoingEmail.objects.values_list("pk", flat=True)) == [failed.pk]
+    assert purge_sent_emails() == 2
+    assert set(OutgoingEmail.objects.values_list("pk", flat=True)) == {waiting.pk, recent.pk}

@@ -103,6 +103,9 @@ def test_officials_retry_a_failed_run_from_the_admin(
     done = _request(official_bcn)
     ReportRun.objects.filter(pk=done.pk).update(state=ReportRun.State.SUCCEEDED)
     client = login(official_bcn)
+    button = client.get(f"/admin/reports/reportrun/{failed.pk}/change/").content.decode()
+    assert "Retry this report" in button
+    assert f'name="_selected_action" value="{failed.pk}"' in button
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/admin/reports/reportrun/",
@@ -111,6 +114,8 @@ def test_officials_retry_a_failed_run_from_the_admin(
         )
     page = response.content.decode()
     assert "1 report queued again." in page
+    finished = client.get(f"/admin/reports/reportrun/{done.pk}/change/").content.decode()
+    assert "Retry this report" not in finished
     assert f"#{done.pk}: Only a failed report can be retried" in page
     failed.refresh_from_db()
     assert (failed.state, failed.attempts, failed.error) == (ReportRun.State.SUCCEEDED, 2, "")

@@ -1,0 +1,1 @@
+"""Django's PostgreSQL backend, with a short health check (see ``base``)."""
