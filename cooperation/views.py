@@ -8,12 +8,13 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as default_server_error
 
-from cooperation.api.problems import api_not_found, api_server_error
+from cooperation.api.problems import api_error, api_not_found, api_server_error
 from cooperation.models import Agreement, Axis, Party, StrategicArea
 
 
@@ -22,6 +23,16 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     if request.path.startswith("/api/"):
         return api_not_found(request, exception)
     return page_not_found(request, exception or Http404())
+
+
+def bad_request(
+    request: HttpRequest, exception: Exception | None = None, *, message: str = ""
+) -> HttpResponse:
+    """Answer 400 in the person's language: problem details under /api/, a page elsewhere."""
+    message = message or _("The request could not be understood: check the address or the form.")
+    if request.path.startswith("/api/"):
+        return api_error(request, 400, message)
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
