@@ -14,7 +14,20 @@ from cooperation.roles import Role
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Give every self-registered person the researcher role, in their language."""
+    """Give every self-registered person the researcher role, in their language; throttle
+    failed sign-ins without locking the owner out (``cooperation.signin``)."""
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        # Instead of allauth's own count per e-mail address, which refused the right password
+        # too: anybody could lock an official out, or everyone behind a shared address.
+        from cooperation import signin
+
+        signin.check(request, _login_of(credentials))
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        from cooperation import signin
+
+        signin.record_failure(request, _login_of(credentials))
 
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         user = super().save_user(request, user, form, commit=False)
@@ -25,6 +38,10 @@ class AccountAdapter(DefaultAccountAdapter):
             user.save()
             user.groups.add(Group.objects.get(name=Role.RESEARCHER))
         return user
+
+
+def _login_of(credentials: dict[str, Any]) -> str:
+    return str(credentials.get("email") or credentials.get("username") or "")
 
 
 def has_totp(user: Any) -> bool:

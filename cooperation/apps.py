@@ -21,6 +21,13 @@ class CooperationConfig(AppConfig):
         )
         db.install()
 
+        from allauth.account.signals import user_logged_in
+
+        from cooperation import signin
+
+        # The browser that signs in becomes a trusted device of the account.
+        user_logged_in.connect(signin.on_signed_in, dispatch_uid="cooperation-trusted-device")
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     default = False

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import orjson
+from django.conf import global_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -75,11 +76,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "cooperation.api.problems.ApiInputGuardMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # NUL characters in an address or a form: a 400 in the person's language, before any view.
+    "cooperation.inputs.InputGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -211,6 +213,12 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# People's passwords: Django's hashers (PBKDF2 first). The last one stores partner clients'
+# generated secrets (cooperation/api/hashers.py); it is never used for a password.
+PASSWORD_HASHERS = [
+    *global_settings.PASSWORD_HASHERS,
+    "cooperation.api.hashers.ClientSecretHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -228,13 +236,21 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_ADAPTER = "cooperation.accounts.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CDMX–BCN] "
-# Failed sign-ins: at most LOGIN_ATTEMPTS_LIMIT per e-mail address in LOGIN_ATTEMPTS_TIMEOUT
-# seconds (and 10 a minute per IP address), counted in Redis so every web node shares them.
+# Failed sign-ins (cooperation/signin.py), counted in Redis so every web node shares them:
+# LOGIN_ATTEMPTS_LIMIT per LOGIN_ATTEMPTS_TIMEOUT seconds per trusted browser and account, or
+# per address and account; LOGIN_ACCOUNT_ATTEMPTS_LIMIT per LOGIN_ACCOUNT_ATTEMPTS_TIMEOUT per
+# account from untrusted browsers anywhere; LOGIN_ADDRESS_ATTEMPTS_LIMIT per address. The
+# owner's own browser is never stopped by others' failures, and a stopped one gets an e-mailed
+# link. allauth's own count per e-mail address (which refused the right password too) is off.
 LOGIN_ATTEMPTS_LIMIT = env_int("LOGIN_ATTEMPTS_LIMIT", 5, minimum=1)
 LOGIN_ATTEMPTS_TIMEOUT = env_int("LOGIN_ATTEMPTS_TIMEOUT", 300, minimum=1)
-ACCOUNT_RATE_LIMITS = {
-    "login_failed": f"10/m/ip,{LOGIN_ATTEMPTS_LIMIT}/{LOGIN_ATTEMPTS_TIMEOUT}s/key",
-}
+LOGIN_ACCOUNT_ATTEMPTS_LIMIT = env_int("LOGIN_ACCOUNT_ATTEMPTS_LIMIT", 50, minimum=1)
+LOGIN_ACCOUNT_ATTEMPTS_TIMEOUT = env_int("LOGIN_ACCOUNT_ATTEMPTS_TIMEOUT", 3600, minimum=1)
+LOGIN_ADDRESS_ATTEMPTS_LIMIT = env_int("LOGIN_ADDRESS_ATTEMPTS_LIMIT", 30, minimum=1)
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+# Behind this many reverse proxies, the client's address is read from X-Forwarded-For (the
+# sign-in and token throttles count per address); 0 reads the connection's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CDMX–BCN"
 
@@ -245,6 +261,16 @@ if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", API
     raise ImproperlyConfigured(
         f"API_RATE={API_RATE!r} must look like 600/min (N/sec|min|hour|day)."
     )
+# /o/token/ and /o/revoke_token/: requests per client id and per address, counted in Redis
+# before any secret is checked.
+OAUTH_TOKEN_RATE_CLIENT = env_str("OAUTH_TOKEN_RATE_CLIENT", "30/min")
+OAUTH_TOKEN_RATE_ADDRESS = env_str("OAUTH_TOKEN_RATE_ADDRESS", "120/min")
+for _name, _rate in (
+    ("OAUTH_TOKEN_RATE_CLIENT", OAUTH_TOKEN_RATE_CLIENT),
+    ("OAUTH_TOKEN_RATE_ADDRESS", OAUTH_TOKEN_RATE_ADDRESS),
+):
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", _rate):
+        raise ImproperlyConfigured(f"{_name}={_rate!r} must look like 30/min (N/sec|min|hour|day).")
 IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", 24, minimum=1)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
 WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=1)
@@ -276,7 +302,7 @@ REST_FRAMEWORK = {
     # (bench/api.py); non-string keys (a list field's errors by position) become strings, as
     # the json module would write them.
     "ORJSON_RENDERER_OPTIONS": (orjson.OPT_NON_STR_KEYS,),
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["cooperation.api.parsers.UnicodeJSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
@@ -290,6 +316,8 @@ OAUTH2_PROVIDER = {
     "SCOPES_BACKEND_CLASS": "cooperation.api.scopes.PartnerScopes",
     "OAUTH2_VALIDATOR_CLASS": "cooperation.api.scopes.PartnerValidator",
     "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("API_TOKEN_SECONDS", 3600, minimum=60),
+    # Client secrets are random keys: a fast salted hash (see cooperation/api/hashers.py).
+    "CLIENT_SECRET_HASHER": "client_sha256",
     "PKCE_REQUIRED": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],

@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.defaults import page_not_found
@@ -18,7 +19,7 @@ from django.views.defaults import server_error as default_server_error
 from kombu.exceptions import OperationalError as BrokerError
 
 from cooperation import db
-from cooperation.api.problems import api_not_found, api_server_error, api_unavailable
+from cooperation.api.problems import api_error, api_not_found, api_server_error, api_unavailable
 from cooperation.models import Agreement, Axis, Party, StrategicArea
 
 
@@ -59,6 +60,16 @@ def unavailable(request: HttpRequest) -> HttpResponse:
         )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def bad_request(
+    request: HttpRequest, exception: Exception | None = None, *, message: str = ""
+) -> HttpResponse:
+    """Answer 400 in the person's language: problem details under /api/, a page elsewhere."""
+    message = message or _("The request could not be understood: check the address or the form.")
+    if request.path.startswith("/api/"):
+        return api_error(request, 400, message)
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

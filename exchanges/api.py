@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from cooperation.api.conditional import ConditionalMixin
 from cooperation.api.filters import RequestedFilterSet
 from cooperation.api.serializers import TranslatedField
+from cooperation.inputs import bounded_int
 from exchanges.models import Call, CallHost, Criterion, Direction, StayApplication
 
 # Counts below this are shown as null (with "suppressed": true): small groups could identify people.
@@ -146,11 +147,12 @@ class StayStatisticsView(APIView):
         applications = StayApplication.objects.exclude(status=StayApplication.Status.DRAFT)
         call = request.query_params.get("call")
         if call is not None:
-            if not call.isdigit() or not 1 <= int(call) <= MAX_ID:
+            call_id = bounded_int(call, minimum=1, maximum=MAX_ID)
+            if call_id is None:
                 raise serializers.ValidationError(
                     {"call": [gettext("Must be a call's number (a whole number from 1).")]}
                 )
-            applications = applications.filter(call_id=int(call))
+            applications = applications.filter(call_id=call_id)
         by_status = (
             applications.values("call_id", "status")
             .annotate(total=Count("pk"))

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from cooperation.inputs import bounded_int
 from cooperation.models import Institution, Party, StrategicArea
 from cooperation.roles import is_programme_admin, official_party_id
 from cooperation.spreadsheets import csv_writer, xlsx_row
@@ -180,15 +181,13 @@ class AreaFilter(admin.SimpleListFilter):
         return [(a.pk, str(a)) for a in StrategicArea.objects.all()]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = self.value()
-        if not value or not value.isdigit():
+        value = bounded_int(self.value())  # anything but an id filters nothing
+        if value is None:
             return queryset
         through = JointProject.areas.through
         return queryset.filter(
-            Q(primary_area_id=int(value))
-            | Exists(
-                through.objects.filter(jointproject_id=OuterRef("pk"), strategicarea_id=int(value))
-            )
+            Q(primary_area_id=value)
+            | Exists(through.objects.filter(jointproject_id=OuterRef("pk"), strategicarea_id=value))
         )
 
 
@@ -200,10 +199,10 @@ class CityFilter(admin.SimpleListFilter):
         return [(p.pk, str(p)) for p in Party.objects.all()]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = self.value()
-        if not value or not value.isdigit():
+        value = bounded_int(self.value())
+        if value is None:
             return queryset
-        return queryset.in_city(int(value))  # type: ignore[attr-defined]
+        return queryset.in_city(value)  # type: ignore[attr-defined]
 
 
 class InstitutionFilter(admin.SimpleListFilter):
@@ -219,10 +218,10 @@ class InstitutionFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = self.value()
-        if not value or not value.isdigit():
+        value = bounded_int(self.value())
+        if value is None:
             return queryset
-        return queryset.for_institution(int(value))  # type: ignore[attr-defined]
+        return queryset.for_institution(value)  # type: ignore[attr-defined]
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -234,10 +233,9 @@ class YearFilter(admin.SimpleListFilter):
         return [(d.year, str(d.year)) for d in years]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = self.value()
-        if not value or not value.isdigit():
+        year = bounded_int(self.value(), minimum=1, maximum=9998)  # a year the calendar has
+        if year is None:
             return queryset
-        year = int(value)
         # A range rather than __year keeps the index on start_date usable.
         return queryset.filter(
             start_date__gte=datetime.date(year, 1, 1), start_date__lt=datetime.date(year + 1, 1, 1)

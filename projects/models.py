@@ -48,6 +48,27 @@ project_code_validator = RegexValidator(
     _("A project code looks like CDMX-BCN-2026-0001."),
 )
 
+# A project's code carries its start year in four digits (CDMX-BCN-2026-0001).
+FIRST_YEAR, LAST_YEAR = 1000, 9999
+
+
+def check_start_date(start_date: datetime.date | None) -> None:
+    """Refuse a start whose year the project code cannot carry in four digits."""
+    if start_date is not None:
+        check_start_year(start_date.year)
+
+
+def check_start_year(year: int) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationError(
+            {
+                "start_date": _("The planned start must be in a year from %(first)s to %(last)s.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            },
+            code="start_year",
+        )
+
+
 # PostgreSQL text-search configuration per interface language. PostgreSQL ships no Catalan
 # dictionary: Catalan text is indexed with the language-neutral "simple" configuration.
 SEARCH_CONFIGS = {"es": "spanish", "ca": "simple", "en": "english"}
@@ -248,6 +269,7 @@ class JointProject(models.Model):
         return reverse("projects:detail", kwargs={"code": self.code})
 
     def clean(self) -> None:
+        check_start_date(self.start_date)
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError(
                 {"end_date": _("The planned end cannot be before the planned start.")}
@@ -270,6 +292,8 @@ class ProjectCodeCounter(models.Model):
 
 def next_project_code(year: int) -> str:
     """Return the year's next code; one UPSERT, so two concurrent creations never collide."""
+    # Every path that makes a project ends here: none may make a code its pattern refuses.
+    check_start_year(year)
     table = ProjectCodeCounter._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(

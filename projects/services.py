@@ -28,6 +28,7 @@ from projects.models import (
     ProjectEvent,
     ProjectStatus,
     TeamMember,
+    check_start_date,
     totals_by_currency,
 )
 from projects.permissions import (
@@ -179,6 +180,7 @@ def project_propose(
     """
     if not is_coordinator(actor):
         raise PermissionDenied(_("Only an institution's coordinator may propose a project."))
+    check_start_date(start_date)
     if end_date < start_date:
         raise ValidationError(
             {"end_date": _("The planned end cannot be before the planned start.")}

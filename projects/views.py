@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cooperation.access import needs_second_factor, second_factor_redirect, sign_in_required
+from cooperation.inputs import bounded_int
 from projects import services
 from projects.forms import (
     CatalogueFilterForm,
@@ -163,9 +164,10 @@ def _forbidden(request: HttpRequest) -> HttpResponse:
 
 def _part_or_404(queryset: Any, value: str | None) -> Any:
     """Return the project's part with this id; any other id (or no number) is a 404."""
-    if not value or not value.isdigit():
+    pk = bounded_int(value, minimum=1)
+    if pk is None:
         raise Http404
-    return get_object_or_404(queryset, pk=int(value))
+    return get_object_or_404(queryset, pk=pk)
 
 
 def _coordinator_project(request: HttpRequest, code: str) -> JointProject:

@@ -96,7 +96,8 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
-def _api_error(request: HttpRequest, status_code: int, detail: str) -> HttpResponse:
+def api_error(request: HttpRequest, status_code: int, detail: str) -> HttpResponse:
+    """Answer with a problem document outside DRF (middleware, error handlers)."""
     return JsonResponse(
         problem(status_code, detail, instance=request.get_full_path()),
         status=status_code,
@@ -105,11 +106,11 @@ def _api_error(request: HttpRequest, status_code: int, detail: str) -> HttpRespo
 
 
 def api_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _api_error(request, 404, _("There is nothing at this address."))
+    return api_error(request, 404, _("There is nothing at this address."))
 
 
 def api_server_error(request: HttpRequest) -> HttpResponse:
-    return _api_error(request, 500, _("The server failed; the error was logged."))
+    return api_error(request, 500, _("The server failed; the error was logged."))
 
 
 def api_unavailable(request: HttpRequest) -> HttpResponse:
@@ -126,17 +127,3 @@ def api_unavailable(request: HttpRequest) -> HttpResponse:
         status=503,
         content_type=PROBLEM_CONTENT_TYPE,
     )
-
-
-class ApiInputGuardMiddleware:
-    """Refuse NUL bytes in the address of an API request before any query sees them."""
-
-    def __init__(self, get_response: Any) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith("/api/"):
-            raw = request.META.get("QUERY_STRING", "") + request.path
-            if "\x00" in raw or "%00" in raw.lower():
-                return _api_error(request, 400, _("NUL characters are not allowed in the address."))
-        return self.get_response(request)

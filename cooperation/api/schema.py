@@ -62,7 +62,7 @@ class ProblemAutoSchema(AutoSchema):
         parameters = super()._get_parameters()
         for parameter in parameters:
             schema = parameter.get("schema", {})
-            # NUL characters are refused in every address (ApiInputGuardMiddleware): say so.
+            # NUL characters are refused in every address (cooperation.inputs): say so.
             if (
                 parameter.get("in") == "query"
                 and schema.get("type") == "string"

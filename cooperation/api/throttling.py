@@ -27,6 +27,26 @@ def _redis() -> redis.Redis:
     return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
 
 
+def count_in_window(key: str, duration: int) -> tuple[int, int] | None:
+    """Count one more request under ``key`` in the current fixed window of ``duration`` s.
+
+    Return the count so far and the seconds left in the window, in one Redis round trip;
+    None when Redis does not answer (the caller lets the request through, uncounted).
+    """
+    now = time.time()
+    window = int(now // duration)
+    key = f"{key}:{window}"
+    try:
+        pipe = _redis().pipeline(transaction=False)
+        pipe.set(key, 0, ex=duration + 1, nx=True)  # the window's first request
+        pipe.incr(key)
+        _, count = pipe.execute()
+    except redis.RedisError:
+        logger.warning("Throttle: Redis unavailable; request not counted", exc_info=True)
+        return None
+    return int(count), max(1, math.ceil((window + 1) * duration - now))
+
+
 class PerClientThrottle(SimpleRateThrottle):
     scope = "client"
 
@@ -48,24 +68,17 @@ class PerClientThrottle(SimpleRateThrottle):
         key = self.get_cache_key(request, view)
         if key is None:
             return True
-        now = time.time()
-        window = int(now // self.duration)
-        key = f"{key}:{window}"
-        try:
-            pipe = _redis().pipeline(transaction=False)
-            pipe.set(key, 0, ex=self.duration + 1, nx=True)  # the window's first request
-            pipe.incr(key)
-            _, count = pipe.execute()
-        except redis.RedisError:
+        counted = count_in_window(key, int(self.duration))
+        if counted is None:
             # Without Redis the API still answers, uncounted (/readyz reports the outage),
             # rather than failing every call of every partner.
-            logger.warning("API throttle: Redis unavailable; request not counted", exc_info=True)
             self._wait = None
             return True
+        count, left = counted
         if count <= self.num_requests:
             self._wait = None
             return True
-        self._wait = max(1, math.ceil((window + 1) * self.duration - now))
+        self._wait = left
         return False
 
     def wait(self) -> float | None:

@@ -66,7 +66,10 @@ PUBLIC_URL = "https://93.184.215.14/hooks"  # a public address literal: nothing 
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings) -> None:
     # Client secrets and passwords are hashed on creation; this file makes hundreds of them.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "cooperation.api.hashers.ClientSecretHasher",  # client secrets
+    ]
 
 
 # --- The objects a row acts on: made on first use, so that a test builds only its own -------
