@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # Runs a command with DATABASE_URL / REDIS_URL set, starting embedded servers for unset ones.
 EMBEDDED := $(PY) -m cooperation.embedded
 
-.PHONY: install run test lint format manage totp messages clean bench bench-reports bench-api
+.PHONY: install run test lint format manage totp messages clean bench bench-reports bench-api bench-imports
 
 install: $(VENV)/.installed
 
@@ -66,3 +66,7 @@ bench-reports: install
 # The API's project list against a raw-SQL view of the same JSON (var/bench); not in `make test`.
 bench-api: install
 	DEBUG=1 $(EMBEDDED) --data var/bench exec -- $(PY) bench/api.py $(BENCH_ARGS)
+
+# An import of 20,000 historical projects: the dry run and the worker's run (var/bench).
+bench-imports: install
+	DEBUG=1 $(EMBEDDED) --data var/bench exec -- $(PY) bench/imports.py $(BENCH_ARGS)

@@ -32,6 +32,8 @@ class ImportForm(forms.Form):
         help_text=_("One header row with the columns listed below; at most 10 MB."),
     )
     token = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The uploaded file's own name, shown on the import's page (never used as a path).
+    name = forms.CharField(widget=forms.HiddenInput, required=False, max_length=255)
     confirm = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
     def clean_file(self) -> Any:

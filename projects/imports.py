@@ -33,6 +33,7 @@ from projects.models import (
     reserve_project_codes,
 )
 from projects.services.lifecycle import check_new_project, project_create
+from projects.services.rules import city_ids
 
 COLUMNS = (
     "code",
@@ -179,6 +180,7 @@ class _Lookup:
         self.areas = {a.code: a for a in StrategicArea.objects.all()}
         self.axes = {a.code: a for a in Axis.objects.all()}
         self.institutions = {i.code: i for i in Institution.objects.all()}
+        self.cities = city_ids()
 
     def get(self, table: dict[str, Any], code: str, what: str) -> Any:
         if code not in table:
@@ -243,6 +245,7 @@ def _parse_row(values: dict[str, Any], lookup: _Lookup, actor: User | None) -> d
         start_date=start,
         end_date=end,
         institutions=_institutions(lead, partners),
+        cities=lookup.cities,
     )
     return {
         "code": code,
@@ -355,6 +358,7 @@ def import_projects(
     """
     if not result.ok:
         raise ValidationError(_("The file has errors: nothing was imported."))
+    cities = city_ids()
     for done, row in enumerate(result.rows, start=1):
         v = row.values
         project = JointProject(
@@ -381,6 +385,7 @@ def import_projects(
                 areas=v["other_areas"],
                 axes=v["axes"],
                 note=_("Imported from a file (line %(line)s).") % {"line": row.line},
+                cities=cities,
             )
         except (ValidationError, PermissionDenied) as error:
             # Checked in the dry run; the data may have changed since (an institution made
@@ -395,11 +400,13 @@ def import_projects(
     return len(result.rows)
 
 
-def purge_unconfirmed_files(*, max_age: datetime.timedelta = UNCONFIRMED_MAX_AGE) -> int:
+def purge_unconfirmed_files(
+    *, max_age: datetime.timedelta = UNCONFIRMED_MAX_AGE, keep: frozenset[str] = frozenset()
+) -> int:
     """Delete checked import files older than ``max_age`` that nobody confirmed.
 
-    The admin deletes a file once it is imported or found bad, so whatever is left in the
-    folder was checked and never confirmed.
+    A file is deleted once it is found bad, or once its import has run; whatever else is left
+    in the folder (and is not in ``keep``) was checked and never confirmed.
     """
     try:
         _folders, names = default_storage.listdir(STORAGE_FOLDER)
@@ -408,8 +415,8 @@ def purge_unconfirmed_files(*, max_age: datetime.timedelta = UNCONFIRMED_MAX_AGE
     cutoff = timezone.now() - max_age
     deleted = 0
     for name in names:
-        if not STORED_NAME.fullmatch(name):
-            continue
+        if not STORED_NAME.fullmatch(name) or name in keep:
+            continue  # (``keep``: files that a queued or running import still needs)
         stored = f"{STORAGE_FOLDER}/{name}"
         try:
             if default_storage.get_modified_time(stored) >= cutoff:

@@ -76,15 +76,23 @@ def check_open(project: JointProject) -> None:
         )
 
 
-def check_both_cities(status: str, party_ids: Iterable[int | None]) -> None:
+def city_ids() -> frozenset[int]:
+    """Return the ids of the MoU's parties (the two cities)."""
+    return frozenset(Party.objects.values_list("pk", flat=True))
+
+
+def check_both_cities(
+    status: str, party_ids: Iterable[int | None], *, cities: frozenset[int] | None = None
+) -> None:
     """Refuse an approved (or later) project without an institution of each city.
 
     The MoU's joint projects join the two cities: approval needs at least one institution from
-    each, and a project past approval keeps them.
+    each, and a project past approval keeps them. ``cities`` saves a query per call when many
+    projects are checked at once (an import).
     """
     if status not in APPROVED_STATUSES:
         return
-    if not set(Party.objects.values_list("pk", flat=True)) <= set(party_ids):
+    if not (city_ids() if cities is None else cities) <= set(party_ids):
         raise ValidationError(
             _(
                 "A project can only be approved when at least one institution of each city "
