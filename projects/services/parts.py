@@ -314,16 +314,6 @@ def funding_remove(*, actor: User, project: JointProject, commitment: FundingCom
 # Team
 
 
-def _check_member_institution(project: JointProject, institution: Institution) -> None:
-    # A member works for one of the institutions taking part (the forms offer only those; the
-    # service holds the rule for every caller).
-    if institution.pk not in project_institution_ids(project):
-        raise ValidationError(
-            {"institution": _("Choose one of the institutions taking part in the project.")},
-            code="institution_outside_project",
-        )
-
-
 @transaction.atomic
 def team_member_save(
     *,
@@ -342,7 +332,7 @@ def team_member_save(
     """
     project = _open_for(actor, project)
     saved = _stored_or_new(TeamMember, member, project, project=project, gender="")
-    _check_member_institution(project, institution)
+    rules.check_team_institution(institution, project_institution_ids(project))
     saved.name, saved.email, saved.institution, saved.role = name, email, institution, role
     if gender is not None:
         saved.gender = gender

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.models import Party
+from cooperation.models import Institution, Party
 from cooperation.roles import is_programme_admin, official_party_id
 from projects.models import FundingCommitment, JointProject, Participation, ProjectStatus
 
@@ -132,6 +132,18 @@ def check_official_scope(
                 "the project any more."
             ),
             code="official_scope",
+        )
+
+
+def check_team_institution(institution: Institution, institution_ids: Iterable[int]) -> None:
+    """Refuse a team member who does not work for an institution taking part in the project.
+
+    The forms offer only those; this holds the rule for every caller (admin, API, portal).
+    """
+    if institution.pk not in set(institution_ids):
+        raise ValidationError(
+            {"institution": _("Choose one of the institutions taking part in the project.")},
+            code="institution_outside_project",
         )
 
 
