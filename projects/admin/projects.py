@@ -349,9 +349,9 @@ class JointProjectAdmin(
         if not change:
             participations = next(f for f in formsets if f.model is Participation)
             rows = [
-                form
-                for form in participations.extra_forms
-                if form.has_changed() and not form.cleaned_data.get("DELETE")
+                row
+                for row in participations.extra_forms
+                if row.has_changed() and not row.cleaned_data.get("DELETE")
             ]
             with refusals():
                 services.project_create(
