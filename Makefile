@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # Runs a command with DATABASE_URL / REDIS_URL set, starting embedded servers for unset ones.
 EMBEDDED := $(PY) -m cooperation.embedded
 
-.PHONY: install run test drill lint format manage totp messages clean bench bench-reports bench-api bench-stays
+.PHONY: install run test drill lint format manage totp messages clean bench bench-reports bench-api bench-stays bench-imports
 
 install: $(VENV)/.installed
 
@@ -75,3 +75,7 @@ bench-api: install
 # The stays state machine with many more examples than `make test` (var/bench-sm); random seed.
 bench-stays: install
 	bench/stays_state_machine.sh
+
+# An import of 20,000 historical projects: the dry run and the worker's run (var/bench).
+bench-imports: install
+	DEBUG=1 $(EMBEDDED) --data var/bench exec -- $(PY) bench/imports.py $(BENCH_ARGS)

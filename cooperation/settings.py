@@ -202,6 +202,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cooperation.api.tasks.purge_idempotency_records",
         "schedule": 3600.0,
     },
+    "recover-stale-project-imports": {
+        "task": "projects.tasks.recover_stale_imports",
+        "schedule": 60.0,
+    },
     "purge-unconfirmed-project-imports": {
         "task": "projects.tasks.purge_unconfirmed_imports",
         "schedule": 3600.0,
@@ -367,6 +371,9 @@ SPECTACULAR_SETTINGS = {
 REPORTS_ROOT = Path(env_str("REPORTS_ROOT", str(VAR_DIR / "reports")))
 # A running report whose worker has not written progress for this long is taken over.
 REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 120, minimum=10)
+# Seconds without a heartbeat before a project import's worker is taken for dead (and a queued
+# import for lost with the broker): beat then hands the run to another worker.
+PROJECT_IMPORT_STALE_SECONDS = env_int("PROJECT_IMPORT_STALE_SECONDS", 120, minimum=10)
 
 # --- Outbox (cooperation/outbox) ---------------------------------------------------------------
 # A new row waits this long for its after-commit hand-over before the sweep hands it over.

@@ -273,6 +273,7 @@ def _save_part(
     form: Callable[[dict[str, Any], Any, JointProject], Any],
     fields: Iterable[str],
     service: Any,
+    instance_as: str,
     moved: str,
 ) -> Any:
     """Create or update a project's part as the portal does: its form validates the request
@@ -285,7 +286,9 @@ def _save_part(
     bound = form({**current, **data}, instance, project)
     if not bound.is_valid():
         raise ValidationError(_form_errors(bound))
-    return _call(service, actor=actor, project=project, form=bound)
+    return _call(
+        service, actor=actor, project=project, **{instance_as: instance}, **bound.cleaned_data
+    )
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -520,6 +523,7 @@ class MilestoneViewSet(
             form=lambda data, instance, project: MilestoneForm(data, instance=instance),
             fields=MilestoneForm.Meta.fields,
             service=services.milestone_save,
+            instance_as="milestone",
             moved=gettext("A milestone cannot move to another project."),
         )
 
@@ -568,10 +572,10 @@ class MeasurementViewSet(
         if not form.is_valid():
             raise ValidationError(_form_errors(form))
         serializer.instance = _call(
-            services.measurement_add,
+            services.measurement_save,
             actor=self.request.user,
             project=project,
-            form=form,
+            **form.cleaned_data,
         )
 
 
@@ -806,6 +810,7 @@ class FundingViewSet(
             ),
             fields=FundingForm.Meta.fields,
             service=services.funding_save,
+            instance_as="commitment",
             moved=gettext("A commitment cannot move to another project."),
         )
 

@@ -18,6 +18,7 @@ from projects.models import (
     ProjectStatus,
     TeamMember,
 )
+from projects.services.rules import check_funding_year
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
@@ -31,6 +32,8 @@ class ImportForm(forms.Form):
         help_text=_("One header row with the columns listed below; at most 10 MB."),
     )
     token = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The uploaded file's own name, shown on the import's page (never used as a path).
+    name = forms.CharField(widget=forms.HiddenInput, required=False, max_length=255)
     confirm = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
     def clean_file(self) -> Any:
@@ -217,11 +220,9 @@ class FundingForm(forms.ModelForm):
 
     def clean_year(self) -> int | None:
         year = self.cleaned_data.get("year")
-        first, last = self.project.start_date.year, self.project.end_date.year
-        if year is not None and not first <= year <= last:
-            raise ValidationError(
-                _("Choose a year of the project, from %(first)s to %(last)s."),
-                code="year_outside_project",
-                params={"first": first, "last": last},
-            )
+        # The service holds the rule for every caller; the form only shows it by the field.
+        try:
+            check_funding_year(self.project, year)
+        except ValidationError as error:
+            raise ValidationError(error.error_dict["year"]) from None
         return year

@@ -9,29 +9,31 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cooperation.models import Axis, Institution, Party, StrategicArea
-from projects import events
+from cooperation.models import Axis, Institution, StrategicArea, User
 from projects.models import (
     JointProject,
     Participation,
-    ProjectEvent,
     ProjectStatus,
     project_code_validator,
     reserve_project_codes,
 )
+from projects.services.lifecycle import check_new_project, project_create
+from projects.services.rules import city_ids
 
 COLUMNS = (
     "code",
@@ -60,6 +62,22 @@ REQUIRED = (
     "lead_institution",
 )
 MAX_ROWS = 20_000
+
+
+@functools.cache
+def max_lengths() -> dict[str, int]:
+    """Return the longest value each text column takes (that of the project's column)."""
+    limits = {}
+    for column in COLUMNS:
+        try:
+            field = JointProject._meta.get_field(column)
+        except FieldDoesNotExist:
+            continue
+        if column != "code" and isinstance(field, models.CharField) and field.max_length:
+            limits[column] = field.max_length  # (codes are checked against their pattern)
+    return limits
+
+
 # Checked files wait in the default storage, under a random name (the "token"), for the
 # official's confirmation; ``purge_unconfirmed_files`` deletes those never confirmed.
 STORAGE_FOLDER = "project-imports"
@@ -162,7 +180,7 @@ class _Lookup:
         self.areas = {a.code: a for a in StrategicArea.objects.all()}
         self.axes = {a.code: a for a in Axis.objects.all()}
         self.institutions = {i.code: i for i in Institution.objects.all()}
-        self.party_ids = set(Party.objects.values_list("pk", flat=True))
+        self.cities = city_ids()
 
     def get(self, table: dict[str, Any], code: str, what: str) -> Any:
         if code not in table:
@@ -172,11 +190,26 @@ class _Lookup:
         return table[code]
 
 
-def _parse_row(values: dict[str, Any], lookup: _Lookup) -> dict[str, Any]:
+def _institutions(lead: Institution, partners: list[Institution]) -> list[tuple[Institution, str]]:
+    return [
+        (lead, Participation.Role.LEAD),
+        *((partner, Participation.Role.PARTNER) for partner in partners),
+    ]
+
+
+def _parse_row(values: dict[str, Any], lookup: _Lookup, actor: User | None) -> dict[str, Any]:
     problems: list[str] = []
     for column in REQUIRED:
         if not _text(values.get(column)):
             problems.append(_("%(column)s is required.") % {"column": column})
+    for column, limit in max_lengths().items():
+        length = len(_text(values.get(column)))
+        if length > limit:
+            # Checked here, in the dry run: the column would refuse it when the row is written.
+            problems.append(
+                _("%(column)s: at most %(limit)s characters (this one has %(length)s).")
+                % {"column": column, "limit": limit, "length": length}
+            )
     if problems:
         raise ValidationError(problems)
     code = _text(values["code"]).upper()
@@ -192,8 +225,6 @@ def _parse_row(values: dict[str, Any], lookup: _Lookup) -> dict[str, Any]:
         )
     start = _date(values["start_date"], "start_date")
     end = _date(values["end_date"], "end_date")
-    if end < start:
-        raise ValidationError(_("The planned end cannot be before the planned start."))
     public_text = _text(values.get("public")).lower()
     if public_text not in TRUE | FALSE:
         raise ValidationError(
@@ -206,16 +237,16 @@ def _parse_row(values: dict[str, Any], lookup: _Lookup) -> dict[str, Any]:
     ]
     if lead in partners:
         raise ValidationError(_("The lead institution is also listed as a partner."))
-    cities = {lead.party_id, *(p.party_id for p in partners)}
-    if status not in (ProjectStatus.PROPOSED, ProjectStatus.CANCELLED) and not (
-        lookup.party_ids <= cities
-    ):
-        raise ValidationError(
-            _(
-                "A project can only be approved when at least one institution of each city "
-                "takes part."
-            )
-        )
+    # The same rules as a project added in the admin (both cities past a proposal, one lead,
+    # the official's city), from the service that enforces them when the row is written.
+    check_new_project(
+        actor=actor,
+        status=status,
+        start_date=start,
+        end_date=end,
+        institutions=_institutions(lead, partners),
+        cities=lookup.cities,
+    )
     return {
         "code": code,
         "title_es": _text(values["title_es"]),
@@ -237,8 +268,9 @@ def _parse_row(values: dict[str, Any], lookup: _Lookup) -> dict[str, Any]:
     }
 
 
-def read_projects(name: str, stream: IO[bytes]) -> ImportResult:
-    """Read and check every row of a file; write nothing."""
+def read_projects(name: str, stream: IO[bytes], *, actor: User | None = None) -> ImportResult:
+    """Read and check every row of a file for ``actor`` (None: the server's operator); write
+    nothing."""
     result = ImportResult()
     try:
         table = _read_rows(name, stream)
@@ -276,9 +308,9 @@ def read_projects(name: str, stream: IO[bytes]) -> ImportResult:
             continue
         values = dict(zip(header, list(raw) + [None] * (len(header) - len(raw)), strict=False))
         try:
-            parsed = _parse_row(values, lookup)
-        except ValidationError as error:
-            result.errors.extend(RowError(number, message) for message in error.messages)
+            parsed = _parse_row(values, lookup, actor)
+        except (ValidationError, PermissionDenied) as error:
+            result.errors.extend(RowError(number, message) for message in _messages(error))
             continue
         if parsed["code"] in seen:
             result.errors.append(
@@ -306,15 +338,30 @@ def read_projects(name: str, stream: IO[bytes]) -> ImportResult:
     return result
 
 
+def _messages(error: ValidationError | PermissionDenied) -> list[str]:
+    if isinstance(error, ValidationError):
+        return list(error.messages)
+    return [str(error)]
+
+
 @transaction.atomic
-def import_projects(result: ImportResult, *, actor: Any) -> int:
-    """Write every row of a checked file; refuse a file with any error."""
+def import_projects(
+    result: ImportResult,
+    *,
+    actor: User | None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write every row of a checked file, each through ``project_create``; all or nothing.
+
+    Refuses a file with any error. ``progress`` is called with the number of rows written so
+    far (the import run's heartbeat).
+    """
     if not result.ok:
         raise ValidationError(_("The file has errors: nothing was imported."))
-    created: list[JointProject] = []
-    for row in result.rows:
+    cities = city_ids()
+    for done, row in enumerate(result.rows, start=1):
         v = row.values
-        project = JointProject.objects.create(
+        project = JointProject(
             code=v["code"],
             title=v["title_es"],
             title_es=v["title_es"],
@@ -330,33 +377,36 @@ def import_projects(result: ImportResult, *, actor: Any) -> int:
             end_date=v["end_date"],
             public=v["public"],
         )
-        project.areas.set(v["other_areas"])
-        project.axes.set(v["axes"])
-        Participation.objects.create(
-            project=project, institution=v["lead"], role=Participation.Role.LEAD
-        )
-        for partner in v["partners"]:
-            Participation.objects.create(
-                project=project, institution=partner, role=Participation.Role.PARTNER
+        try:
+            project_create(
+                actor=actor,
+                project=project,
+                institutions=_institutions(v["lead"], v["partners"]),
+                areas=v["other_areas"],
+                axes=v["axes"],
+                note=_("Imported from a file (line %(line)s).") % {"line": row.line},
+                cities=cities,
             )
-        ProjectEvent.objects.create(
-            project=project,
-            actor=actor,
-            from_status="",
-            to_status=v["status"],
-            note=_("Imported from a file (line %(line)s).") % {"line": row.line},
-        )
-        events.project_created(project)
-        created.append(project)
-    reserve_project_codes([p.code for p in created])
-    return len(created)
+        except (ValidationError, PermissionDenied) as error:
+            # Checked in the dry run; the data may have changed since (an institution made
+            # inactive, a rule met differently): the whole file is refused, naming the row.
+            raise ValidationError(
+                _("Line %(line)s: %(reason)s")
+                % {"line": row.line, "reason": " ".join(_messages(error))}
+            ) from error
+        if progress is not None:
+            progress(done)
+    reserve_project_codes([row.values["code"] for row in result.rows])
+    return len(result.rows)
 
 
-def purge_unconfirmed_files(*, max_age: datetime.timedelta = UNCONFIRMED_MAX_AGE) -> int:
+def purge_unconfirmed_files(
+    *, max_age: datetime.timedelta = UNCONFIRMED_MAX_AGE, keep: frozenset[str] = frozenset()
+) -> int:
     """Delete checked import files older than ``max_age`` that nobody confirmed.
 
-    The admin deletes a file once it is imported or found bad, so whatever is left in the
-    folder was checked and never confirmed.
+    A file is deleted once it is found bad, or once its import has run; whatever else is left
+    in the folder (and is not in ``keep``) was checked and never confirmed.
     """
     try:
         _folders, names = default_storage.listdir(STORAGE_FOLDER)
@@ -365,8 +415,8 @@ def purge_unconfirmed_files(*, max_age: datetime.timedelta = UNCONFIRMED_MAX_AGE
     cutoff = timezone.now() - max_age
     deleted = 0
     for name in names:
-        if not STORED_NAME.fullmatch(name):
-            continue
+        if not STORED_NAME.fullmatch(name) or name in keep:
+            continue  # (``keep``: files that a queued or running import still needs)
         stored = f"{STORAGE_FOLDER}/{name}"
         try:
             if default_storage.get_modified_time(stored) >= cutoff:

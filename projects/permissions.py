@@ -91,3 +91,27 @@ def can_change_funding(
     if can_coordinate_project(actor, project):
         return commitment.funder_institution_id == getattr(actor, "institution_id", None)
     return False
+
+
+def can_change_project(user: User | AnonymousUser, project: JointProject | None) -> bool:
+    """Change a project's record in the admin: manage it, and it is not closed yet."""
+    from projects.services.rules import FINAL_STATUSES
+
+    if not can_manage_project(user, project):
+        return False
+    return project is None or project.status not in FINAL_STATUSES
+
+
+def can_delete_project(user: User | AnonymousUser, project: JointProject | None) -> bool:
+    """Delete a proposal entered by mistake; a project once approved is cancelled instead."""
+    from projects.models import ProjectStatus
+
+    if not can_manage_project(user, project):
+        return False
+    return project is None or project.status == ProjectStatus.PROPOSED
+
+
+def can_edit_parts(user: User | AnonymousUser, project: JointProject) -> bool:
+    """Keep a project's team, milestones, indicators and measurements up to date: the officials
+    who manage it (admin) and the coordinators of its institutions (portal, API)."""
+    return can_manage_project(user, project) or can_coordinate_project(user, project)

@@ -240,18 +240,12 @@ def manage(request: HttpRequest, code: str) -> HttpResponse:
                     request.POST, prefix="team", project=project, instance=member
                 )
                 if team_form.is_valid():
-                    if member is None:
-                        services.team_member_add(
-                            actor=request.user,  # type: ignore[arg-type]
-                            project=project,
-                            form=team_form,
-                        )
-                    else:
-                        services.team_member_update(
-                            actor=request.user,  # type: ignore[arg-type]
-                            project=project,
-                            form=team_form,
-                        )
+                    services.team_member_save(
+                        actor=request.user,  # type: ignore[arg-type]
+                        project=project,
+                        member=member,
+                        **team_form.cleaned_data,
+                    )
                     return redirect("projects:manage", code=code)
             elif action == "team_remove":
                 member = _part_or_404(team, request.POST.get("member_id"))
@@ -275,7 +269,8 @@ def manage(request: HttpRequest, code: str) -> HttpResponse:
                     services.milestone_save(
                         actor=request.user,  # type: ignore[arg-type]
                         project=project,
-                        form=milestone_form,
+                        milestone=instance,
+                        **milestone_form.cleaned_data,
                     )
                     return redirect("projects:manage", code=code)
             elif action == "measurement":
@@ -283,10 +278,10 @@ def manage(request: HttpRequest, code: str) -> HttpResponse:
                     request.POST, prefix="measurement", project=project
                 )
                 if measurement_form.is_valid():
-                    services.measurement_add(
+                    services.measurement_save(
                         actor=request.user,  # type: ignore[arg-type]
                         project=project,
-                        form=measurement_form,
+                        **measurement_form.cleaned_data,
                     )
                     return redirect("projects:manage", code=code)
         except ValidationError as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from io import StringIO
 
 import pytest
@@ -123,6 +124,23 @@ def test_seed_demo_imports_a_living_catalogue_and_a_second_run_adds_nothing():
     totals = funding_totals(JointProject.objects.all(), target="EUR")
     assert set(totals.per_currency) == {"EUR", "MXN"}
     assert totals.total is not None and totals.total > totals.per_currency["EUR"]
+
+
+def test_seed_demo_writes_through_the_services_and_every_status_has_its_timeline_row():
+    from projects.models import FundingCommitment, JointProject, Milestone
+
+    _seed()
+    admin = User.objects.get(email="admin@demo.cdmx-bcn.org")
+    for project in JointProject.objects.all():
+        steps = list(project.timeline.order_by("at", "pk").values_list("from_status", "to_status"))
+        assert steps[0][0] == "" and steps[-1][1] == project.status, (project.code, steps)
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(steps)), steps
+    # The sample's completed projects received their parts while active, then were completed
+    # through the lifecycle: a closed project's parts no longer change.
+    completed = JointProject.objects.get(code="CDMX-BCN-2019-0001")
+    assert list(completed.timeline.values_list("to_status", flat=True)) == ["active", "completed"]
+    for model in (FundingCommitment, Milestone):
+        assert {h.history_user for h in model.history.all()} == {admin}
 
 
 def test_seed_demo_leaves_an_existing_portfolio_alone():

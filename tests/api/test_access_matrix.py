@@ -484,26 +484,27 @@ READS_PRIVATE = roles(
     researcher=404,
 )
 # Milestones and measurements are kept by the coordinators of the project's institutions (and
-# their partner systems); officials see them but change them in the admin.
+# their partner systems), and by the officials of a city taking part and administrators: the
+# same service as the admin's inlines (projects.services.parts), so the same rule on both paths.
 COORDINATOR_WRITES_PRIVATE = roles(
-    programme_admin=403,
-    official_cdmx=403,
-    official_bcn=403,
+    programme_admin=201,
+    official_cdmx=403,  # sees the BCN project; CDMX does not take part
+    official_bcn=201,
     coordinator_bcn=201,
     reviewer=400,  # cannot see the project: as if it did not exist
     researcher=400,
 )
 COORDINATOR_UPDATES_PRIVATE = roles(
-    programme_admin=403,
+    programme_admin=200,
     official_cdmx=403,
-    official_bcn=403,
+    official_bcn=200,
     coordinator_bcn=200,
     reviewer=404,  # cannot see the milestone
     researcher=404,
 )
-NOBODY_WRITES_PUBLIC_CDMX = roles(
-    programme_admin=403,
-    official_cdmx=403,
+CDMX_SIDE_WRITES_PUBLIC_CDMX = roles(
+    programme_admin=201,
+    official_cdmx=201,
     official_bcn=403,
     coordinator_bcn=403,  # of BCN: another institution's project
     reviewer=403,
@@ -677,7 +678,7 @@ ROWS: list[Row] = [
             bcn=403,
             cdmx=201,
             city=403,
-            people=NOBODY_WRITES_PUBLIC_CDMX,
+            people=CDMX_SIDE_WRITES_PUBLIC_CDMX,
         ),
         body=_new_milestone(lambda w: w.public),
         label="public CDMX project",
@@ -745,7 +746,7 @@ ROWS: list[Row] = [
             bcn=403,
             cdmx=201,
             city=403,
-            people=NOBODY_WRITES_PUBLIC_CDMX,
+            people=CDMX_SIDE_WRITES_PUBLIC_CDMX,
         ),
         body=_new_measurement(lambda w: w.public_indicator),
         label="public CDMX project",

@@ -127,7 +127,7 @@ def test_an_xlsx_file_is_read_like_a_csv(demo_institutions):
 
 
 def test_admin_import_checks_first_then_writes_on_confirmation(
-    demo_institutions, official_cdmx, login, settings, tmp_path
+    demo_institutions, official_cdmx, login, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     settings.MEDIA_ROOT = tmp_path
     client = login(official_cdmx)
@@ -137,7 +137,9 @@ def test_admin_import_checks_first_then_writes_on_confirmation(
     assert b"1 project is ready to import" in preview.content
     assert JointProject.objects.count() == 0
     token = preview.context["form"].initial["token"]
-    done = client.post(IMPORT_URL, {"token": token, "confirm": "on"})
+    # The confirmation queues the import; a worker writes it once the request has committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(IMPORT_URL, {"token": token, "confirm": "on"})
     assert done.status_code == 302
     assert JointProject.objects.filter(code="CDMX-BCN-2019-0001").exists()
     assert list(tmp_path.joinpath("project-imports").iterdir()) == []
@@ -164,8 +166,10 @@ def test_admin_import_refuses_a_forged_token(official_cdmx, login):
     assert JointProject.objects.count() == 0
 
 
-def test_command_imports_a_file_or_lists_its_bad_rows(demo_institutions, tmp_path):
+def test_command_imports_a_file_or_lists_its_bad_rows(demo_institutions, tmp_path, settings):
     from django.core.management import CommandError, call_command
+
+    settings.MEDIA_ROOT = tmp_path / "media"
 
     good = tmp_path / "good.csv"
     good.write_bytes(_csv([_row()]))
@@ -199,3 +203,53 @@ def test_admin_import_of_an_expired_check_asks_for_the_file_again(
     response = login(official_cdmx).post(IMPORT_URL, {"token": "A" * 24 + ".csv", "confirm": "on"})
     assert response.status_code == 200
     assert "The checked file has expired; upload it again." in response.content.decode()
+
+
+def test_the_dry_run_applies_the_officials_city_scope(
+    demo_institutions, official_bcn, official_cdmx
+):
+    """As the add form does: an official imports only projects with an institution of their
+    city (issue 12)."""
+    data = _csv([_row(status="proposed", partner_institutions="IPN")])
+    refused = read_projects("f.csv", io.BytesIO(data), actor=official_bcn)
+    assert [(e.line, e.reason) for e in refused.errors] == [
+        (
+            2,
+            "Keep at least one institution of your city: otherwise you could not change the "
+            "project any more.",
+        )
+    ]
+    assert read_projects("f.csv", io.BytesIO(data), actor=official_cdmx).ok
+
+
+def test_a_value_longer_than_its_column_is_a_row_error_of_the_dry_run(
+    demo_institutions, official_cdmx, login, settings, tmp_path
+):
+    """Never a 500 at the confirmation (issue 12): the dry run reports the row."""
+    settings.MEDIA_ROOT = tmp_path
+    data = _csv(
+        [
+            _row("CDMX-BCN-2019-0001", title_es="T" * 255),
+            _row("CDMX-BCN-2019-0002", title_es="T" * 256, title_en="E" * 300),
+        ]
+    )
+    result = read_projects("f.csv", io.BytesIO(data))
+    assert [(e.line, e.reason) for e in result.errors] == [
+        (3, "title_es: at most 255 characters (this one has 256)."),
+        (3, "title_en: at most 255 characters (this one has 300)."),
+    ]
+    response = login(official_cdmx).post(
+        IMPORT_URL, {"file": SimpleUploadedFile("p.csv", data), "confirm": "on"}
+    )
+    assert response.status_code == 200
+    assert "title_es: at most 255 characters (this one has 256)." in response.content.decode()
+    assert JointProject.objects.count() == 0
+
+
+def test_an_imported_project_past_its_proposal_has_its_timeline_row(
+    demo_institutions, official_cdmx
+):
+    result = read_projects("f.csv", io.BytesIO(_csv([_row(status="active")])))
+    import_projects(result, actor=official_cdmx)
+    event = JointProject.objects.get().timeline.get()
+    assert (event.actor, event.from_status, event.to_status) == (official_cdmx, "", "active")

@@ -235,19 +235,20 @@ def test_a_closed_project_keeps_its_institutions_and_funding(
         funding_remove(actor=programme_admin, project=project, commitment=commitment)
     form = _form(project, {"funder_party": commitment.funder_party_id})
     with pytest.raises(ValidationError, match="can no longer change"):
-        funding_save(actor=programme_admin, project=project, form=form)
+        funding_save(actor=programme_admin, project=project, **form)
     assert (_participations(project), _funding(project)) == before
 
 
 # Funding
 
 
-def _form(project, changes=None, instance=None) -> FundingForm:
+def _form(project, changes=None, instance=None) -> dict:
+    """Return the service's arguments for a commitment, as the portal's form cleans them."""
     data = {"amount": "1500.00", "currency": "EUR", "year": 2026, "kind": "cash"}
     data.update(changes or {})
     form = FundingForm(data, instance=instance, project=project)
     assert form.is_valid(), form.errors
-    return form
+    return {"commitment": instance, **form.cleaned_data}
 
 
 def test_a_coordinator_declares_a_commitment_of_their_own_institution(
@@ -256,7 +257,7 @@ def test_a_coordinator_declares_a_commitment_of_their_own_institution(
     commitment = funding_save(
         actor=coordinator,
         project=project,
-        form=_form(project, {"funder_institution": institution_bcn.pk}),
+        **_form(project, {"funder_institution": institution_bcn.pk}),
     )
     assert (commitment.project, commitment.amount) == (project, Decimal("1500.00"))
     history = FundingCommitment.history.get(id=commitment.pk)
@@ -271,7 +272,7 @@ def test_a_coordinator_may_not_commit_another_institution_or_a_city(
     value = request.getfixturevalue(funder)
     field = "funder_party" if funder == "bcn" else "funder_institution"
     with pytest.raises(PermissionDenied):
-        funding_save(actor=coordinator, project=project, form=_form(project, {field: value.pk}))
+        funding_save(actor=coordinator, project=project, **_form(project, {field: value.pk}))
     assert not FundingCommitment.objects.exists()
 
 
@@ -282,7 +283,7 @@ def test_a_coordinator_may_not_take_over_a_citys_commitment(
     before = _funding(project)
     form = _form(project, {"funder_institution": institution_bcn.pk}, instance=city)
     with pytest.raises(PermissionDenied):
-        funding_save(actor=coordinator, project=project, form=form)
+        funding_save(actor=coordinator, project=project, **form)
     with pytest.raises(PermissionDenied):
         funding_remove(actor=coordinator, project=project, commitment=city)
     assert _funding(project) == before
@@ -293,7 +294,7 @@ def test_a_coordinator_changes_and_removes_their_institutions_commitment(
 ):
     own = FundingFactory(project=project, funder_party=None, funder_institution=institution_bcn)
     form = _form(project, {"funder_institution": institution_bcn.pk, "amount": "99"}, own)
-    assert funding_save(actor=coordinator, project=project, form=form).amount == Decimal("99")
+    assert funding_save(actor=coordinator, project=project, **form).amount == Decimal("99")
     funding_remove(actor=coordinator, project=project, commitment=own)
     assert not FundingCommitment.objects.exists()
     assert FundingCommitment.history.filter(id=own.pk).latest().history_user == coordinator
@@ -302,16 +303,16 @@ def test_a_coordinator_changes_and_removes_their_institutions_commitment(
 def test_an_official_commits_their_city_and_its_institutions_only(
     project, official_bcn, bcn, cdmx, institution_bcn, institution_cdmx
 ):
-    funding_save(actor=official_bcn, project=project, form=_form(project, {"funder_party": bcn.pk}))
+    funding_save(actor=official_bcn, project=project, **_form(project, {"funder_party": bcn.pk}))
     funding_save(
         actor=official_bcn,
         project=project,
-        form=_form(project, {"funder_institution": institution_bcn.pk}),
+        **_form(project, {"funder_institution": institution_bcn.pk}),
     )
     before = _funding(project)
     for changes in ({"funder_party": cdmx.pk}, {"funder_institution": institution_cdmx.pk}):
         with pytest.raises(PermissionDenied):
-            funding_save(actor=official_bcn, project=project, form=_form(project, changes))
+            funding_save(actor=official_bcn, project=project, **_form(project, changes))
     assert len(before) == 2 and _funding(project) == before
 
 
@@ -319,7 +320,7 @@ def test_an_official_may_not_fund_a_project_their_city_has_no_part_in(official_b
     project = ProjectFactory(institutions=[InstitutionFactory(party=cdmx)])
     with pytest.raises(PermissionDenied):
         funding_save(
-            actor=official_bcn, project=project, form=_form(project, {"funder_party": bcn.pk})
+            actor=official_bcn, project=project, **_form(project, {"funder_party": bcn.pk})
         )
     assert not FundingCommitment.objects.exists()
 
@@ -327,7 +328,7 @@ def test_an_official_may_not_fund_a_project_their_city_has_no_part_in(official_b
 def test_an_administrator_changes_any_commitment(project, programme_admin, cdmx):
     commitment = FundingFactory(project=project, funder_party=cdmx)
     form = _form(project, {"funder_party": cdmx.pk, "currency": "MXN"}, commitment)
-    assert funding_save(actor=programme_admin, project=project, form=form).currency == "MXN"
+    assert funding_save(actor=programme_admin, project=project, **form).currency == "MXN"
     funding_remove(actor=programme_admin, project=project, commitment=commitment)
     assert not FundingCommitment.objects.exists()
 
@@ -339,7 +340,7 @@ def test_a_commitment_of_another_project_is_refused(project, programme_admin, cd
         funding_remove(actor=programme_admin, project=project, commitment=other)
     form = _form(project, {"funder_party": cdmx.pk}, other)
     with pytest.raises(PermissionDenied):
-        funding_save(actor=programme_admin, project=project, form=form)
+        funding_save(actor=programme_admin, project=project, **form)
     assert _funding(other.project) == before
 
 

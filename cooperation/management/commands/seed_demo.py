@@ -32,17 +32,16 @@ from django.utils import timezone
 
 from cooperation.models import Institution, Party, User
 from cooperation.roles import STAFF_ROLES, Role
+from projects import services
 from projects.imports import import_projects, read_projects
 from projects.models import (
     ExchangeRate,
     FundingCommitment,
-    Indicator,
     JointProject,
-    Measurement,
     Milestone,
-    Participation,
-    TeamMember,
+    ProjectStatus,
 )
+from projects.services import FINAL_STATUSES
 
 K = Institution.Kind
 # (code, acronym, kind, city, ECOS member, website, ROR id, names es/ca/en)
@@ -407,17 +406,27 @@ class Command(BaseCommand):
         """Import the sample projects; give three of them money, milestones and indicators.
 
         Only when no project exists: a second run, or a database with real projects, is left
-        as it is.
+        as it is. Everything goes through the projects' services, as the demo administrator:
+        the projects to be enriched are imported active, receive their parts, and those the
+        file gives as completed are then completed through the lifecycle (a closed project's
+        parts no longer change).
         """
         if JointProject.objects.exists():
             return
+        actor = User.objects.get(email=USERS[0][0])
         with SAMPLE_PROJECTS.open("rb") as handle:
             result = read_projects(SAMPLE_PROJECTS.name, handle)
         if not result.ok:
             reasons = [result.file_error, *(f"line {e.line}: {e.reason}" for e in result.errors)]
             self.stderr.write("Demo projects not imported: " + "; ".join(r for r in reasons if r))
             return
-        import_projects(result, actor=None)
+        enriched = {code for code, *_rest in FUNDING}
+        final_status = {}
+        for row in result.rows:
+            if row.values["code"] in enriched and row.values["status"] in FINAL_STATUSES:
+                final_status[row.values["code"]] = row.values["status"]
+                row.values["status"] = ProjectStatus.ACTIVE
+        import_projects(result, actor=actor)
         projects = {p.code: p for p in JointProject.objects.all()}
         parties = {p.code: p for p in Party.objects.all()}
         institutions = {i.code: i for i in Institution.objects.all()}
@@ -426,13 +435,13 @@ class Command(BaseCommand):
         # The demo coordinators' institutions (UPC, UNAM) take part in the active project, so
         # that their logins have a living project to keep up to date.
         for code in ("UPC", "UNAM"):
-            Participation.objects.get_or_create(
-                project=circular,
-                institution=institutions[code],
-                defaults={"role": Participation.Role.PARTNER},
-            )
+            if not circular.participations.filter(institution=institutions[code]).exists():
+                services.participation_add(
+                    actor=actor, project=circular, institution=institutions[code]
+                )
         for code, funder, amount, currency, year, kind in FUNDING:
-            FundingCommitment.objects.create(
+            services.funding_save(
+                actor=actor,
                 project=projects[code],
                 funder_party=parties.get(funder),
                 funder_institution=None if funder in parties else institutions[funder],
@@ -442,7 +451,8 @@ class Command(BaseCommand):
                 kind=kind,
             )
         for code, title, due, done_on, evidence in MILESTONES_DONE:
-            Milestone.objects.create(
+            services.milestone_save(
+                actor=actor,
                 project=projects[code],
                 title=title,
                 due_date=due,
@@ -451,19 +461,22 @@ class Command(BaseCommand):
                 evidence_url=evidence,
             )
         # One milestone late (due six weeks ago, still in progress) and one ahead.
-        Milestone.objects.create(
+        services.milestone_save(
+            actor=actor,
             project=circular,
             title="Convenio con la red de huertos urbanos",
             due_date=today - datetime.timedelta(days=45),
             status=Milestone.Status.IN_PROGRESS,
         )
-        Milestone.objects.create(
+        services.milestone_save(
+            actor=actor,
             project=circular,
             title="Evaluación de impacto y réplica en los mercados de Barcelona",
             due_date=today + datetime.timedelta(days=120),
         )
         for code, name, unit, baseline, target, values in INDICATORS:
-            indicator = Indicator.objects.create(
+            indicator = services.indicator_save(
+                actor=actor,
                 project=projects[code],
                 name=name,
                 unit=unit,
@@ -471,7 +484,13 @@ class Command(BaseCommand):
                 target=Decimal(target),
             )
             for day, value in values:
-                Measurement.objects.create(indicator=indicator, date=day, value=Decimal(value))
+                services.measurement_save(
+                    actor=actor,
+                    project=projects[code],
+                    indicator=indicator,
+                    date=day,
+                    value=Decimal(value),
+                )
         for name, email, institution, role, gender in (
             (
                 "Lucía Hernández",
@@ -482,7 +501,8 @@ class Command(BaseCommand):
             ),
             ("Marc Puig", "marc.puig@example.org", "UB", "Coordinador técnico", "man"),
         ):
-            TeamMember.objects.create(
+            services.team_member_save(
+                actor=actor,
                 project=circular,
                 name=name,
                 email=email,
@@ -490,10 +510,18 @@ class Command(BaseCommand):
                 role=role,
                 gender=gender,
             )
-        for base, quote, rate in RATES:
-            ExchangeRate.objects.get_or_create(
-                date=today.replace(day=1), base=base, quote=quote, defaults={"rate": Decimal(rate)}
+        for code, status in final_status.items():
+            services.project_transition(
+                actor=actor, project=projects[code], to_status=status, note="Datos de demostración"
             )
+        first_of_month = today.replace(day=1)
+        for base, quote, rate in RATES:
+            if not ExchangeRate.objects.filter(
+                date=first_of_month, base=base, quote=quote
+            ).exists():
+                services.exchange_rate_save(
+                    actor=actor, date=first_of_month, base=base, quote=quote, value=Decimal(rate)
+                )
 
     def _print_logins(self, password: str) -> None:
         out = self.stdout

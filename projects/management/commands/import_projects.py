@@ -2,6 +2,9 @@
 
 manage.py import_projects projects/samples/historical-projects.csv --dry-run
 manage.py import_projects archive.xlsx
+
+The file is checked, then written by the same service as the admin's import (a run of
+``projects.import_runs``, here in this process): one transaction, all rows or none.
 """
 
 from __future__ import annotations
@@ -9,9 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.crypto import get_random_string
 
-from projects.imports import import_projects, read_projects
+from projects.import_runs import import_execute, import_request
+from projects.imports import STORAGE_FOLDER, read_projects
 
 
 class Command(BaseCommand):
@@ -37,5 +44,16 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"{len(result.rows)} project(s) would be imported.")
             return
-        count = import_projects(result, actor=None)
-        self.stdout.write(self.style.SUCCESS(f"{count} project(s) imported."))
+        suffix = ".xlsx" if path.name.lower().endswith(".xlsx") else ".csv"
+        with path.open("rb") as handle:
+            stored = default_storage.save(
+                f"{STORAGE_FOLDER}/{get_random_string(24)}{suffix}", File(handle)
+            )
+        run = import_request(actor=None, file_name=stored.split("/", 1)[1], original_name=path.name)
+        outcome = import_execute(run.pk)
+        run.refresh_from_db()
+        if outcome != "succeeded":
+            for error in run.row_errors:
+                self.stderr.write(f"line {error['line']}: {error['reason']}")
+            raise CommandError(run.error or outcome)
+        self.stdout.write(self.style.SUCCESS(f"{run.imported} project(s) imported."))

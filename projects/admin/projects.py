@@ -1,0 +1,496 @@
+"""Joint projects in the admin: the programme's portfolio for officials.
+
+Officials see every project and change those in which an institution of their city takes part
+(``projects/permissions.py``), until the project is completed or cancelled; then its page is
+read-only. Every change of the page, its inlines included, goes through ``projects.services``
+(``projects/admin/base.py``), and the status moves only through the lifecycle service.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, QuerySet
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from modeltranslation.admin import TranslationAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from cooperation.spreadsheets import csv_writer, xlsx_row
+from projects import services
+from projects.admin.base import (
+    PartInline,
+    ReadOnlyHistoryMixin,
+    ServiceAdminMixin,
+    reasons,
+    refusals,
+)
+from projects.admin.filters import (
+    AreaFilter,
+    CityFilter,
+    InstitutionFilter,
+    YearFilter,
+    export_rows,
+)
+from projects.admin.history import HISTORICAL_MEASUREMENT, PART_HISTORIES
+from projects.admin.importing import import_view
+from projects.forms import ProjectStatusForm
+from projects.models import (
+    Currency,
+    FundingCommitment,
+    Indicator,
+    JointProject,
+    Milestone,
+    Participation,
+    ProjectEvent,
+    ProjectStatus,
+    TeamMember,
+)
+from projects.permissions import can_change_project, can_delete_project
+from projects.templatetags.projects_tags import status_label
+
+
+class ParticipationInline(PartInline):
+    model = Participation
+    fields = ("institution", "role")
+    autocomplete_fields = ("institution",)
+    remove_service = staticmethod(services.participation_remove)
+    part_as = "participation"
+
+    def add(self, *, actor: Any, parent: Any, data: dict[str, Any]) -> Any:
+        return services.participation_add(
+            actor=actor, project=parent, institution=data["institution"], role=data["role"]
+        )
+
+    def change(self, *, actor: Any, parent: Any, obj: Any, data: dict[str, Any]) -> Any:
+        return services.participation_update(
+            actor=actor,
+            project=parent,
+            participation=obj,
+            institution=data["institution"],
+            role=data["role"],
+        )
+
+
+class FundingInline(PartInline):
+    model = FundingCommitment
+    fields = ("funder_party", "funder_institution", "amount", "currency", "year", "kind")
+    autocomplete_fields = ("funder_institution",)
+    save_service = staticmethod(services.funding_save)
+    remove_service = staticmethod(services.funding_remove)
+    part_as = "commitment"
+
+
+class MilestoneInline(PartInline):
+    model = Milestone
+    fields = ("title", "due_date", "status", "completed_on", "evidence_url")
+    save_service = staticmethod(services.milestone_save)
+    remove_service = staticmethod(services.milestone_remove)
+    part_as = "milestone"
+
+
+class IndicatorInline(PartInline):
+    model = Indicator
+    fields = ("name", "unit", "baseline", "target")
+    show_change_link = True
+    save_service = staticmethod(services.indicator_save)
+    remove_service = staticmethod(services.indicator_remove)
+    part_as = "indicator"
+
+
+class TeamInline(PartInline):
+    # Self-declared gender is only read in anonymous totals (the project's "Team" section),
+    # never person by person: the inline leaves it as declared.
+    model = TeamMember
+    fields = ("name", "email", "institution", "role")
+    autocomplete_fields = ("institution",)
+    save_service = staticmethod(services.team_member_save)
+    remove_service = staticmethod(services.team_member_remove)
+    part_as = "member"
+
+
+class TimelineInline(admin.TabularInline):
+    model = ProjectEvent
+    extra = 0
+    fields = ("at", "actor", "from_label", "to_label", "note")
+    readonly_fields = fields
+    can_delete = False
+
+    @admin.display(description=gettext_lazy("from"))
+    def from_label(self, obj: ProjectEvent) -> str:
+        return status_label(obj.from_status) if obj.from_status else "—"
+
+    @admin.display(description=gettext_lazy("to"))
+    def to_label(self, obj: ProjectEvent) -> str:
+        return status_label(obj.to_status)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _transition_action(to_status: str) -> Any:
+    def action(modeladmin: JointProjectAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        modeladmin.bulk_transition(request, queryset, to_status)
+
+    action.__name__ = f"move_to_{to_status}"
+    label = ProjectStatus(to_status).label
+    action.short_description = gettext_lazy("Move selected projects to “%(status)s”") % {  # type: ignore[attr-defined]
+        "status": label
+    }
+    return action
+
+
+def _refusal(error: ValidationError | PermissionDenied) -> str:
+    return " ".join(reasons(error))
+
+
+@admin.register(JointProject)
+class JointProjectAdmin(
+    ServiceAdminMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin, TranslationAdmin
+):
+    list_display = ("code", "title", "status", "primary_area", "cities", "start_date", "public")
+    list_display_links = ("code", "title")
+    list_filter = (
+        "status",
+        AreaFilter,
+        "axes",
+        CityFilter,
+        YearFilter,
+        InstitutionFilter,
+        "public",
+    )
+    search_fields = (
+        "code",
+        "title_es",
+        "title_ca",
+        "title_en",
+        "participations__institution__name_es",
+        "participations__institution__acronym",
+        "participations__institution__code",
+    )
+    list_per_page = 50
+    readonly_fields = (
+        "code",
+        "status",
+        "funding_totals",
+        "team_by_gender",
+        "parts_history",
+        "created_at",
+        "updated_at",
+    )
+    filter_horizontal = ("areas", "axes")
+    inlines = (
+        ParticipationInline,
+        FundingInline,
+        MilestoneInline,
+        IndicatorInline,
+        TeamInline,
+        TimelineInline,
+    )
+    actions = [
+        *(_transition_action(to) for to in dict.fromkeys(to for _frm, to in services.TRANSITIONS)),
+        "export_csv",
+        "export_xlsx",
+    ]
+    change_list_template = "admin/projects/jointproject/change_list.html"
+    change_form_template = "admin/projects/jointproject/change_form.html"
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        return (
+            (None, {"fields": (("code", "status"), ("start_date", "end_date"), "public")}),
+            (
+                _("Texts"),
+                {
+                    "fields": tuple(
+                        f"{f}_{lang}"
+                        for f in ("title", "summary", "impact")
+                        for lang in ("es", "ca", "en")
+                    )
+                },
+            ),
+            (_("Areas and axes"), {"fields": ("primary_area", "areas", "axes")}),
+            (_("Funding"), {"fields": ("funding_totals",)}),
+            (_("Team"), {"fields": ("team_by_gender",)}),
+            (_("History of the parts"), {"fields": ("parts_history",)}),
+            (_("Record"), {"fields": ("created_at", "updated_at")}),
+        )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[JointProject]:
+        # The changelist's rows carry their area and institutions: the page's query count
+        # does not grow with its size.
+        return super().get_queryset(request).for_listing()  # type: ignore[attr-defined]
+
+    @admin.display(description=gettext_lazy("cities"))
+    def cities(self, obj: JointProject) -> str:
+        return ", ".join(sorted({p.institution.party.code for p in obj.participations.all()}))
+
+    @admin.display(description=gettext_lazy("Totals per currency"))
+    def funding_totals(self, obj: JointProject | None) -> str:
+        if obj is None or obj.pk is None:
+            return "—"
+        totals = services.funding_totals(
+            JointProject.objects.filter(pk=obj.pk), target=Currency.EUR
+        )
+        if not totals.per_currency:
+            return _("No funding committed yet.")
+        lines = format_html_join(
+            "",
+            "<li>{} {}</li>",
+            ((f"{amount:,.2f}", cur) for cur, amount in totals.per_currency.items()),
+        )
+        notes = format_html_join(
+            "",
+            "<li>{}</li>",
+            (
+                (
+                    _("%(amount)s %(from)s = %(converted)s %(to)s at %(rate)s (rate of %(date)s)")
+                    % {
+                        "amount": f"{totals.per_currency[cur]:,.2f}",
+                        "from": cur,
+                        "converted": f"{c.amount:,.2f}",
+                        "to": c.currency,
+                        "rate": f"{c.rate:.6f}",
+                        "date": c.rate_date.isoformat(),
+                    },
+                )
+                for cur, c in totals.conversions.items()
+                if cur != totals.target_currency
+            ),
+        )
+        if totals.total is None:
+            total = _("No total in %(currency)s: an exchange rate is missing.") % {
+                "currency": totals.target_currency
+            }
+        else:
+            total = _("Total in %(currency)s: %(amount)s") % {
+                "currency": totals.target_currency,
+                "amount": f"{totals.total:,.2f}",
+            }
+        return format_html("<ul>{}</ul><ul>{}</ul><p>{}</p>", lines, notes, total)
+
+    @admin.display(description=gettext_lazy("Changes to the parts"))
+    def parts_history(self, obj: JointProject | None) -> str:
+        if obj is None or obj.pk is None:
+            return "—"
+        links = []
+        for model in PART_HISTORIES:
+            opts = model._meta
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+            lookup = "indicator__project" if model is HISTORICAL_MEASUREMENT else "project"
+            links.append((f"{url}?{lookup}__id__exact={obj.pk}", opts.verbose_name_plural))
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a></li>', links)
+        )
+
+    @admin.display(description=gettext_lazy("Team by self-declared gender"))
+    def team_by_gender(self, obj: JointProject | None) -> str:
+        if obj is None or obj.pk is None:
+            return "—"
+        counts = dict(
+            TeamMember.objects.filter(project=obj)
+            .values("gender")
+            .annotate(total=Count("pk"))
+            .values_list("gender", "total")
+        )
+        if not counts:
+            return _("No team members yet.")
+        labels = [
+            (str(TeamMember.Gender(gender).label) if gender else _("Not declared"), total)
+            for gender, total in sorted(counts.items())
+        ]
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {}</li>", labels))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A completed or cancelled project is a closed record: its page is read-only.
+        return super().has_change_permission(request, obj) and can_change_project(request.user, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and can_delete_project(request.user, obj)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Save the main form's changes through ``project_update``; a new project waits for
+        its institutions (``save_related``), since ``project_create`` checks them together."""
+        if not change:
+            return
+        with refusals():
+            services.project_update(
+                actor=request.user,  # type: ignore[arg-type]
+                project=obj,
+                areas=form.cleaned_data.get("areas"),
+                axes=form.cleaned_data.get("axes"),
+            )
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Create a new project with its institutions, then save each inline's changes."""
+        if not change:
+            participations = next(f for f in formsets if f.model is Participation)
+            rows = [
+                row
+                for row in participations.extra_forms
+                if row.has_changed() and not row.cleaned_data.get("DELETE")
+            ]
+            with refusals():
+                services.project_create(
+                    actor=request.user,  # type: ignore[arg-type]
+                    project=form.instance,
+                    institutions=[
+                        (r.cleaned_data["institution"], r.cleaned_data["role"]) for r in rows
+                    ],
+                    areas=form.cleaned_data.get("areas") or (),
+                    axes=form.cleaned_data.get("axes") or (),
+                )
+            participations.new_objects = list(form.instance.participations.all())
+            participations.changed_objects, participations.deleted_objects = [], []
+            formsets = [f for f in formsets if f is not participations]
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        with refusals():
+            services.project_delete(actor=request.user, project=obj)  # type: ignore[arg-type]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """Add the status form, listing only the moves the lifecycle table allows this user."""
+        extra_context = dict(extra_context or {})
+        project = self.get_object(request, unquote(object_id))
+        if project is not None:
+            allowed = services.allowed_transitions(request.user, project)
+            extra_context["status_form"] = ProjectStatusForm(allowed=allowed) if allowed else None
+            extra_context["status_url"] = reverse(
+                "admin:projects_jointproject_status", args=[project.pk]
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def status_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Move one project through the lifecycle service; refusals come back as messages."""
+        project = self.get_object(request, unquote(object_id))
+        if project is None:
+            raise Http404
+        if not self.has_view_permission(request, project):
+            raise PermissionDenied
+        change_url = reverse("admin:projects_jointproject_change", args=[project.pk])
+        if request.method != "POST":
+            return HttpResponseRedirect(change_url)
+        # Every status is accepted here; the service alone decides whether this user may make
+        # the move now (the page may be stale, or the form forged).
+        form = ProjectStatusForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        to_status = form.cleaned_data["to_status"]
+        try:
+            services.project_transition(
+                actor=request.user,  # type: ignore[arg-type]
+                project=project,
+                to_status=to_status,
+                note=form.cleaned_data["note"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            self.message_user(request, _refusal(error), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("The project %(code)s moved to “%(status)s”.")
+                % {"code": project.code, "status": ProjectStatus(to_status).label},
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(change_url)
+
+    def bulk_transition(self, request: HttpRequest, queryset: QuerySet, to_status: str) -> None:
+        moved, refused = 0, []
+        for project in queryset:
+            try:
+                services.project_transition(
+                    actor=request.user,  # type: ignore[arg-type]
+                    project=project,
+                    to_status=to_status,
+                )
+                moved += 1
+            except (ValidationError, PermissionDenied) as error:
+                refused.append(f"{project.code}: {_refusal(error)}")
+        if moved:
+            self.message_user(
+                request,
+                _("%(count)s project(s) moved to “%(status)s”.")
+                % {"count": moved, "status": ProjectStatus(to_status).label},
+                messages.SUCCESS,
+            )
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)
+
+    @admin.action(description=gettext_lazy("Export selected projects to CSV"))
+    def export_csv(self, request: HttpRequest, queryset: QuerySet) -> StreamingHttpResponse:
+        writer = csv_writer(_Echo())  # formula-safe (cooperation.spreadsheets)
+        response = StreamingHttpResponse(
+            (writer.writerow(row) for row in export_rows(queryset)),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="projects.csv"'
+        return response
+
+    @admin.action(description=gettext_lazy("Export selected projects to Excel (XLSX)"))
+    def export_xlsx(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title=str(_("Projects"))[:31])
+        for row in export_rows(queryset):
+            sheet.append(xlsx_row(sheet, row))  # formula-safe (cooperation.spreadsheets)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="projects.xlsx"'
+        return response
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="projects_jointproject_import",
+            ),
+            path(
+                "<path:object_id>/status/",
+                self.admin_site.admin_view(self.status_view),
+                name="projects_jointproject_status",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        return import_view(self, request)

@@ -1,0 +1,199 @@
+"""The MoU's rules for joint projects, each in one function that every write path calls.
+
+These functions read, never write: the services (``lifecycle``, ``parts``) call them under their
+row locks, and the import's dry run calls them to report a bad row before anything is written.
+Each raises ``ValidationError`` with the message the person sees, in their language.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.models import Institution, Party
+from cooperation.roles import is_programme_admin, official_party_id
+from projects.models import (
+    FundingCommitment,
+    JointProject,
+    Participation,
+    ProjectStatus,
+    check_start_date,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from cooperation.models import User
+
+S = ProjectStatus
+OFFICIAL = "official"  # an administrator, or an official of a city taking part
+COORDINATOR = "coordinator"  # a coordinator of an institution taking part
+
+# The project lifecycle on one screen: (from, to) -> who may make the move.
+TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    (S.PROPOSED, S.APPROVED): frozenset({OFFICIAL}),
+    (S.PROPOSED, S.CANCELLED): frozenset({OFFICIAL, COORDINATOR}),
+    (S.APPROVED, S.ACTIVE): frozenset({OFFICIAL, COORDINATOR}),
+    (S.APPROVED, S.CANCELLED): frozenset({OFFICIAL}),
+    (S.ACTIVE, S.COMPLETED): frozenset({OFFICIAL}),
+    (S.ACTIVE, S.SUSPENDED): frozenset({OFFICIAL}),
+    (S.SUSPENDED, S.ACTIVE): frozenset({OFFICIAL}),
+    (S.SUSPENDED, S.CANCELLED): frozenset({OFFICIAL}),
+}
+
+# Statuses no move leaves (read from the lifecycle table): a project there is a closed record,
+# and nothing of it changes any more.
+FINAL_STATUSES = frozenset(S.values) - {frm for frm, _to in TRANSITIONS}
+
+
+def _reachable_from(status: str) -> frozenset[str]:
+    seen = {status}
+    frontier = [status]
+    while frontier:
+        current = frontier.pop()
+        for frm, to in TRANSITIONS:
+            if frm == current and to not in seen:
+                seen.add(to)
+                frontier.append(to)
+    return frozenset(seen)
+
+
+# Statuses a project reaches only through approval: approved, active, suspended, completed
+# (read from the table; "cancelled" is left out, since a proposal can be cancelled unapproved).
+APPROVED_STATUSES = _reachable_from(S.APPROVED) - {S.CANCELLED}
+
+
+def check_status(status: str) -> None:
+    if status not in S.values:
+        raise ValidationError(_("Unknown status."), code="unknown_status")
+
+
+def check_open(project: JointProject) -> None:
+    """Refuse any change to a completed or cancelled project: it is a closed record."""
+    if project.status in FINAL_STATUSES:
+        raise ValidationError(
+            _("A project in status “%(status)s” can no longer change."),
+            code="final_status",
+            params={"status": S(project.status).label},
+        )
+
+
+def city_ids() -> frozenset[int]:
+    """Return the ids of the MoU's parties (the two cities)."""
+    return frozenset(Party.objects.values_list("pk", flat=True))
+
+
+def check_both_cities(
+    status: str, party_ids: Iterable[int | None], *, cities: frozenset[int] | None = None
+) -> None:
+    """Refuse an approved (or later) project without an institution of each city.
+
+    The MoU's joint projects join the two cities: approval needs at least one institution from
+    each, and a project past approval keeps them. ``cities`` saves a query per call when many
+    projects are checked at once (an import).
+    """
+    if status not in APPROVED_STATUSES:
+        return
+    if not (city_ids() if cities is None else cities) <= set(party_ids):
+        raise ValidationError(
+            _(
+                "A project can only be approved when at least one institution of each city "
+                "takes part."
+            ),
+            code="one_city",
+        )
+
+
+def check_one_lead(roles: Iterable[str]) -> None:
+    """Refuse a set of participations without exactly one lead institution."""
+    leads = sum(1 for role in roles if role == Participation.Role.LEAD)
+    if leads == 0:
+        raise ValidationError(_("A project needs one lead institution."), code="no_lead")
+    if leads > 1:
+        raise ValidationError(
+            {"role": _("The project already has a lead institution; add this one as a partner.")},
+            code="one_lead",
+        )
+
+
+def check_official_scope(
+    actor: User | AnonymousUser | None, party_ids: Iterable[int | None]
+) -> None:
+    """Refuse an official's project (or change of one) without an institution of their city.
+
+    Officials change only the projects of their own city: one that left out their city would
+    be theirs no more, or would be the other city's project made by them.
+    """
+    if actor is None or is_programme_admin(actor):
+        return
+    party_id = official_party_id(actor)
+    if party_id is not None and party_id not in set(party_ids):
+        raise ValidationError(
+            _(
+                "Keep at least one institution of your city: otherwise you could not change "
+                "the project any more."
+            ),
+            code="official_scope",
+        )
+
+
+def check_team_institution(institution: Institution, institution_ids: Iterable[int]) -> None:
+    """Refuse a team member who does not work for an institution taking part in the project.
+
+    The forms offer only those; this holds the rule for every caller (admin, API, portal).
+    """
+    if institution.pk not in set(institution_ids):
+        raise ValidationError(
+            {"institution": _("Choose one of the institutions taking part in the project.")},
+            code="institution_outside_project",
+        )
+
+
+def check_dates(start: datetime.date, end: datetime.date) -> None:
+    """Refuse an end before the start, or a start year the project code cannot carry."""
+    check_start_date(start)
+    if end < start:
+        raise ValidationError(
+            {"end_date": _("The planned end cannot be before the planned start.")},
+            code="end_before_start",
+        )
+
+
+def check_funding_year(project: JointProject, year: int | None) -> None:
+    """Refuse a commitment for a year outside the project's planned years."""
+    first, last = project.start_date.year, project.end_date.year
+    if year is not None and not first <= year <= last:
+        raise ValidationError(
+            {
+                "year": ValidationError(
+                    _("Choose a year of the project, from %(first)s to %(last)s."),
+                    code="year_outside_project",
+                    params={"first": first, "last": last},
+                )
+            }
+        )
+
+
+def check_funding_years_kept(project: JointProject) -> None:
+    """Refuse new planned dates that would leave a stored commitment outside the project."""
+    first, last = project.start_date.year, project.end_date.year
+    outside = sorted(
+        set(
+            FundingCommitment.objects.filter(project_id=project.pk)
+            .exclude(year__gte=first, year__lte=last)
+            .values_list("year", flat=True)
+        )
+    )
+    if outside:
+        raise ValidationError(
+            _(
+                "Funding is committed for %(years)s, outside the new dates (%(first)s to "
+                "%(last)s): change those commitments first."
+            ),
+            code="funding_outside_dates",
+            params={"years": ", ".join(map(str, outside)), "first": first, "last": last},
+        )
