@@ -219,7 +219,14 @@ class EventInline(admin.TabularInline):
     fields = ("at", "actor", "from_status", "to_status", "note")
     readonly_fields = fields
 
+    # The timeline is written by the transition service only, never edited in the admin.
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
