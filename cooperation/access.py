@@ -18,9 +18,10 @@ places that cannot disagree, because both read ``passed_second_factor``:
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from typing import Any, TypeVar, cast
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -46,6 +47,8 @@ class SecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> Any:
         request.user = SimpleLazyObject(lambda: _marked_user(request))  # type: ignore[assignment]
+        # An async view reads the user with ``await request.auser()``: marked the same way.
+        request.auser = partial(sync_to_async(_marked_user), request)
         return self.get_response(request)
 
 

@@ -357,6 +357,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Partner systems use OAuth2; the session login of the browsable API is not documented.
     "AUTHENTICATION_WHITELIST": ["cooperation.api.authentication.PartnerOAuth2Authentication"],
+    # The one flow partners use, where to get a token, and the scopes an official may grant.
+    "OAUTH2_FLOWS": ["clientCredentials"],
+    "OAUTH2_TOKEN_URL": f"{SITE_URL}/o/token/",
+    "OAUTH2_SCOPES": OAUTH2_PROVIDER["SCOPES"],
     "ENUM_NAME_OVERRIDES": {
         "ProjectStatusEnum": "projects.models.ProjectStatus",
         "MilestoneStatusEnum": "projects.models.Milestone.Status",

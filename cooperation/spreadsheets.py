@@ -5,9 +5,9 @@ the file in a spreadsheet. A title such as ``=HYPERLINK("http://…","Open")`` o
 ``=cmd|' /C calc'!A0`` must arrive as text, not as a live formula. Following OWASP's
 CSV-injection guidance:
 
-* in CSV, a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
-  is written with a leading apostrophe, which spreadsheets read as "this is text" (numbers,
-  dates and other non-text values are left alone: they are never a formula);
+* in CSV, a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return
+  (or a NUL) is written with a leading apostrophe, which spreadsheets read as "this is text"
+  (numbers, dates and other non-text values are left alone: they are never a formula);
 * in XLSX, every text cell is a string cell (openpyxl would otherwise store a text starting
   with ``=`` as a formula); the text is kept as it is.
 
@@ -20,7 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's list, and ASVS 5.0 requirement 1.2.10's NUL (which PostgreSQL never stores anyway).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\x00")
 
 
 def neutralise(value: Any) -> Any:

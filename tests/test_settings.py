@@ -62,6 +62,8 @@ def test_check_deploy_complains_when_debug_is_on():
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL='LOUD' must be one of"),
         ("API_RATE", "lots", "API_RATE='lots' must look like 600/min"),
         ("API_MAX_PAGE_SIZE", "0", "API_MAX_PAGE_SIZE=0 must be at least 1"),
+        ("OAUTH_TOKEN_RATE_CLIENT", "fast", "OAUTH_TOKEN_RATE_CLIENT='fast' must look like"),
+        ("TRUSTED_PROXY_COUNT", "-1", "TRUSTED_PROXY_COUNT=-1 must be at least 0"),
     ],
 )
 def test_a_bad_setting_stops_start_up_naming_the_variable(variable, value, message):

@@ -23,9 +23,16 @@ ProblemSerializer = inline_serializer(
 
 
 class PartnerOAuth2Scheme(DjangoOAuthToolkitScheme):
-    """Document the partner clients' bearer tokens as django-oauth-toolkit's OAuth2 scheme."""
+    """Document the partner clients' bearer tokens: the client-credentials flow, its token
+    URL and scopes (SPECTACULAR_SETTINGS), and on each operation the scope it needs."""
 
     target_class = "cooperation.api.authentication.PartnerOAuth2Authentication"
+
+    def get_security_requirement(self, auto_schema: Any) -> Any:
+        # ApiAccess reads the view's read_scope or write_scope for the method.
+        safe = auto_schema.method.upper() in ("GET", "HEAD", "OPTIONS")
+        scope = getattr(auto_schema.view, "read_scope" if safe else "write_scope", None)
+        return {self.name: [scope]} if scope else None
 
 
 _COMMON = {

@@ -1,4 +1,9 @@
-"""The API keeps the promises of its OpenAPI schema: schemathesis, all default checks."""
+"""The API keeps the promises of its OpenAPI schema: schemathesis, every check, operation by
+operation and then in sequences that follow the schema's links (the stateful phase).
+
+No response may be a 5xx or break the schema; ``schemathesis.toml`` lists the few documented
+exceptions (and why).
+"""
 
 from __future__ import annotations
 
@@ -51,3 +56,51 @@ def bearer(partner, token_client) -> dict[str, str]:
 )
 def test_api_conforms_to_its_schema(case, bearer):
     case.call_and_validate(headers=bearer)
+
+
+@pytest.fixture
+def state_machine(api_schema, bearer):
+    """Sequences of calls linked by the schema (a created project, then its transition…)."""
+
+    class Sequences(api_schema.as_state_machine()):
+        calls: list[str] = []
+
+        def get_call_kwargs(self, case):
+            return {"headers": bearer}
+
+        def after_call(self, response, case):
+            self.calls.append(f"{case.method} {case.path} {response.status_code}")
+
+    return Sequences
+
+
+def test_api_sequences_conform_to_the_schema(state_machine):
+    state_machine.run(
+        settings=settings(
+            max_examples=15,
+            stateful_step_count=4,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    # The links were followed: more calls than scenarios, and some created something.
+    assert len(state_machine.calls) > 15, state_machine.calls
+    assert any(call.endswith(" 201") for call in state_machine.calls), state_machine.calls
+
+
+def test_the_schema_describes_the_client_credentials_flow(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    scheme = schema["components"]["securitySchemes"]["oauth2"]
+    flow = scheme["flows"]["clientCredentials"]
+    assert flow["tokenUrl"].endswith("/o/token/")
+    assert set(flow["scopes"]) == {"read", "projects:write", "stays:read", "webhooks"}
+    assert list(scheme["flows"]) == ["clientCredentials"]
+    # Every operation of the API names the scope a token needs for it.
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if path.startswith("/api/v1/") and method in {"get", "post", "put", "patch", "delete"}:
+                (requirement,) = operation["security"]
+                assert set(requirement["oauth2"]) <= set(flow["scopes"]), (method, path)
+                assert requirement["oauth2"], (method, path)

@@ -28,5 +28,15 @@ def official_without_totp(cdmx) -> User:
 
 
 @pytest.fixture(autouse=True)
+def _fast_hashing(settings) -> None:
+    # These tests make many people and sign in often; a password hashed a million times each
+    # would dominate their run. Client secrets keep their own hasher (tested for its cost).
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "cooperation.api.hashers.ClientSecretHasher",
+    ]
+
+
+@pytest.fixture(autouse=True)
 def _reports_root(settings, tmp_path):
     settings.REPORTS_ROOT = tmp_path / "reports"

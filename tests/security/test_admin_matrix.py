@@ -553,15 +553,6 @@ ROWS: list[Row] = [
 # --- Running a cell -------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings) -> None:
-    # Every case makes its people; a password hashed a million times each would dominate.
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        "cooperation.api.hashers.ClientSecretHasher",
-    ]
-
-
 def _client(caller: str, request: pytest.FixtureRequest) -> Client:
     login = request.getfixturevalue("login")
     if caller == ANONYMOUS:

@@ -100,6 +100,17 @@ def test_permission_helpers_refuse_a_password_only_session(login, submitted, off
     assert is_official(official_cdmx)
 
 
+def test_an_async_view_reads_the_same_mark(login, official_cdmx):
+    from asgiref.sync import async_to_sync
+
+    request = RequestFactory().get("/")
+    request.session = login(official_cdmx, second_factor=False).session
+    AuthenticationMiddleware(lambda r: None).process_request(request)
+    SecondFactorMiddleware(lambda r: None)(request)
+    user = async_to_sync(request.auser)()
+    assert user.is_authenticated and not is_official(user)
+
+
 def test_an_administrator_without_the_factor_is_no_administrator(login, programme_admin):
     assert not is_programme_admin(_request_user(login(programme_admin, second_factor=False)))
     assert is_programme_admin(_request_user(login(programme_admin)))
