@@ -38,8 +38,9 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from cooperation.api.clients import partner_client_create
 from cooperation.api.models import PartnerProfile, WebhookDelivery, WebhookEndpoint
 from cooperation.models import Institution, Party, StrategicArea
+from cooperation.outbox.models import OutgoingEmail
 from exchanges.models import Call
-from projects.models import ExchangeRate, Indicator, JointProject, Measurement
+from projects.models import ExchangeRate, Indicator, JointProject, Measurement, ProjectImport
 from reports.models import ReportRun
 from tests.exchanges.factories import CallFactory, add_host
 from tests.projects.factories import IndicatorFactory, ProjectFactory
@@ -191,6 +192,31 @@ class World:
         )
         run.file.save(f"report-{run.pk}.csv", ContentFile(b"code,name\n"))
         return run
+
+    @cached_property
+    def email(self) -> OutgoingEmail:
+        """A message the SMTP server refused: officials see it and may send it again."""
+        return OutgoingEmail.objects.create(
+            recipient=self.researcher,
+            to=self.researcher.email,
+            language="es",
+            template="exchanges/email/status_changed",
+            subject="Asunto",
+            body="Texto",
+            state=OutgoingEmail.State.FAILED,
+            attempts=1,
+            response="550 mailbox unavailable",
+        )
+
+    @cached_property
+    def project_import(self) -> ProjectImport:
+        """An import the CDMX official asked for: theirs and the administrators' to read."""
+        return ProjectImport.objects.create(
+            file_name="x.csv",
+            original_name="historicos.csv",
+            requested_by=self.fixture("official_cdmx"),
+            state=ProjectImport.State.SUCCEEDED,
+        )
 
     @cached_property
     def task(self) -> PeriodicTask:
@@ -536,6 +562,24 @@ ROWS: list[Row] = [
         )
     ),
     Row("GET", "/admin/projects/historicalmilestone/add/", all_staff(FORBIDDEN)),
+    # Project imports: an official reads the imports they asked for (another's is not found).
+    Row("GET", "/admin/projects/projectimport/", all_staff(PAGE)),
+    Row(
+        "GET",
+        "/admin/projects/projectimport/{w.project_import.pk}/change/",
+        staff(programme_admin=PAGE, official_cdmx=PAGE, official_bcn=Expect(302)),
+    ),
+    # Outgoing e-mail: officials of both cities see the failures and send them again.
+    Row("GET", "/admin/outbox/outgoingemail/", all_staff(PAGE)),
+    Row("GET", "/admin/outbox/outgoingemail/{w.email.pk}/change/", all_staff(PAGE)),
+    Row(
+        "POST",
+        "/admin/outbox/outgoingemail/",
+        all_staff(Expect(302, changed=True)),
+        body=_action("resend", lambda w: w.email),
+        state=_values(lambda w: w.email, "state"),
+        label="resend",
+    ),
     # Reports.
     Row("GET", "/admin/reports/reportrun/", all_staff(PAGE)),
     Row("GET", "/admin/reports/reportrun/add/", all_staff(PAGE)),
