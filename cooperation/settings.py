@@ -202,10 +202,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cooperation.api.tasks.purge_idempotency_records",
         "schedule": 3600.0,
     },
-    "recover-stale-project-imports": {
-        "task": "projects.tasks.recover_stale_imports",
-        "schedule": 60.0,
-    },
     "purge-unconfirmed-project-imports": {
         "task": "projects.tasks.purge_unconfirmed_imports",
         "schedule": 3600.0,

@@ -25,11 +25,13 @@ def run_import(run_id: int) -> str:
 
 @shared_task
 def recover_stale_imports() -> int:
-    """Queue again the imports whose worker died or whose task the broker lost."""
-    runs = import_runs.stale_imports()
-    for run_id in runs:
-        run_import.delay(run_id)
-    return len(runs)
+    """Queue again the imports whose worker died or whose task the broker lost.
+
+    The outbox's minute sweep does the same for every kind; this hands over imports alone.
+    """
+    from cooperation.outbox import dispatch
+
+    return dispatch.sweep(["project_import"])["project_import"]
 
 
 @shared_task(acks_late=True)
