@@ -184,7 +184,7 @@ def run_portal(data_dir: Path, host: str, port: int) -> int:
     with services(data_dir) as env:
         subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)  # noqa: S603
         subprocess.run([*manage, "seed_demo", "--first-time"], env=env, check=True)  # noqa: S603
-        celery = [sys.executable, "-m", "celery", "-A", "cooperation"]
+        celery = [sys.executable, "-m", "celery", "-A", "config"]
         commands = {
             "web": [*manage, "runserver", f"{host}:{port}"],
             "worker": [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"],

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.test.utils import override_settings
 
-from cooperation.celery import app
+from config.celery import app
 from cooperation.embedded import EmbeddedRedis
 from cooperation.outbox import dispatch
 
