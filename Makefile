@@ -2,8 +2,9 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-# Runs a command with DATABASE_URL / REDIS_URL set, starting embedded servers for unset ones.
-EMBEDDED := $(PY) -m cooperation.embedded
+# Runs a command with DATABASE_URL / REDIS_URL set, starting embedded servers for unset ones
+# (devtools/embedded.py: a development tool, run from the checkout, not installed).
+EMBEDDED := $(PY) -m devtools.embedded
 
 .PHONY: install run test drill lint format manage totp messages clean bench bench-reports bench-api bench-stays bench-imports
 

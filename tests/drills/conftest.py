@@ -15,8 +15,8 @@ import pytest
 from django.test.utils import override_settings
 
 from config.celery import app
-from cooperation.embedded import EmbeddedRedis
 from cooperation.outbox import dispatch
+from devtools.embedded import EmbeddedRedis
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -62,7 +62,7 @@ def _postgres_pids(postmaster: int) -> list[int]:
 @pytest.fixture
 def own_postgres(tmp_path_factory) -> Iterator[tuple[str, int]]:
     """A PostgreSQL server for this drill alone, migrated; yield its URL and postmaster pid."""
-    from cooperation.embedded import EmbeddedPostgres
+    from devtools.embedded import EmbeddedPostgres
 
     server = EmbeddedPostgres(tmp_path_factory.mktemp("frozen-postgres"))
     url = server.start()
