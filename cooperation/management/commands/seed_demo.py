@@ -9,20 +9,11 @@ from __future__ import annotations
 
 import datetime
 import os
-import time
 from decimal import Decimal
 from typing import Any
 
 from allauth.account.models import EmailAddress
-from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import (
-    TOTP,
-    format_hotp_value,
-    generate_totp_secret,
-    hotp_value,
-)
-from allauth.mfa.utils import decrypt
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -32,6 +23,7 @@ from django.utils import timezone
 
 from cooperation.models import Institution, Party, User
 from cooperation.roles import STAFF_ROLES, Role
+from cooperation.totp import totp_code, totp_enable, totp_secret
 from projects import services
 from projects.imports import import_projects, read_projects
 from projects.models import (
@@ -325,9 +317,7 @@ RATES: list[tuple[str, str, str]] = [("EUR", "MXN", "21.350000"), ("USD", "MXN",
 
 def current_totp_code(user: User) -> str:
     """Return the code an authenticator app shows now for the user's TOTP secret."""
-    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
-    secret = decrypt(authenticator.data["secret"])
-    return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
+    return totp_code(totp_secret(user))
 
 
 class Command(BaseCommand):
@@ -400,7 +390,7 @@ class Command(BaseCommand):
                     user=user, type=Authenticator.Type.TOTP
                 ).exists()
             ):
-                TOTP.activate(user, generate_totp_secret())
+                totp_enable(user=user)
 
     def _projects(self) -> None:
         """Import the sample projects; give three of them money, milestones and indicators.
@@ -531,11 +521,8 @@ class Command(BaseCommand):
             if user is None:
                 continue
             out.write(f"  {email:<38} {Role(role).label}")
-            authenticator = Authenticator.objects.filter(
-                user=user, type=Authenticator.Type.TOTP
-            ).first()
-            if authenticator is not None:
-                secret = decrypt(authenticator.data["secret"])
+            if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+                secret = totp_secret(user)
                 out.write(
                     f"  {'':<38} second factor: TOTP secret {secret} "
                     f"(code now {current_totp_code(user)}; `make totp EMAIL={email}` gives "
