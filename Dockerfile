@@ -15,6 +15,7 @@ COPY cooperation ./cooperation
 COPY projects ./projects
 COPY exchanges ./exchanges
 COPY reports ./reports
+COPY demo ./demo
 RUN pip install -c constraints.txt .
 
 COPY . .

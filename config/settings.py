@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "reports",
     "projects",
     "exchanges",
+    # Demo data for `make run` (seed_demo, seed_stays_demo, totp_code); it adds no model.
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -71,7 +71,7 @@ def test_the_launcher_is_a_development_tool_left_out_of_the_installed_package():
     root = Path(__file__).resolve().parent.parent
     found = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
     installed = set(find_packages(where=str(root), **found["packages"]["find"]))
-    assert {"config", "cooperation", "projects", "exchanges", "reports"} <= installed
+    assert {"config", "cooperation", "projects", "exchanges", "reports", "demo"} <= installed
     assert not {name for name in installed if name.split(".")[0] == "devtools"}
     # The production image leaves it out too.
     assert "devtools" in (root / ".dockerignore").read_text().split()
