@@ -35,6 +35,8 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	DEBUG=1 DATABASE_URL=postgres://lint@localhost/lint REDIS_URL=redis://localhost:6379/0 \
 		$(VENV)/bin/mypy .
+	@# The import contracts of pyproject.toml: no cycle, the apps' layers, config apart.
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 	@# Models and migrations agree (needs no database: the URLs are placeholders).
 	DEBUG=1 DATABASE_URL=postgres://lint@localhost/lint REDIS_URL=redis://localhost:6379/0 \
 		$(PY) -W ignore manage.py makemigrations --check --dry-run
