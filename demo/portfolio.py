@@ -57,10 +57,12 @@ def _import(actor: User, content: bytes) -> list[str]:
     run = import_request(
         actor=actor, file_name=stored.split("/", 1)[1], original_name=SAMPLE_PROJECTS.name
     )
-    if import_execute(run.pk) == "succeeded":
+    outcome = import_execute(run.pk)
+    if outcome == "succeeded":
         return []
     run.refresh_from_db()
-    return [run.error, *(f"line {e['line']}: {e['reason']}" for e in run.row_errors)]
+    reasons = [run.error, *(f"line {e['line']}: {e['reason']}" for e in run.row_errors)]
+    return [reason for reason in reasons if reason] or [f"the import {outcome}"]
 
 
 def portfolio_seed(*, actor: User) -> list[str]:
@@ -74,7 +76,7 @@ def portfolio_seed(*, actor: User) -> list[str]:
     content, final_status = _sample_with_enriched_projects_active()
     problems = _import(actor, content)
     if problems:
-        return [problem for problem in problems if problem]
+        return problems
     projects = {p.code: p for p in JointProject.objects.all()}
     parties = {p.code: p for p in Party.objects.all()}
     institutions = {i.code: i for i in Institution.objects.all()}

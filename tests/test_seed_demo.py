@@ -192,3 +192,21 @@ def test_totp_code_prints_the_code_of_a_demo_login(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("totp_code", official.email, stdout=StringIO())
+
+
+def test_a_sample_file_that_does_not_import_is_reported_and_adds_no_project(tmp_path, monkeypatch):
+    from demo import portfolio
+    from projects.models import JointProject
+
+    sample = portfolio.SAMPLE_PROJECTS.read_text(encoding="utf-8").splitlines()
+    broken = tmp_path / "historical-projects.csv"
+    # The second row names a strategic area that does not exist.
+    bad_row = sample[1].replace(",URBAN_WATER,", ",NO_SUCH_AREA,", 1)
+    broken.write_text("\n".join([sample[0], bad_row]))
+    assert broken.read_text() != "\n".join(sample[:2])
+    monkeypatch.setattr(portfolio, "SAMPLE_PROJECTS", broken)
+    errors = StringIO()
+    call_command("seed_demo", stdout=StringIO(), stderr=errors)
+    assert "Demo projects not imported: " in errors.getvalue()
+    assert "line 2" in errors.getvalue()
+    assert not JointProject.objects.exists()
