@@ -10,10 +10,12 @@ WORKDIR /srv/app
 RUN useradd --system --uid 10001 --home-dir /srv portal
 
 COPY pyproject.toml constraints.txt README.md ./
+COPY config ./config
 COPY cooperation ./cooperation
 COPY projects ./projects
 COPY exchanges ./exchanges
 COPY reports ./reports
+COPY demo ./demo
 RUN pip install -c constraints.txt .
 
 COPY . .
@@ -25,4 +27,4 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-only DATABASE_URL=postgres://build@localhos
 
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "cooperation.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -2,8 +2,9 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-# Runs a command with DATABASE_URL / REDIS_URL set, starting embedded servers for unset ones.
-EMBEDDED := $(PY) -m cooperation.embedded
+# Runs a command with DATABASE_URL / REDIS_URL set, starting embedded servers for unset ones
+# (devtools/embedded.py: a development tool, run from the checkout, not installed).
+EMBEDDED := $(PY) -m devtools.embedded
 
 .PHONY: install run test drill lint format manage totp messages clean bench bench-reports bench-api bench-stays bench-imports
 
@@ -34,6 +35,8 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	DEBUG=1 DATABASE_URL=postgres://lint@localhost/lint REDIS_URL=redis://localhost:6379/0 \
 		$(VENV)/bin/mypy .
+	@# The import contracts of pyproject.toml: no cycle, the apps' layers, config apart.
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 	@# Models and migrations agree (needs no database: the URLs are placeholders).
 	DEBUG=1 DATABASE_URL=postgres://lint@localhost/lint REDIS_URL=redis://localhost:6379/0 \
 		$(PY) -W ignore manage.py makemigrations --check --dry-run

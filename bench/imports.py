@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import django
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cooperation.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 
 from django.core.files.base import ContentFile  # noqa: E402

@@ -59,5 +59,5 @@ def raw_projects(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("raw/projects/", raw_projects),
-    path("", include("cooperation.urls")),
+    path("", include("config.urls")),
 ]

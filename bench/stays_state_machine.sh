@@ -11,6 +11,6 @@ export STAYS_MACHINE_STEPS="${STEPS:-60}"
 if [ "${SEED:-random}" != "derandomize" ]; then
     export STAYS_MACHINE_SEED=1
 fi
-DEBUG=1 exec .venv/bin/python -m cooperation.embedded --data var/bench-sm exec -- \
+DEBUG=1 exec .venv/bin/python -m devtools.embedded --data var/bench-sm exec -- \
     .venv/bin/python -m pytest --basetemp=var/bench-sm/tmp -q -p no:cacheprovider \
     tests/exchanges/test_state_machine.py

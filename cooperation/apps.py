@@ -14,7 +14,7 @@ class CooperationConfig(AppConfig):
         from cooperation import db
 
         # Web requests wait for the database as long as their statement timeout allows (plus
-        # a margin); workers switch to theirs when they start (cooperation/celery.py).
+        # a margin); workers switch to theirs when they start (config/celery.py).
         db.set_limits(
             connect_timeout=settings.DATABASE_CONNECT_TIMEOUT,
             statement_timeout=settings.DATABASE_STATEMENT_TIMEOUT,

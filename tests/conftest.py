@@ -6,11 +6,10 @@ import time
 from collections.abc import Callable
 
 import pytest
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, hotp_value
 from django.core.cache import cache
 from django.test import Client
 
+from cooperation import totp
 from cooperation.models import Institution, Party, User
 from cooperation.roles import Role
 from tests.factories import InstitutionFactory, UserFactory
@@ -53,15 +52,11 @@ def institution_bcn(bcn) -> Institution:
 
 def totp_code(user: User) -> str:
     """Return the code the user's authenticator app shows right now."""
-    from allauth.mfa.utils import decrypt
-
-    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
-    secret = decrypt(authenticator.data["secret"])
-    return f"{hotp_value(secret, int(time.time()) // 30):06d}"
+    return totp.totp_code(totp.totp_secret(user))
 
 
 def _with_totp(user: User) -> User:
-    TOTP.activate(user, generate_totp_secret())
+    totp.totp_enable(user=user)
     return user
 
 

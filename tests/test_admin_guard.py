@@ -90,10 +90,10 @@ def _guarded() -> list[tuple[type, Any]]:
 @pytest.fixture
 def superuser_request(db) -> Any:
     """A request of a superuser who passed password and TOTP (allows all that may be allowed)."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from cooperation.totp import totp_enable
 
     user = UserFactory(email="root@example.org", is_staff=True, is_superuser=True)
-    TOTP.activate(user, generate_totp_secret())
+    totp_enable(user=user)
     request = RequestFactory().get("/admin/")
     request.user = user  # type: ignore[assignment]
     request.session = SessionStore()

@@ -49,7 +49,7 @@ def test_compose_runs_web_worker_beat_postgres_and_redis_with_health_checks():
 def test_env_example_lists_every_variable_the_settings_read():
     import re
 
-    settings_source = (ROOT / "cooperation" / "settings.py").read_text()
+    settings_source = (ROOT / "config" / "settings.py").read_text()
     read = set(re.findall(r'env_\w+\("([A-Z_]+)"', settings_source))
     documented = set(re.findall(r"^#?\s*([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read - documented == set()

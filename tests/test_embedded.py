@@ -6,7 +6,7 @@ import psutil
 import psycopg2
 import redis
 
-from cooperation.embedded import EmbeddedPostgres, EmbeddedRedis, services
+from devtools.embedded import EmbeddedPostgres, EmbeddedRedis, services
 
 
 def _gone(pid: int) -> bool:
@@ -60,3 +60,18 @@ def test_services_use_configured_urls_instead_of_starting_servers(tmp_path, monk
         assert env["REDIS_URL"] == "redis://redis.example:6379/0"
     assert not (tmp_path / "postgres").exists()
     assert not (tmp_path / "redis").exists()
+
+
+def test_the_launcher_is_a_development_tool_left_out_of_the_installed_package():
+    import tomllib
+    from pathlib import Path
+
+    from setuptools import find_packages
+
+    root = Path(__file__).resolve().parent.parent
+    found = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+    installed = set(find_packages(where=str(root), **found["packages"]["find"]))
+    assert {"config", "cooperation", "projects", "exchanges", "reports", "demo"} <= installed
+    assert not {name for name in installed if name.split(".")[0] == "devtools"}
+    # The production image leaves it out too.
+    assert "devtools" in (root / ".dockerignore").read_text().split()

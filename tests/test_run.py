@@ -12,7 +12,7 @@ from pathlib import Path
 
 import psutil
 
-from cooperation.embedded import _free_port
+from devtools.embedded import _free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,7 +37,7 @@ def test_run_starts_web_worker_beat_and_ctrl_c_stops_them_all(tmp_path):
     }
     env |= {"DEBUG": "1", "VAR_DIR": str(tmp_path), "PORT": str(port)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "cooperation.embedded", "run"],
+        [sys.executable, "-m", "devtools.embedded", "run"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

@@ -159,3 +159,54 @@ def test_seed_demo_opens_two_demo_calls_once():
     _seed()
     assert Call.objects.count() == 2
     assert {c.direction for c in Call.objects.all()} == {"cdmx_bcn", "bcn_cdmx"}
+
+
+def test_seed_demo_imports_the_sample_file_as_the_import_command_does():
+    from django.core.files.storage import default_storage
+
+    from projects.imports import STORAGE_FOLDER
+    from projects.models import ProjectImport
+
+    _seed()
+    run = ProjectImport.objects.get()
+    assert run.state == ProjectImport.State.SUCCEEDED
+    assert run.requested_by.email == "admin@demo.cdmx-bcn.org"
+    assert (run.original_name, run.imported) == ("historical-projects.csv", 3)
+    # The checked file is gone once imported, as after any import.
+    assert not default_storage.exists(f"{STORAGE_FOLDER}/{run.file_name}")
+
+
+def test_totp_code_prints_the_code_of_a_demo_login(settings):
+    from django.core.management.base import CommandError
+
+    _seed()
+    official = User.objects.get(email="oficial.cdmx@demo.cdmx-bcn.org")
+    settings.DEBUG = True
+    out = StringIO()
+    before = totp_code(official)
+    call_command("totp_code", official.email, stdout=out)
+    # (The code may turn over between the two readings.)
+    assert out.getvalue().strip() in {before, totp_code(official)}
+    with pytest.raises(CommandError, match="no TOTP second factor"):
+        call_command("totp_code", "revisora@demo.cdmx-bcn.org", stdout=StringIO())
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("totp_code", official.email, stdout=StringIO())
+
+
+def test_a_sample_file_that_does_not_import_is_reported_and_adds_no_project(tmp_path, monkeypatch):
+    from demo import portfolio
+    from projects.models import JointProject
+
+    sample = portfolio.SAMPLE_PROJECTS.read_text(encoding="utf-8").splitlines()
+    broken = tmp_path / "historical-projects.csv"
+    # The second row names a strategic area that does not exist.
+    bad_row = sample[1].replace(",URBAN_WATER,", ",NO_SUCH_AREA,", 1)
+    broken.write_text("\n".join([sample[0], bad_row]))
+    assert broken.read_text() != "\n".join(sample[:2])
+    monkeypatch.setattr(portfolio, "SAMPLE_PROJECTS", broken)
+    errors = StringIO()
+    call_command("seed_demo", stdout=StringIO(), stderr=errors)
+    assert "Demo projects not imported: " in errors.getvalue()
+    assert "line 2" in errors.getvalue()
+    assert not JointProject.objects.exists()

@@ -19,7 +19,7 @@ def api_schema(db):
     from django.core.signals import request_finished, request_started
     from django.db import close_old_connections
 
-    from cooperation.wsgi import application
+    from config.wsgi import application
 
     # As Django's test client does: the test's transaction must outlive each request.
     request_started.disconnect(close_old_connections)

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from django.test.utils import override_settings
 
-from cooperation.celery import app
-from cooperation.embedded import EmbeddedRedis
+from config.celery import app
 from cooperation.outbox import dispatch
+from devtools.embedded import EmbeddedRedis
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -62,7 +62,7 @@ def _postgres_pids(postmaster: int) -> list[int]:
 @pytest.fixture
 def own_postgres(tmp_path_factory) -> Iterator[tuple[str, int]]:
     """A PostgreSQL server for this drill alone, migrated; yield its URL and postmaster pid."""
-    from cooperation.embedded import EmbeddedPostgres
+    from devtools.embedded import EmbeddedPostgres
 
     server = EmbeddedPostgres(tmp_path_factory.mktemp("frozen-postgres"))
     url = server.start()
@@ -103,7 +103,7 @@ def test_a_frozen_postgresql_gets_503_within_the_timeouts_and_recovery_after(
             sys.executable,
             "-m",
             "gunicorn",
-            "cooperation.wsgi:application",
+            "config.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -194,7 +194,7 @@ def _worker(env: dict[str, str], name: str, log: Path) -> subprocess.Popen[bytes
             "-m",
             "celery",
             "-A",
-            "cooperation",
+            "config",
             "worker",
             "--pool",
             "prefork",

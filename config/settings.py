@@ -15,8 +15,7 @@ from django.conf import global_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.db import options as db_options
-from cooperation.env import (
+from config.env import (
     env_bool,
     env_database,
     env_int,
@@ -24,6 +23,7 @@ from cooperation.env import (
     env_redis,
     env_str,
 )
+from cooperation.db import options as db_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "reports",
     "projects",
     "exchanges",
+    # Demo data for `make run` (seed_demo, seed_stays_demo, totp_code); it adds no model.
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -94,9 +96,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
-ROOT_URLCONF = "cooperation.urls"
-WSGI_APPLICATION = "cooperation.wsgi.application"
-ASGI_APPLICATION = "cooperation.asgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
 AUTH_USER_MODEL = "cooperation.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,3 +1,5 @@
+"""The partner API's routes (/api/v1/): one router gathers the API views of every app."""
+
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter

@@ -5,7 +5,7 @@ from typing import Any
 
 from celery import Celery, signals
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cooperation.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("cooperation")
 app.config_from_object("django.conf:settings", namespace="CELERY")
