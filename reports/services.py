@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from cooperation.outbox import dispatch
 from cooperation.roles import is_official, is_programme_admin
 from reports import sql
-from reports.kinds import get_kind
+from reports.kinds.registry import get_kind
 from reports.models import ReportRun
 from reports.writers import WRITERS, Header, extension
 
