@@ -24,17 +24,6 @@ def run_report(run_id: int) -> str:
     return services.report_execute(run_id)
 
 
-@shared_task
-def recover_stale_reports() -> int:
-    """Hand over the reports still due (the outbox's sweep does it for every kind now).
-
-    Kept for the beat entry that databases set up before the outbox still hold.
-    """
-    from cooperation.outbox import dispatch
-
-    return dispatch.sweep(["report"]).get("report", 0)
-
-
 @shared_task(acks_late=True)
 def scheduled_report(
     kind: str,
