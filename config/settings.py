@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import orjson
+from celery.schedules import crontab
 from django.conf import global_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -183,8 +184,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
-# Housekeeping schedules; django-celery-beat copies them into the database, where officials
-# can see and change them in the admin alongside their own.
+# Every schedule is in exactly one place (README, Reports: "Schedules"). The portal's own
+# housekeeping is this list, and only this list: beat copies it into django-celery-beat's
+# *Periodic tasks* each time it starts (by name), where the admin shows it read-only. The
+# schedules that officials receive and may change (the monthly programme overview) are rows
+# of *Periodic tasks* created by data migrations, and are never listed here.
 CELERY_BEAT_SCHEDULE = {
     "announce-opened-calls": {
         "task": "exchanges.tasks.announce_opened_calls",
@@ -207,6 +211,11 @@ CELERY_BEAT_SCHEDULE = {
     "purge-unconfirmed-project-imports": {
         "task": "projects.tasks.purge_unconfirmed_imports",
         "schedule": 3600.0,
+    },
+    # Nightly, at 03:30 UTC (STAY_DOCUMENT_RETENTION_DAYS says which documents).
+    "purge-stay-documents": {
+        "task": "exchanges.tasks.purge_stay_documents",
+        "schedule": crontab(minute="30", hour="3"),
     },
 }
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_celery_beat.admin import PeriodicTaskAdmin as BeatPeriodicTaskAdmin
+from django_celery_beat.models import PeriodicTask
 from modeltranslation.admin import TranslationAdmin
 
 from cooperation.forms import UserChangeForm, UserCreationForm
@@ -138,3 +141,64 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).prefetch_related("groups")
+
+
+def is_housekeeping(task: PeriodicTask) -> bool:
+    """Tell whether a schedule is the portal's housekeeping, which beat rewrites when it starts.
+
+    Housekeeping is the settings' CELERY_BEAT_SCHEDULE (and Celery's own clean-up, which beat
+    adds by itself); every other row of *Periodic tasks* is a programme schedule that
+    administrators keep in the admin.
+    """
+    return task.name in settings.CELERY_BEAT_SCHEDULE or task.name.startswith("celery.")
+
+
+def programme_schedules(queryset: QuerySet[PeriodicTask]) -> QuerySet[PeriodicTask]:
+    """Leave out the housekeeping rows (``is_housekeeping``) of a selection."""
+    return queryset.exclude(name__in=list(settings.CELERY_BEAT_SCHEDULE)).exclude(
+        name__startswith="celery."
+    )
+
+
+admin.site.unregister(PeriodicTask)
+
+
+@admin.register(PeriodicTask)
+class PeriodicTaskAdmin(BeatPeriodicTaskAdmin):
+    """*Periodic tasks*, with the portal's housekeeping shown but not changed here.
+
+    Beat copies the housekeeping list from the settings each time it starts, so a change made
+    here would be undone silently; the list says where each schedule is kept.
+    """
+
+    list_display = (*BeatPeriodicTaskAdmin.list_display, "kept_in")
+    # The bulk actions that change rows; running a task now changes no schedule.
+    CHANGING_ACTIONS = frozenset({"enable_tasks", "disable_tasks", "toggle_tasks"})
+
+    @admin.display(description=_("kept in"))
+    def kept_in(self, obj: PeriodicTask) -> str:
+        if is_housekeeping(obj):
+            return str(_("settings (housekeeping, read-only)"))
+        return str(_("this admin (programme schedule)"))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and is_housekeeping(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and is_housekeeping(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_action(self, action: Any) -> Any:
+        """Apply the enabling and disabling actions to the programme's schedules only."""
+        found = super().get_action(action)
+        if found is None or found[1] not in self.CHANGING_ACTIONS:
+            return found
+        func, name, description = found
+
+        def on_programme_schedules(modeladmin: Any, request: HttpRequest, queryset: Any) -> Any:
+            return func(modeladmin, request, programme_schedules(queryset))
+
+        return on_programme_schedules, name, description

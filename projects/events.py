@@ -8,7 +8,6 @@ project's public identity only: no team member, e-mail or other personal data.
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from cooperation.api.models import WebhookEndpoint
@@ -25,15 +24,8 @@ def project_payload(project: JointProject) -> dict[str, Any]:
         "status": project.status,
         # As the API writes titles: "" for a language without one.
         "title": {lang: getattr(project, f"title_{lang}") or "" for lang in ("es", "ca", "en")},
-        "updated_at": _instant(project.updated_at),
+        "updated_at": project.updated_at,  # written as the API writes it (``emit``)
     }
-
-
-def _instant(value: datetime.datetime) -> str:
-    # As the REST API writes instants (ISO 8601, microseconds, "Z" for UTC), so that partners
-    # can compare a webhook's updated_at with what they read from the API.
-    text = value.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def project_created(project: JointProject) -> None:

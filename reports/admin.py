@@ -15,7 +15,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from reports.dashboard import dashboard_context
-from reports.kinds import REGISTRY, get_kind, jsonable
+from reports.kinds.base import jsonable
+from reports.kinds.registry import REGISTRY, get_kind
 from reports.models import Dashboard, ReportRun
 from reports.services import can_use_reports, report_database, report_request, report_retry
 

@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 
-from reports.kinds import REGISTRY
+from reports.kinds.registry import REGISTRY
 from reports.models import ReportRun
 from reports.services import can_use_reports, report_request
 from reports.views import file_response

@@ -27,7 +27,7 @@ from reports.kinds.mobility import (
     SUPPRESS_BELOW,
     suppress,
 )
-from reports.kinds.programme import funding_sql, rate_notes, rates_for
+from reports.kinds.programme import amount_key, funding_sql, rate_notes, rates_for
 from reports.sql import fetch_all, table
 
 REPORTING_CURRENCY = Currency.EUR
@@ -104,23 +104,24 @@ def bar_chart(chart_id: str, title: str, bars: list[tuple[str, float, str]]) -> 
 
 def _key_figures(using: str) -> list[tuple[str, str]]:
     now = timezone.now()
-    ((projects, active, institutions, stays, open_calls),) = fetch_all(
+    (figures,) = fetch_all(
         using,
         f"""
-        SELECT (SELECT COUNT(*) FROM {table(JointProject)}),
-               (SELECT COUNT(*) FROM {table(JointProject)} WHERE status = 'active'),
-               (SELECT COUNT(*) FROM {table(Institution)} WHERE active),
-               (SELECT COUNT(*) FROM {table(StayApplication)} WHERE status = ANY(%s)),
+        SELECT (SELECT COUNT(*) FROM {table(JointProject)}) AS projects,
+               (SELECT COUNT(*) FROM {table(JointProject)} WHERE status = 'active') AS active,
+               (SELECT COUNT(*) FROM {table(Institution)} WHERE active) AS institutions,
+               (SELECT COUNT(*) FROM {table(StayApplication)} WHERE status = ANY(%s)) AS stays,
                (SELECT COUNT(*) FROM {table(Call)} WHERE opens_at <= %s AND closes_at > %s)
+                   AS open_calls
         """,  # noqa: S608 (names from Meta)
         [[str(s) for s in STAY_STATUSES], now, now],
     )
     return [
-        (_("Joint projects"), _number(projects)),
-        (_("Active projects"), _number(active)),
-        (_("Institutions"), _number(institutions)),
-        (_("Researcher stays"), _number(stays)),
-        (_("Open calls"), _number(open_calls)),
+        (_("Joint projects"), _number(figures["projects"])),
+        (_("Active projects"), _number(figures["active"])),
+        (_("Institutions"), _number(figures["institutions"])),
+        (_("Researcher stays"), _number(figures["stays"])),
+        (_("Open calls"), _number(figures["open_calls"])),
     ]
 
 
@@ -128,7 +129,8 @@ def _projects_by_area_and_axis(using: str) -> tuple[Chart, Chart]:
     rows = fetch_all(
         using,
         f"""
-        SELECT 'area', primary_area_id, COUNT(*) FROM {table(JointProject)}
+        SELECT 'area' AS kind, primary_area_id AS id, COUNT(*) AS projects
+        FROM {table(JointProject)}
         GROUP BY primary_area_id
         UNION ALL
         SELECT 'axis', axis_id, COUNT(DISTINCT jointproject_id)
@@ -136,7 +138,7 @@ def _projects_by_area_and_axis(using: str) -> tuple[Chart, Chart]:
         """,  # noqa: S608 (names from Meta)
         [],
     )
-    counts = {(kind, pk): count for kind, pk, count in rows}
+    counts = {(row["kind"], row["id"]): row["projects"] for row in rows}
 
     def chart(chart_id: str, title: str, label: str, names: dict[int, str], kind: str) -> Chart:
         items = [(name, counts.get((kind, pk), 0)) for pk, name in names.items()]
@@ -174,12 +176,22 @@ def _funding_by_city_and_year(using: str) -> Chart:
             total_label,
         ],
         rows=[
-            (f"{city} {year}", [*(_number(a, 2) for a in amounts), _number(total, 2)])
-            for city, year, _p, _c, *amounts, total in rows
+            (
+                f"{row['city']} {row['year']}",
+                [
+                    *(_number(row[amount_key(c)], 2) for c in currencies),
+                    _number(row["converted"], 2),
+                ],
+            )
+            for row in rows
         ],
         bars=[
-            (f"{city} {year}", float(total or 0), _number(total, 0))
-            for city, year, _p, _c, *_amounts, total in rows
+            (
+                f"{row['city']} {row['year']}",
+                float(row["converted"] or 0),
+                _number(row["converted"], 0),
+            )
+            for row in rows
         ],
         notes=[
             _("Committed funding by the city of the funder, converted to %(currency)s.")
@@ -193,7 +205,8 @@ def _stays_balance(using: str) -> Chart:
     rows = fetch_all(
         using,
         f"""
-        SELECT hp.code, COUNT(*), COUNT(*) FILTER (WHERE a.status = 'completed')
+        SELECT hp.code AS host_city, COUNT(*) AS stays,
+               COUNT(*) FILTER (WHERE a.status = 'completed') AS completed
         FROM {table(StayApplication)} a
         JOIN {table(Institution)} h ON h.id = a.host_id
         JOIN {table(Party)} hp ON hp.id = h.party_id
@@ -202,7 +215,7 @@ def _stays_balance(using: str) -> Chart:
         """,  # noqa: S608 (names from Meta)
         [[str(s) for s in STAY_STATUSES]],
     )
-    counts = {code: (stays, completed) for code, stays, completed in rows}
+    counts = {row["host_city"]: (row["stays"], row["completed"]) for row in rows}
     items = [
         (str(direction.label), *counts.get(host, (0, 0)))
         for host, direction in DIRECTION_BY_HOST_CITY.items()
@@ -227,10 +240,10 @@ def _womens_participation(using: str) -> Chart:
     rows = fetch_all(
         using,
         f"""
-        SELECT 'team',
-               COUNT(*) FILTER (WHERE gender = 'woman'),
-               COUNT(*) FILTER (WHERE gender NOT IN ('', 'woman', 'undisclosed')),
-               COUNT(*) FILTER (WHERE gender IN ('', 'undisclosed'))
+        SELECT 'team' AS "group",
+               COUNT(*) FILTER (WHERE gender = 'woman') AS women,
+               COUNT(*) FILTER (WHERE gender NOT IN ('', 'woman', 'undisclosed')) AS others,
+               COUNT(*) FILTER (WHERE gender IN ('', 'undisclosed')) AS unstated
         FROM {table(TeamMember)}
         UNION ALL
         SELECT 'stays',
@@ -248,7 +261,8 @@ def _womens_participation(using: str) -> Chart:
     labels = {"team": _("Project teams"), "stays": _("Researchers on stays")}
     table_rows = []
     bars = []
-    for group, women, others, unstated in rows:
+    for row in rows:
+        group, women, others, unstated = row["group"], row["women"], row["others"], row["unstated"]
         # The share is shown only when both counts behind it are shown: with a hidden count
         # beside it, it would tell what the hidden count is.
         share = (

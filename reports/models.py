@@ -88,7 +88,7 @@ class ReportRun(models.Model):
 
     @property
     def title(self) -> str:
-        from reports.kinds import REGISTRY
+        from reports.kinds.registry import REGISTRY
 
         kind = REGISTRY.get(self.kind)
         return str(kind.title) if kind else self.kind

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from cooperation.outbox import dispatch
 from cooperation.roles import is_official, is_programme_admin
 from reports import sql
-from reports.kinds import get_kind
+from reports.kinds.registry import get_kind
 from reports.models import ReportRun
 from reports.writers import WRITERS, Header, extension
 
@@ -73,6 +73,28 @@ def report_request(
     )
     if enqueue:
         dispatch.dispatch("report", [run.pk])
+    return run
+
+
+def report_run_scheduled(
+    *, kind: str, parameters: dict[str, Any], format: str, notify_officials: bool
+) -> ReportRun:
+    """Request a report for a schedule and make it now, in this worker.
+
+    The run is recorded (an outbox row) before it is made: should this worker die, the sweep
+    hands it to another. The officials' e-mails are recorded with the run's success,
+    whichever worker finishes it.
+    """
+    run = report_request(
+        actor=None,
+        kind=kind,
+        parameters=parameters,
+        format=format,
+        schedule=kind,
+        enqueue=False,  # made here, now
+        notify_officials=notify_officials,
+    )
+    report_execute(run.pk)
     return run
 
 

@@ -24,17 +24,6 @@ def run_report(run_id: int) -> str:
     return services.report_execute(run_id)
 
 
-@shared_task
-def recover_stale_reports() -> int:
-    """Hand over the reports still due (the outbox's sweep does it for every kind now).
-
-    Kept for the beat entry that databases set up before the outbox still hold.
-    """
-    from cooperation.outbox import dispatch
-
-    return dispatch.sweep(["report"]).get("report", 0)
-
-
 @shared_task(acks_late=True)
 def scheduled_report(
     kind: str,
@@ -44,17 +33,12 @@ def scheduled_report(
 ) -> int:
     """Run a report from a schedule (django-celery-beat) and tell the officials when it is ready.
 
-    The e-mails are recorded with the run's success, whichever worker finishes it (another
-    one takes it over if this one dies).
+    A schedule's keyword arguments name the report rather than a row: the service records
+    the run, makes it and queues the e-mails.
     """
-    run = services.report_request(
-        actor=None,
+    return services.report_run_scheduled(
         kind=kind,
         parameters=parameters or {},
         format=format,
-        schedule=kind,
-        enqueue=False,  # this task runs it now
         notify_officials=notify_officials,
-    )
-    services.report_execute(run.pk)
-    return run.pk
+    ).pk

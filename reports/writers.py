@@ -21,7 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from cooperation.spreadsheets import csv_writer, xlsx_cell, xlsx_row
-from reports.kinds import Table
+from reports.kinds.base import Table
 
 Tick = Callable[[], None]
 
@@ -177,7 +177,8 @@ def write_pdf(tables: list[Table], header: Header, path: Path, tick: Tick) -> No
             rows.append(row)
             tick()
         if table.chart and rows:
-            story.append(_bar_chart(rows, table.chart, width, Drawing, HorizontalBarChart, colors))
+            at = (table.position(table.chart.label), table.position(table.chart.value))
+            story.append(_bar_chart(rows, at, width, Drawing, HorizontalBarChart, colors))
         data = [[Paragraph(f"<b>{_escape(str(c.label))}</b>", cell_style) for c in table.columns]]
         for row in rows:
             data.append(
@@ -198,12 +199,19 @@ def write_pdf(tables: list[Table], header: Header, path: Path, tick: Tick) -> No
 
 
 def _bar_chart(
-    rows: list[tuple[Any, ...]], chart: Any, width: float, Drawing: Any, Chart: Any, colors: Any
+    rows: list[tuple[Any, ...]],
+    at: tuple[int, int],
+    width: float,
+    Drawing: Any,
+    Chart: Any,
+    colors: Any,
 ) -> Any:
+    """Sum the value column per label (the label and value columns stand at ``at``)."""
+    label_at, value_at = at
     totals: dict[str, float] = {}
     for row in rows:
-        label = str(row[chart.label_column])
-        totals[label] = totals.get(label, 0.0) + float(row[chart.value_column] or 0)
+        label = str(row[label_at])
+        totals[label] = totals.get(label, 0.0) + float(row[value_at] or 0)
     labels = list(totals)[:20]
     height = 30 + 18 * len(labels)
     drawing = Drawing(width, height)

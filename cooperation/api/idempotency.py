@@ -5,9 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
@@ -17,6 +20,13 @@ from cooperation.api.models import IdempotencyRecord
 from cooperation.api.problems import Conflict
 
 KEY_PATTERN = re.compile(r"[!-~]{1,255}")
+
+
+def idempotency_records_purge(*, now: datetime | None = None) -> int:
+    """Forget the Idempotency-Keys older than the retention window; return how many."""
+    cutoff = (now or timezone.now()) - timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
+    deleted, _deleted_by_model = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
 
 
 def _owner(request: Any) -> str:

@@ -9,8 +9,10 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
+from cooperation.api.instants import instant
 from cooperation.api.models import WebhookDelivery, WebhookEndpoint
 from cooperation.api.webhooks import check_destination
 from cooperation.models import Axis, Institution, Party, StrategicArea
@@ -19,8 +21,9 @@ LANGS = ("es", "ca", "en")
 
 
 class UtcDateTimeField(serializers.DateTimeField):
-    """An instant as the API writes every one: in UTC, ISO 8601, "Z" (as webhooks write them),
-    whatever the portal's TIME_ZONE; one sent without an offset is read as UTC.
+    """An instant as the API writes every one (``instants.instant``, as webhooks write them):
+    in UTC, ISO 8601, "Z", whatever the portal's TIME_ZONE; one sent without an offset is read
+    as UTC.
 
     Every model serializer uses it for date-times (``ApiConfig.ready``). Only the instants the
     API reads and writes are in UTC: "today" (a late milestone, a report's rate date) stays
@@ -30,6 +33,15 @@ class UtcDateTimeField(serializers.DateTimeField):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("default_timezone", datetime.UTC)
         super().__init__(*args, **kwargs)
+
+    def to_representation(self, value: Any) -> Any:
+        if isinstance(value, datetime.datetime) and self._writes_iso_8601():
+            return instant(self.enforce_timezone(value))
+        return super().to_representation(value)
+
+    def _writes_iso_8601(self) -> bool:
+        output_format = getattr(self, "format", api_settings.DATETIME_FORMAT)
+        return isinstance(output_format, str) and output_format.lower() == ISO_8601
 
 
 @extend_schema_field(

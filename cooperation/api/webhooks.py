@@ -24,11 +24,11 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cooperation.api.instants import as_json, instant
 from cooperation.api.models import WebhookDelivery, WebhookEndpoint
 from cooperation.outbox import dispatch
 
@@ -81,18 +81,22 @@ def check_destination(url: str, *, allow_private: bool, require_resolution: bool
 
 
 def emit(event: str, payload: dict[str, Any]) -> list[WebhookDelivery]:
-    """Record a delivery for each active endpoint that wants the event; send after commit."""
+    """Record a delivery for each active endpoint that wants the event; send after commit.
+
+    Every instant of the payload, and the envelope's ``timestamp``, is written by
+    ``instants.instant``, the format of the API's fields: callers pass date-times as they are.
+    """
     endpoints = WebhookEndpoint.objects.filter(
         active=True, events__contains=[event], partner__revoked_at__isnull=True
     )
-    body = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+    body = as_json(payload)
     now = timezone.now()
     deliveries = [
         WebhookDelivery(
             endpoint=endpoint,
             message_id=f"msg_{uuid.uuid4().hex}",
             event=event,
-            payload={"type": event, "timestamp": now.isoformat(), "data": body},
+            payload={"type": event, "timestamp": instant(now), "data": body},
             next_attempt_at=now + dispatch.grace(),
         )
         for endpoint in endpoints

@@ -1,8 +1,13 @@
-"""Give the role groups their stays permissions; schedule the nightly purge of old documents.
+"""Give the role groups their stays permissions.
 
 Officials run calls and decide applications in the admin (through the services); coordinators,
 reviewers and researchers act through the portal's pages, with per-object checks in code
 (``exchanges.permissions``).
+
+This migration also scheduled the nightly purge of old documents, as a row of *Periodic
+tasks*. That schedule is housekeeping, which the settings' CELERY_BEAT_SCHEDULE alone now
+defines (``purge-stay-documents``); ``cooperation/0005`` gives a database that holds the row
+made here its new name, so it is one schedule, never two.
 """
 
 from django.contrib.auth.management import create_permissions
@@ -32,7 +37,6 @@ ROLE_PERMISSIONS = {
     "official_cdmx": OFFICIAL,
     "official_bcn": OFFICIAL,
 }
-TASK_NAME = "Purge documents of closed stay applications"
 
 
 def grant(apps, schema_editor):
@@ -51,15 +55,6 @@ def grant(apps, schema_editor):
         if missing:
             raise RuntimeError(f"Unknown permissions for {role}: {sorted(missing)}")
         group.permissions.add(*permissions)
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    schedule, _ = CrontabSchedule.objects.get_or_create(
-        minute="30", hour="3", day_of_week="*", day_of_month="*", month_of_year="*", timezone="UTC"
-    )
-    PeriodicTask.objects.update_or_create(
-        name=TASK_NAME,
-        defaults={"task": "exchanges.tasks.purge_stay_documents", "crontab": schedule},
-    )
 
 
 def revoke(apps, schema_editor):
@@ -68,7 +63,6 @@ def revoke(apps, schema_editor):
     permissions = Permission.objects.filter(content_type__app_label="exchanges")
     for group in Group.objects.filter(name__in=ROLE_PERMISSIONS):
         group.permissions.remove(*permissions)
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=TASK_NAME).delete()
 
 
 class Migration(migrations.Migration):

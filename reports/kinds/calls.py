@@ -16,9 +16,9 @@ from exchanges.models import (
     Score,
     StayApplication,
 )
-from reports.kinds import Chart, Column, ReportKind, Table, register
+from reports.kinds.base import Chart, Column, ReportKind, Table
 from reports.kinds.common import PeriodForm, areas_field, as_date, where
-from reports.sql import Cached, table
+from reports.sql import Cached, Row, table
 
 Status = StayApplication.Status
 # Approved by both cities, whatever happened next.
@@ -33,7 +33,6 @@ def _statuses(statuses: list[Any]) -> str:
     return "ARRAY[" + ", ".join(f"'{s}'" for s in statuses) + "]"
 
 
-@register
 class CallOutcome(ReportKind):
     """Per call: applications, host acceptance, average weighted score, decisions."""
 
@@ -75,17 +74,17 @@ class CallOutcome(ReportKind):
                 WHERE ra.submitted_at IS NOT NULL AND ra.has_conflict = false
                 GROUP BY ra.application_id
             )
-            SELECT c.id, c.direction,
-                   COUNT(a.id) FILTER (WHERE a.status <> 'draft'),
-                   COUNT(hd.id) FILTER (WHERE hd.accepted),
-                   COUNT(hd.id) FILTER (WHERE NOT hd.accepted),
-                   COUNT(scored.score),
-                   ROUND(AVG(scored.score), 2),
-                   COUNT(a.id) FILTER (WHERE a.status = ANY({_statuses(APPROVED)})),
-                   COUNT(a.id) FILTER (WHERE a.status = 'waitlisted'),
-                   COUNT(a.id) FILTER (WHERE a.status = 'rejected'),
-                   COUNT(a.id) FILTER (WHERE a.status = 'withdrawn'),
-                   COUNT(a.id) FILTER (WHERE a.status = 'cancelled')
+            SELECT c.id AS call_id, c.direction,
+                   COUNT(a.id) FILTER (WHERE a.status <> 'draft') AS applications,
+                   COUNT(hd.id) FILTER (WHERE hd.accepted) AS host_accepted,
+                   COUNT(hd.id) FILTER (WHERE NOT hd.accepted) AS host_declined,
+                   COUNT(scored.score) AS scored,
+                   ROUND(AVG(scored.score), 2) AS average_score,
+                   COUNT(a.id) FILTER (WHERE a.status = ANY({_statuses(APPROVED)})) AS approved,
+                   COUNT(a.id) FILTER (WHERE a.status = 'waitlisted') AS waitlisted,
+                   COUNT(a.id) FILTER (WHERE a.status = 'rejected') AS rejected,
+                   COUNT(a.id) FILTER (WHERE a.status = 'withdrawn') AS withdrawn,
+                   COUNT(a.id) FILTER (WHERE a.status = 'cancelled') AS cancelled
             FROM {table(Call)} c
             LEFT JOIN {table(StayApplication)} a ON a.call_id = c.id
             LEFT JOIN {table(HostDecision)} hd ON hd.application_id = a.id
@@ -98,23 +97,21 @@ class CallOutcome(ReportKind):
         )
         directions = dict(Direction.choices)
 
-        def rows() -> Iterator[tuple[Any, ...]]:
-            calls = Call.objects.using(using).filter(pk__in=[r[0] for r in outcome.rows])
+        def rows() -> Iterator[Row]:
+            calls = Call.objects.using(using).filter(pk__in=[r["call_id"] for r in outcome.rows])
             titles = {call.pk: str(call.title) for call in calls}
-            for call_id, direction, applied, accepted, declined, *rest in outcome.rows:
-                decided = accepted + declined
-                yield (
-                    titles.get(call_id, call_id),
-                    directions.get(direction, direction),
-                    applied,
-                    accepted,
-                    declined,
-                    round(accepted / decided, 4) if decided else None,
-                    *rest,
-                )
+            for row in outcome.rows:
+                accepted = row["host_accepted"]
+                decided = accepted + row["host_declined"]
+                yield {
+                    **row,
+                    "call": titles.get(row["call_id"], row["call_id"]),
+                    "direction": directions.get(row["direction"], row["direction"]),
+                    "acceptance": round(accepted / decided, 4) if decided else None,
+                }
 
         return [
-            Table(
+            Table.named(
                 code="calls",
                 title=_("Outcome of each call"),
                 columns=[
@@ -134,7 +131,7 @@ class CallOutcome(ReportKind):
                 ],
                 rows=rows,
                 count=outcome.count,
-                chart=Chart(label_column=0, value_column=2, title=_("Applications per call")),
+                chart=Chart(label="call", value="applications", title=_("Applications per call")),
                 notes=[
                     str(
                         _(

@@ -11,8 +11,20 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import Axis, Institution, Party, StrategicArea
 from projects.models import Currency, JointProject, Participation
-from reports.kinds import CityChoiceField
 from reports.sql import table
+
+
+class CityChoiceField(forms.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            choices=lambda: (
+                [("", _("Both cities"))]
+                + [(p.code, p.name) for p in Party.objects.order_by("code")]
+            ),
+            required=False,
+            label=_("City"),
+            **kwargs,
+        )
 
 
 class PeriodForm(forms.Form):

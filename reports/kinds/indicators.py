@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import StrategicArea
 from projects.models import Indicator, JointProject, Measurement
-from reports.kinds import Chart, Column, ReportKind, Table, register
+from reports.kinds.base import Chart, Column, ReportKind, Table
 from reports.kinds.common import (
     NONE,
     ProjectsForm,
@@ -20,7 +20,7 @@ from reports.kinds.common import (
     project_conditions,
     where,
 )
-from reports.sql import Cached, fetch_all, stream, table
+from reports.sql import Cached, Row, fetch_all, stream, table
 
 # Progress from the baseline towards the target: 0 at the baseline, 1 on target.
 PROGRESS = (
@@ -44,7 +44,6 @@ def _latest(parameters: dict[str, Any]) -> tuple[str, list[Any]]:
     )
 
 
-@register
 class IndicatorProgress(ReportKind):
     """Per area, then per project and indicator: baseline, target, latest actual, progress."""
 
@@ -72,10 +71,11 @@ class IndicatorProgress(ReportKind):
         by_area = Cached(
             using,
             f"""
-            SELECT jp.primary_area_id, COUNT(DISTINCT jp.id), COUNT(*),
-                   COUNT(latest.value),
-                   ROUND(AVG({PROGRESS}), 4),
-                   COUNT(*) FILTER (WHERE {PROGRESS} >= 1)
+            SELECT jp.primary_area_id AS area_id, COUNT(DISTINCT jp.id) AS projects,
+                   COUNT(*) AS indicators,
+                   COUNT(latest.value) AS measured,
+                   ROUND(AVG({PROGRESS}), 4) AS progress,
+                   COUNT(*) FILTER (WHERE {PROGRESS} >= 1) AS reached
             {source}
             GROUP BY jp.primary_area_id, area.number
             ORDER BY area.number
@@ -83,30 +83,31 @@ class IndicatorProgress(ReportKind):
             all_params,
         )
 
-        def area_rows() -> Iterator[tuple[Any, ...]]:
-            for area, *figures in by_area.rows:
-                yield (areas.get(area, NONE), *figures)
+        def area_rows() -> Iterator[Row]:
+            for row in by_area.rows:
+                yield {**row, "area": areas.get(row["area_id"], NONE)}
 
         language = translation.get_language() or "es"
         title = f"COALESCE(NULLIF(jp.title_{language.split('-')[0]}, ''), jp.title)"
         if language.split("-")[0] not in {"es", "ca", "en"}:
             title = "jp.title"
         listing_sql = f"""
-            SELECT jp.code, {title}, jp.primary_area_id, lead_party.code, i.name, i.unit,
-                   i.baseline, i.target, latest.value, latest.date, {PROGRESS}
+            SELECT jp.code AS project, {title} AS title, jp.primary_area_id AS area_id,
+                   lead_party.code AS city, i.name AS indicator, i.unit, i.baseline, i.target,
+                   latest.value AS actual, latest.date AS measured_on, {PROGRESS} AS progress
             {source}
             ORDER BY area.number, jp.code, i.id
         """
 
-        def listing_rows() -> Iterator[tuple[Any, ...]]:
-            for code, name, area, city, *rest in stream(using, listing_sql, all_params):
-                yield (code, name, areas.get(area, NONE), city or NONE, *rest)
+        def listing_rows() -> Iterator[Row]:
+            for row in stream(using, listing_sql, all_params):
+                yield {**row, "area": areas.get(row["area_id"], NONE), "city": row["city"] or NONE}
 
         def listing_count() -> int:
-            return int(fetch_all(using, f"SELECT COUNT(*) {source}", all_params)[0][0])
+            return int(fetch_all(using, f"SELECT COUNT(*) AS n {source}", all_params)[0]["n"])
 
         return [
-            Table(
+            Table.named(
                 code="by_area",
                 title=_("Indicator progress by strategic area"),
                 columns=[
@@ -119,7 +120,7 @@ class IndicatorProgress(ReportKind):
                 ],
                 rows=area_rows,
                 count=by_area.count,
-                chart=Chart(label_column=0, value_column=2, title=_("Indicators by area")),
+                chart=Chart(label="area", value="indicators", title=_("Indicators by area")),
                 notes=[
                     str(
                         _(
@@ -130,7 +131,7 @@ class IndicatorProgress(ReportKind):
                     )
                 ],
             ),
-            Table(
+            Table.named(
                 code="indicators",
                 title=_("Indicators of each project"),
                 columns=[

@@ -22,9 +22,9 @@ from exchanges.models import (
     Stay,
     StayApplication,
 )
-from reports.kinds import Chart, Column, ReportKind, Table, register
+from reports.kinds.base import Chart, Column, ReportKind, Table
 from reports.kinds.common import NONE, PeriodForm, area_names, areas_field, as_date, where
-from reports.sql import Cached, table
+from reports.sql import Cached, Row, alias, table
 
 SUPPRESS_BELOW = 5
 SUPPRESSED = "<5"
@@ -44,6 +44,11 @@ BANDS = [
     ("180", _("180 days or more")),
     ("unknown", _("Dates not known")),
 ]
+
+
+def gender_key(code: str) -> str:
+    """Name the column that counts one gender, in the SQL and in the table."""
+    return f"gender_{code}"
 
 
 def suppress(count: int) -> int | str:
@@ -102,7 +107,6 @@ def _base(parameters: dict[str, Any]) -> tuple[str, str, list[Any], str]:
     return source, where(conditions), params, band
 
 
-@register
 class ResearcherMobility(ReportKind):
     """Stays by direction, host kind, area and duration band, with protected small counts."""
 
@@ -124,7 +128,8 @@ class ResearcherMobility(ReportKind):
         stays = Cached(
             using,
             f"""
-            SELECT code, kind, area_id, band, COUNT(DISTINCT application_id)
+            SELECT code AS host_city, kind AS host_kind, area_id, band,
+                   COUNT(DISTINCT application_id) AS stays
             FROM (
                 SELECT hp.code, h.kind, ca.strategicarea_id AS area_id,
                        area.number AS area_number, {band} AS band, a.id AS application_id
@@ -143,30 +148,33 @@ class ResearcherMobility(ReportKind):
             found = DIRECTION_BY_HOST_CITY.get(host_city)
             return str(found.label) if found else host_city
 
-        def stay_rows() -> Iterator[tuple[Any, ...]]:
-            for host_city, kind, area, band_code, count in stays.rows:
-                yield (
-                    direction(host_city),
-                    kinds.get(kind, kind),
-                    areas.get(area, NONE),
-                    bands.get(band_code, band_code),
-                    count,
-                )
+        def stay_rows() -> Iterator[Row]:
+            for row in stays.rows:
+                yield {
+                    "direction": direction(row["host_city"]),
+                    "host_kind": kinds.get(row["host_kind"], row["host_kind"]),
+                    "area": areas.get(row["area_id"], NONE),
+                    "duration": bands.get(row["band"], row["band"]),
+                    "stays": row["stays"],
+                }
 
         genders = list(ResearcherProfile.Gender.choices)
         consented = "rp.sensitive_consent_at IS NOT NULL AND rp.anonymised_at IS NULL"
         gender_counts = ", ".join(
-            f"COUNT(*) FILTER (WHERE {consented} AND rp.gender = '{code}')" for code, _l in genders
+            f"COUNT(*) FILTER (WHERE {consented} AND rp.gender = '{code}') "
+            f"AS {alias(gender_key(code))}"
+            for code, _label in genders
         )
         people = Cached(
             using,
             f"""
-            SELECT hp.code, {gender_counts},
+            SELECT hp.code AS host_city, {gender_counts},
                    COUNT(*) FILTER (WHERE NOT ({consented}) OR rp.gender IS NULL
-                                    OR rp.gender = ''),
-                   COUNT(*) FILTER (WHERE {consented} AND rp.accessibility_needs <> ''),
+                                    OR rp.gender = '') AS not_stated,
+                   COUNT(*) FILTER (WHERE {consented} AND rp.accessibility_needs <> '')
+                       AS declared,
                    COUNT(*) FILTER (WHERE NOT ({consented}) OR rp.accessibility_needs IS NULL
-                                    OR rp.accessibility_needs = '')
+                                    OR rp.accessibility_needs = '') AS none
             {source}
             {conditions}
             GROUP BY hp.code
@@ -175,17 +183,15 @@ class ResearcherMobility(ReportKind):
             params,
         )
 
-        def gender_rows() -> Iterator[tuple[Any, ...]]:
-            for host_city, *counts in people.rows:
-                yield (direction(host_city), *(suppress(c) for c in counts[: len(genders) + 1]))
-
-        def inclusion_rows() -> Iterator[tuple[Any, ...]]:
-            for host_city, *counts in people.rows:
-                yield (direction(host_city), *(suppress(c) for c in counts[len(genders) + 1 :]))
+        def people_rows() -> Iterator[Row]:
+            # Both tables read their own counts by name from the same rows.
+            for row in people.rows:
+                counts = {key: suppress(value) for key, value in row.items() if key != "host_city"}
+                yield {"direction": direction(row["host_city"]), **counts}
 
         direction_column = Column("direction", _("Direction"))
         return [
-            Table(
+            Table.named(
                 code="stays",
                 title=_("Stays by direction, host kind, area and duration"),
                 columns=[
@@ -197,7 +203,7 @@ class ResearcherMobility(ReportKind):
                 ],
                 rows=stay_rows,
                 count=stays.count,
-                chart=Chart(label_column=0, value_column=4, title=_("Stays by direction")),
+                chart=Chart(label="direction", value="stays", title=_("Stays by direction")),
                 notes=[
                     str(
                         _(
@@ -213,18 +219,18 @@ class ResearcherMobility(ReportKind):
                     ),
                 ],
             ),
-            Table(
+            Table.named(
                 code="gender",
                 title=_("Gender of the researchers"),
                 columns=[
                     direction_column,
-                    *(Column(code, label, "int") for code, label in genders),
+                    *(Column(gender_key(code), label, "int") for code, label in genders),
                     Column("not_stated", _("Not stated"), "int"),
                 ],
-                rows=gender_rows,
+                rows=people_rows,
                 count=people.count,
             ),
-            Table(
+            Table.named(
                 code="inclusion",
                 title=_("Accessibility needs"),
                 columns=[
@@ -232,7 +238,7 @@ class ResearcherMobility(ReportKind):
                     Column("declared", _("Accessibility needs declared"), "int"),
                     Column("none", _("None declared"), "int"),
                 ],
-                rows=inclusion_rows,
+                rows=people_rows,
                 count=people.count,
             ),
         ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cooperation.models import Axis, Institution, Party, StrategicArea
 from projects.models import Currency, FundingCommitment, JointProject
 from projects.services import exchange_rate
-from reports.kinds import Chart, Column, ReportKind, Table, register
+from reports.kinds.base import Chart, Column, ReportKind, Table
 from reports.kinds.common import (
     NONE,
     MoneyForm,
@@ -23,7 +23,12 @@ from reports.kinds.common import (
     project_conditions,
     where,
 )
-from reports.sql import Cached, table
+from reports.sql import Cached, Row, table
+
+
+def amount_key(currency: str) -> str:
+    """Name the column of the amounts committed in ``currency``, in the SQL and in the table."""
+    return f"amount_{currency.lower()}"
 
 
 def rates_for(target: str, on: Any) -> dict[str, tuple[Decimal, Any] | None]:
@@ -68,20 +73,22 @@ def funding_sql(
 ) -> tuple[str, list[Any]]:
     """Return the funding aggregation grouped by some of area, axis, city and year.
 
-    Original amounts stay per currency (conditional sums) beside the total converted to the
-    reporting currency with the stated rates; a group holding a currency without a rate gets
-    no converted total rather than a wrong one.
+    Original amounts stay per currency (conditional sums, named by ``amount_key``) beside the
+    total converted to the reporting currency with the stated rates (``converted``); a group
+    holding a currency without a rate gets no converted total rather than a wrong one. The
+    groups are named ``area_id``, ``axis_id``, ``city`` and ``year``; the counts ``projects``
+    and ``commitments``.
     """
     conditions, params = project_conditions(parameters)
-    keys = {
-        "area": ("jp.primary_area_id", "area.number"),
-        "axis": ("pa.axis_id", "ax.number"),
-        "city": ("party.code", "party.code"),
-        "year": ("f.year", "f.year"),
+    keys = {  # the group's column, its name, and what orders it
+        "area": ("jp.primary_area_id", "area_id", "area.number"),
+        "axis": ("pa.axis_id", "axis_id", "ax.number"),
+        "city": ("party.code", "city", "party.code"),
+        "year": ("f.year", "year", "f.year"),
     }
-    select = [keys[g][0] for g in group]
-    order = [f"{keys[g][1]} NULLS LAST" for g in group]
-    grouped = [keys[g][0] for g in group] + [keys[g][1] for g in group]
+    select = [f"{keys[g][0]} AS {keys[g][1]}" for g in group]
+    order = [f"{keys[g][2]} NULLS LAST" for g in group]
+    grouped = [keys[g][0] for g in group] + [keys[g][2] for g in group]
     funding_conditions: list[str] = []
     funding_params: list[Any] = []
     if start := as_date(parameters.get("date_from")):
@@ -94,7 +101,8 @@ def funding_sql(
         funding_conditions.append("party.code = %s")
         funding_params.append(parameters["city"])
     per_currency = [
-        f"COALESCE(SUM(f.amount) FILTER (WHERE f.currency = '{c}'), 0)" for c in Currency.values
+        f"COALESCE(SUM(f.amount) FILTER (WHERE f.currency = '{c}'), 0) AS {amount_key(c)}"
+        for c in Currency.values
     ]
     case_params: list[Any] = []
     whens = []
@@ -123,9 +131,9 @@ def funding_sql(
     )
     sql = f"""
         SELECT {", ".join(select)},
-               COUNT(DISTINCT f.project_id), COUNT(*),
+               COUNT(DISTINCT f.project_id) AS projects, COUNT(*) AS commitments,
                {", ".join(per_currency)},
-               {converted}
+               {converted} AS converted
         FROM {table(FundingCommitment)} f
         JOIN {table(JointProject)} jp ON jp.id = f.project_id
         JOIN {table(StrategicArea)} area ON area.id = jp.primary_area_id
@@ -148,10 +156,10 @@ def projects_sql(parameters: dict[str, Any]) -> tuple[str, list[Any]]:
         conditions.append("lead_party.code = %s")
         params.append(parameters["city"])
     sql = f"""
-        SELECT jp.primary_area_id, pa.axis_id, lead_party.code,
+        SELECT jp.primary_area_id AS area_id, pa.axis_id AS axis_id, lead_party.code AS city,
                EXTRACT(YEAR FROM jp.start_date)::int AS year,
-               COUNT(DISTINCT jp.id),
-               COUNT(DISTINCT jp.id) FILTER (WHERE jp.status = 'active')
+               COUNT(DISTINCT jp.id) AS projects,
+               COUNT(DISTINCT jp.id) FILTER (WHERE jp.status = 'active') AS active
         FROM {table(JointProject)} jp
         JOIN {table(StrategicArea)} area ON area.id = jp.primary_area_id
         LEFT JOIN {table(JointProject.axes.through)} pa
@@ -159,13 +167,13 @@ def projects_sql(parameters: dict[str, Any]) -> tuple[str, list[Any]]:
         LEFT JOIN {table(Axis)} ax ON ax.id = pa.axis_id
         {lead_city_join()}
         {where(conditions)}
-        GROUP BY 1, 2, 3, 4, area.number, ax.number
-        ORDER BY area.number, ax.number NULLS LAST, 3 NULLS LAST, 4
+        GROUP BY jp.primary_area_id, pa.axis_id, lead_party.code,
+                 EXTRACT(YEAR FROM jp.start_date), area.number, ax.number
+        ORDER BY area.number, ax.number NULLS LAST, city NULLS LAST, year
     """  # noqa: S608
     return sql, [*axis_params, *params]
 
 
-@register
 class ProgrammeOverview(ReportKind):
     """Projects and funding by area × axis × city × year, in the reporting currency."""
 
@@ -183,7 +191,7 @@ class ProgrammeOverview(ReportKind):
         rates = rates_for(target, on)
         areas, axes = area_names(using), axis_names(using)
         money = [
-            Column(c.lower(), _("Amount in %(currency)s") % {"currency": c}, "decimal")
+            Column(amount_key(c), _("Amount in %(currency)s") % {"currency": c}, "decimal")
             for c in Currency.values
         ]
         converted = Column(
@@ -192,22 +200,29 @@ class ProgrammeOverview(ReportKind):
 
         projects = Cached(using, *projects_sql(parameters))
 
-        def project_rows() -> Iterator[tuple[Any, ...]]:
-            for area, axis, city, year, count, active in projects.rows:
-                yield areas.get(area, NONE), axes.get(axis, NONE), city or NONE, year, count, active
+        def named(rows: list[Row]) -> Iterator[Row]:
+            for row in rows:
+                yield {
+                    **row,
+                    "area": areas.get(row["area_id"], NONE),
+                    "axis": axes.get(row["axis_id"], NONE),
+                    "city": row["city"] or NONE,
+                }
+
+        def project_rows() -> Iterator[Row]:
+            return named(projects.rows)
 
         detail = Cached(
             using, *funding_sql(parameters, rates, target, ["area", "axis", "city", "year"])
         )
 
-        def detail_rows() -> Iterator[tuple[Any, ...]]:
-            for area, axis, city, year, *figures in detail.rows:
-                yield (areas.get(area, NONE), axes.get(axis, NONE), city, year, *figures)
+        def detail_rows() -> Iterator[Row]:
+            return named(detail.rows)
 
         by_city = Cached(using, *funding_sql(parameters, rates, target, ["city", "year"]))
 
-        def city_rows() -> Iterator[tuple[Any, ...]]:
-            yield from by_city.rows
+        def city_rows() -> Iterator[Row]:
+            return iter(by_city.rows)
 
         label_area = Column("area", _("Strategic area"))
         label_axis = Column("axis", _("Axis"))
@@ -218,7 +233,7 @@ class ProgrammeOverview(ReportKind):
             Column("commitments", _("Commitments"), "int"),
         ]
         return [
-            Table(
+            Table.named(
                 code="projects",
                 title=_("Projects by area, axis, lead city and start year"),
                 columns=[
@@ -231,7 +246,7 @@ class ProgrammeOverview(ReportKind):
                 ],
                 rows=project_rows,
                 count=projects.count,
-                chart=Chart(label_column=0, value_column=4, title=_("Projects by area")),
+                chart=Chart(label="area", value="projects", title=_("Projects by area")),
                 notes=[
                     gettext(
                         "A project with several axes counts once under each of them; "
@@ -240,7 +255,7 @@ class ProgrammeOverview(ReportKind):
                     *rate_notes(target, on, rates),
                 ],
             ),
-            Table(
+            Table.named(
                 code="funding",
                 title=_("Funding by area, axis, city and year"),
                 columns=[
@@ -254,18 +269,14 @@ class ProgrammeOverview(ReportKind):
                 ],
                 rows=detail_rows,
                 count=detail.count,
-                chart=Chart(
-                    label_column=0, value_column=len(money) + 6, title=_("Funding by area")
-                ),
+                chart=Chart(label="area", value="converted", title=_("Funding by area")),
             ),
-            Table(
+            Table.named(
                 code="funding_by_city",
                 title=_("Funding by city and year"),
                 columns=[label_city, label_year, *funded, *money, converted],
                 rows=city_rows,
                 count=by_city.count,
-                chart=Chart(
-                    label_column=0, value_column=len(money) + 4, title=_("Funding by city")
-                ),
+                chart=Chart(label="city", value="converted", title=_("Funding by city")),
             ),
         ]

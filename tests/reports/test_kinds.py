@@ -502,3 +502,69 @@ def test_the_programme_overview_fixes_its_rate_date_when_requested(official_cdmx
     )
     assert run.parameters["currency"] == "EUR"
     assert run.parameters["rate_date"] == timezone.localdate().isoformat()
+
+
+# Named columns: a new choice cannot move a value under another header ----------------------
+
+
+def _by_header(table: list[list[str]]) -> list[dict[str, str]]:
+    header, *rows = table
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def test_a_new_currency_gets_its_own_column_and_moves_no_other_value(
+    programme, english_official, monkeypatch
+):
+    from django.db import models
+
+    from reports.kinds import programme as overview
+
+    class Currency(models.TextChoices):  # a currency added first, before the others
+        GBP = "GBP", "Pound sterling (GBP)"
+        MXN = "MXN", "Mexican peso (MXN)"
+        EUR = "EUR", "Euro (EUR)"
+        USD = "USD", "US dollar (USD)"
+
+    monkeypatch.setattr(overview, "Currency", Currency)
+    tables = _csv_tables(_run(english_official, "programme", rate_date="2026-01-20"))
+    assert tables["funding_by_city"][0] == [
+        "City", "Year", "Projects funded", "Commitments", "Amount in GBP", "Amount in MXN",
+        "Amount in EUR", "Amount in USD", "Total in EUR",
+    ]  # fmt: skip
+    cdmx_2026 = _by_header(tables["funding_by_city"])[1]
+    assert cdmx_2026 == {
+        "City": "CDMX", "Year": "2026", "Projects funded": "2", "Commitments": "2",
+        "Amount in GBP": "0", "Amount in MXN": "100000.00", "Amount in EUR": "0",
+        "Amount in USD": "500.00", "Total in EUR": "5400.00",
+    }  # fmt: skip
+    detail = _by_header(tables["funding"])
+    assert [(r["City"], r["Amount in MXN"], r["Total in EUR"]) for r in detail[:3]] == [
+        ("BCN", "0", "1000.00"),
+        ("CDMX", "100000.00", "5000.00"),
+        ("CDMX", "50000.00", "2500.00"),
+    ]
+
+
+def test_a_new_gender_gets_its_own_column_and_moves_no_other_count(
+    stays, english_official, monkeypatch
+):
+    from django.db import models
+
+    class Gender(models.TextChoices):  # a gender added first, before the others
+        AGENDER = "agender", "Agender"
+        WOMAN = "woman", "Woman"
+        MAN = "man", "Man"
+        NON_BINARY = "non_binary", "Non-binary"
+        OTHER = "other", "Another identity"
+        UNDISCLOSED = "undisclosed", "I prefer not to say"
+
+    monkeypatch.setattr(ResearcherProfile, "Gender", Gender)
+    tables = _csv_tables(_run(english_official, "mobility"))
+    assert tables["gender"][0] == [
+        "Direction", "Agender", "Woman", "Man", "Non-binary", "Another identity",
+        "I prefer not to say", "Not stated",
+    ]  # fmt: skip
+    to_bcn = next(r for r in _by_header(tables["gender"]) if r["Direction"].endswith("Barcelona"))
+    assert (to_bcn["Agender"], to_bcn["Woman"], to_bcn["Not stated"]) == ("<5", "5", "<5")
+    inclusion = _by_header(tables["inclusion"])
+    assert [r["None declared"] for r in inclusion if r["Direction"] == to_bcn["Direction"]] == ["6"]

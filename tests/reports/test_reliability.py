@@ -14,7 +14,8 @@ from django.db import connection
 from django.utils import timezone
 
 from reports import services
-from reports.kinds import REGISTRY, Column, Table
+from reports.kinds.base import Column, Table
+from reports.kinds.registry import REGISTRY
 from reports.models import ReportRun
 from tests.factories import InstitutionFactory
 

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from reports import services
-from reports.kinds import REGISTRY
+from reports.kinds.registry import REGISTRY
 from reports.models import ReportRun
 from tests.factories import InstitutionFactory
 
