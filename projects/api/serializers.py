@@ -1,0 +1,305 @@
+"""The partner API's representations of projects and their parts, and what it accepts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cooperation.api.serializers import TranslatedField
+from cooperation.models import Axis, Institution, Party, StrategicArea
+from projects.models import (
+    FundingCommitment,
+    Indicator,
+    JointProject,
+    Measurement,
+    Milestone,
+    Participation,
+    ProjectStatus,
+)
+
+
+class ParticipationSerializer(serializers.ModelSerializer):
+    institution = serializers.CharField(source="institution.code")
+    city = serializers.CharField(source="institution.party.code")
+
+    class Meta:
+        model = Participation
+        fields = ["institution", "city", "role"]
+
+
+class FundingSerializer(serializers.ModelSerializer):
+    funder = serializers.SerializerMethodField()
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2, coerce_to_string=True)
+
+    class Meta:
+        model = FundingCommitment
+        fields = ["funder", "amount", "currency", "year", "kind"]
+
+    def get_funder(self, obj: FundingCommitment) -> str:
+        return obj.funder_institution.code if obj.funder_institution_id else obj.funder_party.code  # type: ignore[union-attr]
+
+
+class VisibleProjectField(serializers.SlugRelatedField):
+    """A project named by its code, among those the caller may read: another's private project
+    is answered as one that does not exist (a 403 would tell that it has this code)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(slug_field="code", **kwargs)
+
+    def get_queryset(self) -> QuerySet[JointProject]:
+        request = self.context.get("request")
+        if request is None:
+            return JointProject.objects.none()
+        return JointProject.objects.visible_to(request.user)
+
+
+class VisibleIndicatorField(serializers.PrimaryKeyRelatedField):
+    """An indicator named by its id, among those of the projects the caller may read."""
+
+    def get_queryset(self) -> QuerySet[Indicator]:
+        request = self.context.get("request")
+        if request is None:
+            return Indicator.objects.none()
+        return Indicator.objects.filter(project__in=JointProject.objects.visible_to(request.user))
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    project = VisibleProjectField()
+    late = serializers.BooleanField(source="is_late", read_only=True)
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "id",
+            "project",
+            "title",
+            "due_date",
+            "status",
+            "completed_on",
+            "evidence_url",
+            "late",
+        ]
+        read_only_fields = ["id", "late"]
+
+
+class MeasurementSerializer(serializers.ModelSerializer):
+    indicator = VisibleIndicatorField()
+
+    class Meta:
+        model = Measurement
+        fields = ["id", "indicator", "date", "value"]
+        read_only_fields = ["id"]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    measurements = MeasurementSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = ["id", "name", "unit", "baseline", "target", "measurements"]
+
+
+class ProjectListSerializer(serializers.ModelSerializer):
+    """A project in a list, and the first part of a project's detail.
+
+    A list does not run it row by row: each row is the project's ``ProjectListing``, the same
+    representation written by PostgreSQL, sent untouched (``ProjectViewSet.list``). A test holds
+    the two identical. Reads areas, axes and participations as ``PROJECT_PARTS`` prefetches.
+    """
+
+    title = TranslatedField("title")
+    primary_area = serializers.CharField(source="primary_area.code")
+    areas = serializers.SerializerMethodField()
+    axes = serializers.SerializerMethodField()
+    institutions = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_areas(self, obj: JointProject) -> list[str]:
+        return [area.code for area in obj.areas.all()]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_axes(self, obj: JointProject) -> list[str]:
+        return [axis.code for axis in obj.axes.all()]
+
+    @extend_schema_field(ParticipationSerializer(many=True))
+    def get_institutions(self, obj: JointProject) -> list[dict[str, str]]:
+        return [
+            {
+                "institution": part.institution.code,
+                "city": part.institution.party.code,
+                "role": part.role,
+            }
+            for part in obj.participations.all()
+        ]
+
+    class Meta:
+        model = JointProject
+        fields = [
+            "code",
+            "title",
+            "status",
+            "primary_area",
+            "areas",
+            "axes",
+            "start_date",
+            "end_date",
+            "public",
+            "institutions",
+            "updated_at",
+        ]
+
+
+class ProjectSerializer(ProjectListSerializer):
+    summary = TranslatedField("summary")
+    impact = TranslatedField("impact")
+    funding = FundingSerializer(many=True, read_only=True)
+    milestones = MilestoneSerializer(many=True, read_only=True)
+    indicators = IndicatorSerializer(many=True, read_only=True)
+
+    class Meta(ProjectListSerializer.Meta):
+        fields = [
+            *ProjectListSerializer.Meta.fields,
+            "summary",
+            "impact",
+            "funding",
+            "milestones",
+            "indicators",
+        ]
+
+
+class TextsSerializer(serializers.Serializer):
+    es = serializers.CharField(max_length=255)
+    ca = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    en = serializers.CharField(max_length=255, required=False, allow_blank=True)
+
+
+class LongTextsSerializer(serializers.Serializer):
+    es = serializers.CharField(max_length=10_000, allow_blank=True)
+    ca = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
+    en = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
+
+
+class ProjectProposalSerializer(serializers.Serializer):
+    """A new project, proposed by the client's institution as its lead."""
+
+    title = TextsSerializer()
+    summary = LongTextsSerializer()
+    impact = LongTextsSerializer()
+    primary_area = serializers.SlugRelatedField(
+        slug_field="code", queryset=StrategicArea.objects.filter(active=True)
+    )
+    areas = serializers.SlugRelatedField(
+        slug_field="code",
+        many=True,
+        queryset=StrategicArea.objects.filter(active=True),
+        required=False,
+    )
+    axes = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Axis.objects.filter(active=True), required=False
+    )
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    partners = serializers.SlugRelatedField(
+        slug_field="code",
+        many=True,
+        queryset=Institution.objects.filter(active=True),
+        required=False,
+    )
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if data["end_date"] < data["start_date"]:
+            raise serializers.ValidationError({"end_date": [_end_before_start()]})
+        return data
+
+
+def _end_before_start() -> str:
+    return gettext("The planned end cannot be before the planned start.")
+
+
+class TransitionSerializer(serializers.Serializer):
+    to_status = serializers.ChoiceField(choices=ProjectStatus.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class ParticipationResourceSerializer(serializers.ModelSerializer):
+    """An institution taking part in a project. Through the API it joins as a partner."""
+
+    project = VisibleProjectField()
+    institution = serializers.SlugRelatedField(
+        slug_field="code", queryset=Institution.objects.all()
+    )
+    city = serializers.CharField(source="institution.party.code", read_only=True)
+    role = serializers.ChoiceField(
+        choices=Participation.Role.choices, default=Participation.Role.PARTNER
+    )
+
+    class Meta:
+        model = Participation
+        fields = ["id", "project", "institution", "city", "role"]
+        read_only_fields = ["id", "city"]
+        validators: list[Any] = []  # the service checks the unique constraint, under its lock
+
+    def validate_role(self, value: str) -> str:
+        if value != Participation.Role.PARTNER:
+            raise serializers.ValidationError(
+                gettext(
+                    "Through the API an institution joins a project as a partner; the lead is "
+                    "the institution that proposed it."
+                )
+            )
+        return value
+
+
+@extend_schema_field(
+    {"type": "string", "format": "decimal", "pattern": r"^[0-9]{1,12}(\.[0-9]{1,2})?$"}
+)
+class AmountField(serializers.DecimalField):
+    """A positive amount as a decimal string; the schema says so (DRF's default pattern would
+    allow an empty string and a minus sign)."""
+
+
+class FundingCommitmentSerializer(serializers.ModelSerializer):
+    """Money or in-kind support promised to a project by one funder: a city or an institution."""
+
+    project = VisibleProjectField()
+    funder_institution = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Institution.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The funding institution's code; give it or funder_party, not both.",
+    )
+    funder_party = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Party.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The funding city's code (CDMX or BCN); give it or funder_institution.",
+    )
+    amount = AmountField(
+        max_digits=14,
+        decimal_places=2,
+        coerce_to_string=True,
+        min_value=Decimal("0.01"),
+        help_text='Greater than zero, as a decimal string ("2500.50").',
+    )
+
+    class Meta:
+        model = FundingCommitment
+        fields = [
+            "id",
+            "project",
+            "funder_institution",
+            "funder_party",
+            "amount",
+            "currency",
+            "year",
+            "kind",
+        ]
+        read_only_fields = ["id"]
+        extra_kwargs = {"year": {"help_text": "A year of the project, from its start to its end."}}
