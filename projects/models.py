@@ -22,7 +22,7 @@ from django.contrib.postgres.search import (
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import connection, models
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -161,16 +161,6 @@ class JointProjectQuerySet(models.QuerySet["JointProject"]):
             self.annotate(search_rank=SearchRank(models.F(column), query))
             .filter(**{column: query})
             .order_by("-search_rank", "-start_date", "code")
-        )
-
-    def with_milestone_counts(self) -> JointProjectQuerySet:
-        return self.annotate(
-            milestones_total=Count("milestones", distinct=True),
-            milestones_done=Count(
-                "milestones",
-                filter=Q(milestones__status=Milestone.Status.DONE),
-                distinct=True,
-            ),
         )
 
 
