@@ -1,0 +1,72 @@
+"""Joint projects between institutions of the two cities, and their parts.
+
+- ``project``: the project itself (its code, texts and their search, status), the institutions
+  taking part, the partner API's listing view and the timeline;
+- ``parts``: its team, funding, milestones, indicators and measurements, and the currencies
+  and exchange rates its funding is counted in;
+- ``importing``: an import of historical projects, as the worker runs it.
+
+Callers import from here (``from projects.models import JointProject``).
+"""
+
+from projects.models.importing import ProjectImport
+from projects.models.parts import (
+    Currency,
+    ExchangeRate,
+    FundingCommitment,
+    Indicator,
+    Measurement,
+    Milestone,
+    TeamMember,
+    totals_by_currency,
+)
+from projects.models.project import (
+    CODE_PREFIX,
+    FIRST_YEAR,
+    LAST_YEAR,
+    SEARCH_CONFIGS,
+    SEARCHED_FIELDS,
+    JointProject,
+    JointProjectQuerySet,
+    Participation,
+    ProjectCodeCounter,
+    ProjectEvent,
+    ProjectListing,
+    ProjectStatus,
+    check_start_date,
+    check_start_year,
+    next_project_code,
+    project_code_validator,
+    reserve_project_codes,
+    search_vector,
+)
+
+__all__ = [
+    "CODE_PREFIX",
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "SEARCHED_FIELDS",
+    "SEARCH_CONFIGS",
+    "Currency",
+    "ExchangeRate",
+    "FundingCommitment",
+    "Indicator",
+    "JointProject",
+    "JointProjectQuerySet",
+    "Measurement",
+    "Milestone",
+    "Participation",
+    "ProjectCodeCounter",
+    "ProjectEvent",
+    "ProjectImport",
+    "ProjectListing",
+    "ProjectStatus",
+    "TeamMember",
+    "check_start_date",
+    "check_start_year",
+    "next_project_code",
+    "project_code_validator",
+    "reserve_project_codes",
+    "search_vector",
+    "totals_by_currency",
+]
