@@ -37,6 +37,7 @@ from projects.models.project import (
     check_start_year,
     next_project_code,
     project_code_validator,
+    register_project_history,
     reserve_project_codes,
     search_vector,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "check_start_year",
     "next_project_code",
     "project_code_validator",
+    "register_project_history",
     "reserve_project_codes",
     "search_vector",
     "totals_by_currency",

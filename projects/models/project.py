@@ -1,8 +1,8 @@
 """A joint project: its code, its texts and their search, its institutions, its timeline.
 
 A project's own texts (title, summary, impact statement) are kept in es/ca/en by
-django-modeltranslation (``projects/translation.py``, which also registers the project's
-history, after the translated columns exist).
+django-modeltranslation (``projects/translation.py``); its history, with those texts, is
+registered here (``register_project_history``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history import register as register_history
 from simple_history.models import HistoricalRecords
 
 from cooperation.models import Axis, Institution, StrategicArea, TimelineEntry
@@ -201,6 +202,7 @@ class JointProject(models.Model):
     )
 
     objects = JointProjectQuerySet.as_manager()
+    # ``history``: every change of the row, registered by ``register_project_history`` below.
 
     class Meta:
         ordering = ["-start_date", "code"]
@@ -245,6 +247,23 @@ class JointProject(models.Model):
             raise ValidationError(
                 {"end_date": _("The planned end cannot be before the planned start.")}
             )
+
+
+# The stored search vectors are derived from the texts: the history keeps the texts only.
+HISTORY_EXCLUDED_FIELDS = ["search_es", "search_ca", "search_en"]
+
+
+def register_project_history() -> None:
+    """Keep the history of every project (``JointProject.history``), with its texts in every
+    language.
+
+    django-modeltranslation adds the texts' columns of each language (``title_es``...) only once
+    every app is loaded, and the historical rows must copy them: ``HistoricalRecords()`` on the
+    model would be built too early and keep no language. So ``projects/translation.py`` calls
+    this once, right after it registers the texts, the order django-simple-history documents
+    for django-modeltranslation. A part's history is an ordinary ``HistoricalRecords()``.
+    """
+    register_history(JointProject, app="projects", excluded_fields=HISTORY_EXCLUDED_FIELDS)
 
 
 class ProjectCodeCounter(models.Model):
