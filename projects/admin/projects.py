@@ -23,6 +23,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.urls import path, reverse
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -152,16 +153,13 @@ class _Echo:
         return value
 
 
-def _transition_action(to_status: str) -> Any:
-    def action(modeladmin: JointProjectAdmin, request: HttpRequest, queryset: QuerySet) -> None:
-        modeladmin.bulk_transition(request, queryset, to_status)
+def _move_label(to_status: str) -> str:
+    """Return the label of the bulk action moving projects to ``to_status``."""
+    return _("Move selected projects to “%(status)s”") % {"status": ProjectStatus(to_status).label}
 
-    action.__name__ = f"move_to_{to_status}"
-    label = ProjectStatus(to_status).label
-    action.short_description = gettext_lazy("Move selected projects to “%(status)s”") % {  # type: ignore[attr-defined]
-        "status": label
-    }
-    return action
+
+# The label in the language of the page that shows it, not of the process's start.
+move_label = lazy(_move_label, str)
 
 
 def _refusal(error: ValidationError | PermissionDenied) -> str:
@@ -211,8 +209,15 @@ class JointProjectAdmin(
         TeamInline,
         TimelineInline,
     )
+    # One bulk action per status a move of the lifecycle table (``services.TRANSITIONS``) leads
+    # to; each asks ``project_transition`` for every project, so the table and the actor's
+    # right decide project by project. A test holds these actions and the table's moves equal.
     actions = [
-        *(_transition_action(to) for to in dict.fromkeys(to for _frm, to in services.TRANSITIONS)),
+        "move_to_approved",
+        "move_to_cancelled",
+        "move_to_active",
+        "move_to_completed",
+        "move_to_suspended",
         "export_csv",
         "export_xlsx",
     ]
@@ -428,7 +433,28 @@ class JointProjectAdmin(
             )
         return HttpResponseRedirect(change_url)
 
+    @admin.action(description=move_label(ProjectStatus.APPROVED))
+    def move_to_approved(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self.bulk_transition(request, queryset, ProjectStatus.APPROVED)
+
+    @admin.action(description=move_label(ProjectStatus.CANCELLED))
+    def move_to_cancelled(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self.bulk_transition(request, queryset, ProjectStatus.CANCELLED)
+
+    @admin.action(description=move_label(ProjectStatus.ACTIVE))
+    def move_to_active(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self.bulk_transition(request, queryset, ProjectStatus.ACTIVE)
+
+    @admin.action(description=move_label(ProjectStatus.COMPLETED))
+    def move_to_completed(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self.bulk_transition(request, queryset, ProjectStatus.COMPLETED)
+
+    @admin.action(description=move_label(ProjectStatus.SUSPENDED))
+    def move_to_suspended(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self.bulk_transition(request, queryset, ProjectStatus.SUSPENDED)
+
     def bulk_transition(self, request: HttpRequest, queryset: QuerySet, to_status: str) -> None:
+        """Move each selected project through ``project_transition``; say which were refused."""
         moved, refused = 0, []
         for project in queryset:
             try:
