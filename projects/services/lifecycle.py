@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 import projects.services.rules as rules
 from cooperation.models import Axis, Institution, StrategicArea, User
 from cooperation.notifications import notify
-from cooperation.roles import OFFICIAL_ROLES, Role
 from projects import events
 from projects.models import JointProject, Participation, ProjectEvent, ProjectStatus
 from projects.permissions import (
@@ -50,19 +49,13 @@ def allowed_transitions(actor: User | AnonymousUser, project: JointProject) -> l
 
 def project_coordinators(project: JointProject) -> QuerySet[User]:
     """Return the active coordinators of the institutions taking part in the project."""
-    return User.objects.filter(
-        is_active=True,
-        groups__name=Role.COORDINATOR,
-        institution__participations__project=project,
-    ).distinct()
+    return User.objects.coordinators().filter(institution__participations__project=project)
 
 
 def project_officials(project: JointProject) -> QuerySet[User]:
     """Return the active officials of the cities whose institutions take part in the project."""
     party_ids = Participation.objects.filter(project=project).values("institution__party_id")
-    return User.objects.filter(
-        is_active=True, groups__name__in=OFFICIAL_ROLES, party_id__in=party_ids
-    ).distinct()
+    return User.objects.officials().filter(party_id__in=party_ids)
 
 
 def project_party_ids(project: JointProject, *, without: int | None = None) -> list[int]:
