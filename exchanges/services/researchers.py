@@ -36,6 +36,7 @@ from exchanges.services.officials import _give_place_to_waitlist
 from exchanges.services.rules import report_problems, start_problems, stay_record_problems
 from exchanges.validators import clean_file_name, validate_pdf
 from exchanges.workflow import BEFORE_DECISION, HOLDS_PLACE, Actor
+from projects.models import JointProject
 
 CONSENT_TEXT_VERSION = "2026-01"
 
@@ -133,9 +134,10 @@ def application_save_draft(
                 raise ValidationError(problems, code="bad_dates")
         project = data.get("joint_project")
         if project is not None:
-            from exchanges.forms import linkable_projects
-
-            if not linkable_projects(application).filter(pk=project.pk).exists():
+            linkable = JointProject.objects.linkable_for(
+                researcher=application.researcher, host_id=application.host_id
+            )
+            if not linkable.filter(pk=project.pk).exists():
                 raise _refuse(
                     _(
                         "Choose a current joint project that is public or in which the host "

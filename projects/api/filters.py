@@ -5,10 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from cooperation.api.filters import RequestedFilterSet
-from projects.models import FundingCommitment, JointProject, Participation, ProjectStatus
+from projects.models import (
+    FundingCommitment,
+    JointProject,
+    JointProjectQuerySet,
+    Participation,
+    ProjectStatus,
+)
 
 
 class ProjectFilter(RequestedFilterSet):
@@ -28,34 +33,25 @@ class ProjectFilter(RequestedFilterSet):
         model = JointProject
         fields = ["status", "city", "area", "axis", "institution", "year", "public"]
 
-    def filter_city(self, queryset: QuerySet[JointProject], name: str, value: str) -> Any:
-        return queryset.filter(
-            Exists(
-                Participation.objects.filter(project=OuterRef("pk"), institution__party__code=value)
-            )
-        )
+    # The view's queryset is the caller's visible projects; each filter is one of its methods,
+    # as the admin's and the catalogue's filters are.
 
-    def filter_area(self, queryset: QuerySet[JointProject], name: str, value: str) -> Any:
-        through = JointProject.areas.through
-        return queryset.filter(
-            Q(primary_area__code=value)
-            | Exists(
-                through.objects.filter(jointproject_id=OuterRef("pk"), strategicarea__code=value)
-            )
-        )
+    def filter_city(self, queryset: JointProjectQuerySet, name: str, value: str) -> Any:
+        return queryset.in_city(value)
 
-    def filter_institution(self, queryset: QuerySet[JointProject], name: str, value: str) -> Any:
-        return queryset.filter(
-            Exists(Participation.objects.filter(project=OuterRef("pk"), institution__code=value))
-        )
+    def filter_area(self, queryset: JointProjectQuerySet, name: str, value: str) -> Any:
+        return queryset.in_area(value)
 
-    def filter_year(self, queryset: QuerySet[JointProject], name: str, value: Any) -> Any:
+    def filter_institution(self, queryset: JointProjectQuerySet, name: str, value: str) -> Any:
+        return queryset.for_institution(value)
+
+    def filter_year(self, queryset: JointProjectQuerySet, name: str, value: Any) -> Any:
         # Years outside the calendar (0, 10000, 2026.5) match no project; they are not errors.
-        if value != int(value) or not 1 <= value <= 9999:
+        if value != int(value):
             return queryset.none()
-        return queryset.filter(start_date__year=int(value))
+        return queryset.started_in(int(value))
 
-    def filter_public(self, queryset: QuerySet[JointProject], name: str, value: str) -> Any:
+    def filter_public(self, queryset: JointProjectQuerySet, name: str, value: str) -> Any:
         return queryset.filter(public=value == "true")
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history import register as register_history
 from simple_history.models import HistoricalRecords
 
-from cooperation.models import Axis, Institution, StrategicArea, TimelineEntry
+from cooperation.models import Axis, Institution, Party, StrategicArea, TimelineEntry
 from cooperation.roles import coordinated_institution_id, is_official, is_programme_admin
 
 if TYPE_CHECKING:
@@ -79,24 +79,88 @@ class ProjectStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+def _named(relation: str, value: models.Model | int | str) -> dict[str, Any]:
+    """Return the lookup naming a related row by itself, its id or its code.
+
+    The admin's filters name an area, a city or an institution by id, the partner API by code,
+    the catalogue's form by the row itself: each reads the same queryset method.
+    """
+    if isinstance(value, str):
+        return {f"{relation}__code": value}
+    return {f"{relation}_id": value.pk if isinstance(value, models.Model) else value}
+
+
 class JointProjectQuerySet(models.QuerySet["JointProject"]):
+    """The reads of projects that the admin, the portal, the API and the stays share."""
+
     def public(self) -> JointProjectQuerySet:
         return self.filter(public=True)
 
-    def for_institution(self, institution_id: int | None) -> JointProjectQuerySet:
-        if institution_id is None:
+    def for_institution(self, institution: Institution | int | str | None) -> JointProjectQuerySet:
+        """Return the projects in which ``institution`` (the row, its id or its code) takes part."""
+        if institution is None:
             return self.none()
         return self.filter(
             Exists(
-                Participation.objects.filter(project=OuterRef("pk"), institution_id=institution_id)
+                Participation.objects.filter(
+                    project=OuterRef("pk"), **_named("institution", institution)
+                )
             )
         )
 
-    def in_city(self, party_id: int) -> JointProjectQuerySet:
+    def in_city(self, party: Party | int | str) -> JointProjectQuerySet:
+        """Return the projects in which an institution of ``party`` (the row, id or code) takes
+        part."""
         return self.filter(
             Exists(
-                Participation.objects.filter(project=OuterRef("pk"), institution__party_id=party_id)
+                Participation.objects.filter(
+                    project=OuterRef("pk"), **_named("institution__party", party)
+                )
             )
+        )
+
+    def in_area(self, area: StrategicArea | int | str) -> JointProjectQuerySet:
+        """Return the projects whose primary area, or one of their other areas, is ``area`` (the
+        row, its id or its code)."""
+        through = JointProject.areas.through
+        return self.filter(
+            Q(**_named("primary_area", area))
+            | Exists(
+                through.objects.filter(
+                    jointproject_id=OuterRef("pk"), **_named("strategicarea", area)
+                )
+            )
+        )
+
+    def started_in(self, year: int) -> JointProjectQuerySet:
+        """Return the projects planned to start in ``year``; a year the calendar lacks matches none.
+
+        A range of dates rather than ``start_date__year``: the start date's indexes read it.
+        """
+        if not 1 <= year <= LAST_YEAR:
+            return self.none()
+        first_day = datetime.date(year, 1, 1)
+        if year == LAST_YEAR:  # no 1 January after it
+            return self.filter(start_date__gte=first_day)
+        return self.filter(start_date__gte=first_day, start_date__lt=datetime.date(year + 1, 1, 1))
+
+    def linkable_for(self, *, researcher: User, host_id: int | None) -> JointProjectQuerySet:
+        """Return the projects a researcher's stay may contribute to, by code.
+
+        Current ones the researcher may read (``visible_to``), public or with the stay's host
+        taking part. A researcher reads only public projects: the stay's form must not list
+        another institution's private codes and titles to anybody who signs up.
+        """
+        host_takes_part = Participation.objects.filter(
+            project=OuterRef("pk"), institution_id=host_id or 0
+        )
+        return (
+            self.visible_to(researcher)
+            .filter(
+                status__in=[ProjectStatus.APPROVED, ProjectStatus.ACTIVE, ProjectStatus.PROPOSED]
+            )
+            .filter(Q(public=True) | Exists(host_takes_part))
+            .order_by("code")
         )
 
     def visible_to(self, user: User | AnonymousUser) -> JointProjectQuerySet:
