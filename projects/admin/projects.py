@@ -152,9 +152,11 @@ class JointProjectAdmin(
         )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[JointProject]:
-        # The changelist's rows carry their area and institutions: the page's query count
-        # does not grow with its size.
-        return super().get_queryset(request).for_listing()  # type: ignore[attr-defined]
+        # The projects the person may read (the one rule, which gives officials and
+        # administrators every project); the changelist's rows carry their area and
+        # institutions, so the page's query count does not grow with its size.
+        projects = super().get_queryset(request)
+        return projects.visible_to(request.user).for_listing()  # type: ignore[attr-defined]
 
     @admin.display(description=gettext_lazy("cities"))
     def cities(self, obj: JointProject) -> str:
