@@ -14,7 +14,12 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.validators import normalize_ror_id, validate_ror_id, validate_web_url
+from cooperation.validators import (
+    DateRange,
+    normalize_ror_id,
+    validate_ror_id,
+    validate_web_url,
+)
 
 code_validator = RegexValidator(
     r"^[A-Z0-9][A-Z0-9_-]*$",
@@ -55,6 +60,15 @@ class Party(models.Model):
         return self.name
 
 
+# An agreement's validity: open-ended, or ending on or after its start.
+AGREEMENT_VALIDITY = DateRange(
+    "valid_from",
+    "valid_until",
+    _("The end of validity cannot be before its start."),
+    optional=("valid_until",),
+)
+
+
 class Agreement(models.Model):
     """The Memorandum of Understanding, or a later addendum to it."""
 
@@ -85,8 +99,7 @@ class Agreement(models.Model):
         verbose_name_plural = _("agreements")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(valid_until__isnull=True)
-                | models.Q(valid_until__gte=models.F("valid_from")),
+                condition=AGREEMENT_VALIDITY.condition,
                 name="agreement_valid_until_after_valid_from",
             )
         ]
@@ -95,12 +108,7 @@ class Agreement(models.Model):
         return self.title
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        if self.valid_until and self.valid_from and self.valid_until < self.valid_from:
-            raise ValidationError(
-                {"valid_until": _("The end of validity cannot be before its start.")}
-            )
+        AGREEMENT_VALIDITY.check(self.valid_from, self.valid_until)
 
 
 class ReferenceItem(models.Model):

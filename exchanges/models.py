@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import Institution, Party, StrategicArea, TimelineEntry
+from cooperation.validators import DateRange
 from exchanges.storage import PrivateStorage
 from exchanges.validators import normalize_orcid, validate_orcid
 
@@ -49,6 +50,31 @@ class DocumentKind(models.TextChoices):
 
 def default_required_documents() -> list[str]:
     return [DocumentKind.CV, DocumentKind.MOTIVATION, DocumentKind.INVITATION]
+
+
+# The order of a call's and a stay's dates, one rule each (``cooperation.validators.DateRange``):
+# the tables' constraints, the models' clean and the services (``date_problems``,
+# ``stay_record_problems``) read them.
+CALL_PERIOD = DateRange(
+    "opens_at", "closes_at", _("The call must close after it opens."), same_day=False
+)
+STAY_WINDOW = DateRange(
+    "stays_from", "stays_until", _("The stay window must end after it starts."), same_day=False
+)
+STAY_DATES = DateRange(
+    "start_date",
+    "end_date",
+    _("The end date must be after the start date."),
+    same_day=False,
+    optional=("end_date", "start_date"),
+)
+STAY_RECORD = DateRange(
+    "arrived_on",
+    "departed_on",
+    _("The departure must be after the arrival."),
+    same_day=False,
+    optional=("arrived_on", "departed_on"),
+)
 
 
 class CallQuerySet(models.QuerySet["Call"]):
@@ -126,15 +152,13 @@ class Call(models.Model):
         verbose_name_plural = _("calls for stays")
         constraints = [
             models.CheckConstraint(
-                condition=Q(closes_at__gt=F("opens_at")), name="call_closes_after_opening"
+                condition=CALL_PERIOD.condition, name="call_closes_after_opening"
             ),
             models.CheckConstraint(
                 condition=Q(max_duration_days__gte=F("min_duration_days")),
                 name="call_duration_range",
             ),
-            models.CheckConstraint(
-                condition=Q(stays_until__gt=F("stays_from")), name="call_stay_window"
-            ),
+            models.CheckConstraint(condition=STAY_WINDOW.condition, name="call_stay_window"),
         ]
 
     def __str__(self) -> str:
@@ -144,16 +168,16 @@ class Call(models.Model):
         from django.core.exceptions import ValidationError
 
         errors: dict[str, Any] = {}
-        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
-            errors["closes_at"] = _("The call must close after it opens.")
+        if not CALL_PERIOD.ordered(self.opens_at, self.closes_at):
+            errors[CALL_PERIOD.end] = CALL_PERIOD.message
         if (
             self.min_duration_days
             and self.max_duration_days is not None
             and self.max_duration_days < self.min_duration_days
         ):
             errors["max_duration_days"] = _("The maximum duration is below the minimum.")
-        if self.stays_from and self.stays_until and self.stays_until <= self.stays_from:
-            errors["stays_until"] = _("The stay window must end after it starts.")
+        if not STAY_WINDOW.ordered(self.stays_from, self.stays_until):
+            errors[STAY_WINDOW.end] = STAY_WINDOW.message
         if errors:
             raise ValidationError(errors)
 
@@ -407,10 +431,7 @@ class StayApplication(models.Model):
                 fields=["call", "researcher"], name="stayapplication_one_per_call"
             ),
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True)
-                | Q(start_date__isnull=True)
-                | Q(end_date__gt=F("start_date")),
-                name="stayapplication_dates_ordered",
+                condition=STAY_DATES.condition, name="stayapplication_dates_ordered"
             ),
         ]
         indexes = [models.Index(fields=["call", "status"], name="stayapp_call_status")]

@@ -17,6 +17,7 @@ from cooperation.api.webhooks import emit
 from cooperation.models import User
 from cooperation.notifications import notify
 from exchanges.models import (
+    STAY_DATES,
     ApplicationEvent,
     Call,
     StayApplication,
@@ -137,8 +138,8 @@ def date_problems(call: Call, start: datetime.date | None, end: datetime.date | 
             )
         )
     days = (end - start).days
-    if end <= start:
-        problems.append(str(_("The end date must be after the start date.")))
+    if not STAY_DATES.ordered(start, end):
+        problems.append(str(STAY_DATES.message))
     elif not call.min_duration_days <= days <= call.max_duration_days:
         problems.append(
             str(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
@@ -13,6 +14,7 @@ from rest_framework import serializers
 from cooperation.api.serializers import TranslatedField
 from cooperation.models import Axis, Institution, Party, StrategicArea
 from projects.models import (
+    PLANNED_DATES,
     FundingCommitment,
     Indicator,
     JointProject,
@@ -212,13 +214,12 @@ class ProjectProposalSerializer(serializers.Serializer):
     )
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
-        if data["end_date"] < data["start_date"]:
-            raise serializers.ValidationError({"end_date": [_end_before_start()]})
+        # The rule of the planned dates, as the service holds it, by the end's field.
+        try:
+            PLANNED_DATES.check(data["start_date"], data["end_date"])
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
         return data
-
-
-def _end_before_start() -> str:
-    return gettext("The planned end cannot be before the planned start.")
 
 
 class TransitionSerializer(serializers.Serializer):

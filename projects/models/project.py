@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from cooperation.models import Axis, Institution, Party, StrategicArea, TimelineEntry
 from cooperation.roles import coordinated_institution_id, is_official, is_programme_admin
+from cooperation.validators import DateRange
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -210,6 +211,14 @@ class JointProjectQuerySet(models.QuerySet["JointProject"]):
         )
 
 
+# A project's planned dates: the end on or after the start. The table's constraint, the
+# model's clean, the services (``rules.check_dates``), the coordinators' form and the API's
+# serializer all hold this one rule, with this one message.
+PLANNED_DATES = DateRange(
+    "start_date", "end_date", _("The planned end cannot be before the planned start.")
+)
+
+
 class JointProject(models.Model):
     """A project run jointly by institutions of Mexico City and Barcelona."""
 
@@ -274,9 +283,9 @@ class JointProject(models.Model):
         verbose_name_plural = _("joint projects")
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__gte=models.F("start_date")),
+                condition=PLANNED_DATES.condition,
                 name="project_end_not_before_start",
-                violation_error_message=_("The planned end cannot be before the planned start."),
+                violation_error_message=PLANNED_DATES.message,
             )
         ]
         indexes = [
@@ -307,10 +316,7 @@ class JointProject(models.Model):
 
     def clean(self) -> None:
         check_start_date(self.start_date)
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError(
-                {"end_date": _("The planned end cannot be before the planned start.")}
-            )
+        PLANNED_DATES.check(self.start_date, self.end_date)
 
 
 # The stored search vectors are derived from the texts: the history keeps the texts only.

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from cooperation.models import Institution, Party
 from cooperation.roles import is_programme_admin, official_party_id
 from projects.models import (
+    PLANNED_DATES,
     FundingCommitment,
     JointProject,
     Participation,
@@ -156,11 +157,7 @@ def check_team_institution(institution: Institution, institution_ids: Iterable[i
 def check_dates(start: datetime.date, end: datetime.date) -> None:
     """Refuse an end before the start, or a start year the project code cannot carry."""
     check_start_date(start)
-    if end < start:
-        raise ValidationError(
-            {"end_date": _("The planned end cannot be before the planned start.")},
-            code="end_before_start",
-        )
+    PLANNED_DATES.check(start, end)
 
 
 def check_funding_year(project: JointProject, year: int | None) -> None:
