@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
-from django.utils.translation import gettext
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -23,6 +25,10 @@ from projects.models import (
     Participation,
     ProjectStatus,
 )
+from projects.services.rules import check_funding_year
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ParticipationSerializer(serializers.ModelSerializer):
@@ -70,9 +76,66 @@ class VisibleIndicatorField(serializers.PrimaryKeyRelatedField):
         return Indicator.objects.filter(project__in=JointProject.objects.visible_to(request.user))
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+def api_errors(error: DjangoValidationError) -> dict[str, list[str]]:
+    """Return a Django refusal as the API's errors: by field, and those of the whole record
+    under ``non_field_errors``, as DRF names them."""
+    if not hasattr(error, "error_dict"):
+        return {"non_field_errors": list(error.messages)}
+    errors = dict(error.message_dict)
+    if NON_FIELD_ERRORS in errors:
+        errors["non_field_errors"] = errors.pop(NON_FIELD_ERRORS)
+    return errors
+
+
+def model_rule_errors(part: Model, *, fields: Iterable[str]) -> dict[str, list[str]]:
+    """Return what the part's model refuses in ``fields``: its fields' validators, its
+    ``clean`` and its constraints, the rules a portal form of the part shows by field."""
+    names = set(fields)
+    try:
+        part.full_clean(exclude=[f.name for f in part._meta.fields if f.name not in names])
+    except DjangoValidationError as error:
+        return api_errors(error)
+    return {}
+
+
+class PartSerializer(serializers.ModelSerializer):
+    """A part of a project written through its service: the request's values over the stored
+    ones (a partial update keeps the others) or the model's defaults (a new part), checked
+    against the part's model, and handed to the service by name (``service_fields``)."""
+
+    moved: StrOrPromise = ""  # the refusal of a part sent to another project
+
+    def service_fields(self) -> list[str]:
+        """Return the fields the part's service takes by name (the writable ones but its
+        project)."""
+        return [
+            name for name, field in self.fields.items() if not field.read_only and name != "project"
+        ]
+
+    def part_values(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        current = self.instance if self.instance is not None else self.Meta.model()
+        return {name: attrs.get(name, getattr(current, name)) for name in self.service_fields()}
+
+    def part_project(self, attrs: dict[str, Any]) -> JointProject:
+        """Return the project the part belongs to; a stored part stays in its project."""
+        project: JointProject = attrs.get("project") or self.instance.project
+        if self.instance is not None and project.pk != self.instance.project_id:
+            raise serializers.ValidationError({"project": [str(self.moved)]})
+        return project
+
+
+class MilestoneSerializer(PartSerializer):
     project = VisibleProjectField()
     late = serializers.BooleanField(source="is_late", read_only=True)
+    moved = gettext_lazy("A milestone cannot move to another project.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        project = self.part_project(attrs)
+        values = self.part_values(attrs)
+        errors = model_rule_errors(Milestone(project=project, **values), fields=values)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return {"project": project, **values}
 
     class Meta:
         model = Milestone
@@ -96,6 +159,12 @@ class MeasurementSerializer(serializers.ModelSerializer):
         model = Measurement
         fields = ["id", "indicator", "date", "value"]
         read_only_fields = ["id"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        errors = model_rule_errors(Measurement(**attrs), fields=attrs)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -264,7 +333,7 @@ class AmountField(serializers.DecimalField):
     allow an empty string and a minus sign)."""
 
 
-class FundingCommitmentSerializer(serializers.ModelSerializer):
+class FundingCommitmentSerializer(PartSerializer):
     """Money or in-kind support promised to a project by one funder: a city or an institution."""
 
     project = VisibleProjectField()
@@ -304,3 +373,21 @@ class FundingCommitmentSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id"]
         extra_kwargs = {"year": {"help_text": "A year of the project, from its start to its end."}}
+
+    moved = gettext_lazy("A commitment cannot move to another project.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        project = self.part_project(attrs)
+        values = self.part_values(attrs)
+        # A year of the project (the service's rule, shown by its field, as the portal's form
+        # shows it); the model's rules for the other fields, the one funder among them.
+        errors: dict[str, list[str]] = {}
+        try:
+            check_funding_year(project, values["year"])
+        except DjangoValidationError as error:
+            errors = api_errors(error)
+        checked = [name for name in values if name not in errors]
+        errors |= model_rule_errors(FundingCommitment(project=project, **values), fields=checked)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return {"project": project, **values}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from typing import Any
 
 import orjson
@@ -12,7 +11,6 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import translation
-from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -35,7 +33,6 @@ from projects.api.serializers import (
     ProjectSerializer,
     TransitionSerializer,
 )
-from projects.forms import FundingForm, MeasurementForm, MilestoneForm
 from projects.models import (
     FundingCommitment,
     Indicator,
@@ -61,41 +58,11 @@ def _call(service: Any, **kwargs: Any) -> Any:
         raise ValidationError(detail) from None
 
 
-def _form_errors(form: Any) -> dict[str, list[str]]:
-    """The errors of a Django form of the portal as the API's: by field, and those of the whole
-    form under ``non_field_errors``, as DRF names them."""
-    errors = {
-        name: [e["message"] for e in errors] for name, errors in form.errors.get_json_data().items()
-    }
-    if "__all__" in errors:
-        errors["non_field_errors"] = errors.pop("__all__")
-    return errors
-
-
-def _save_part(
-    *,
-    actor: Any,
-    serializer: Any,
-    instance: Any,
-    form: Callable[[dict[str, Any], Any, JointProject], Any],
-    fields: Iterable[str],
-    service: Any,
-    instance_as: str,
-    moved: str,
-) -> Any:
-    """Create or update a project's part as the portal does: its form validates the request
-    (over the stored values, for a partial update), its service checks the right and writes."""
-    data = dict(serializer.validated_data)
-    project = data.pop("project", None) or instance.project
-    if instance is not None and project.pk != instance.project_id:
-        raise ValidationError({"project": [moved]})
-    current = {name: getattr(instance, name) for name in fields} if instance else {}
-    bound = form({**current, **data}, instance, project)
-    if not bound.is_valid():
-        raise ValidationError(_form_errors(bound))
-    return _call(
-        service, actor=actor, project=project, **{instance_as: instance}, **bound.cleaned_data
-    )
+def _save_part(*, actor: Any, serializer: Any, service: Any, part_as: str) -> Any:
+    """Create or change a project's part through its service, with the values its serializer
+    checked (the request's over the stored ones); the service checks the right and writes."""
+    values = dict(serializer.validated_data)
+    return _call(service, actor=actor, **{part_as: serializer.instance}, **values)
 
 
 # The parts a project's representation shows, in the orders the list's view writes them.
@@ -269,23 +236,17 @@ class MilestoneViewSet(
             .order_by("id")
         )
 
-    def _save(self, serializer: Any, instance: Milestone | None) -> Milestone:
-        return _save_part(
+    def perform_create(self, serializer: Any) -> None:
+        serializer.instance = _save_part(
             actor=self.request.user,
             serializer=serializer,
-            instance=instance,
-            form=lambda data, instance, project: MilestoneForm(data, instance=instance),
-            fields=MilestoneForm.Meta.fields,
             service=services.milestone_save,
-            instance_as="milestone",
-            moved=gettext("A milestone cannot move to another project."),
+            part_as="milestone",
         )
 
-    def perform_create(self, serializer: Any) -> None:
-        serializer.instance = self._save(serializer, None)
-
     def perform_update(self, serializer: Any) -> None:
-        serializer.instance = self._save(serializer, serializer.instance)
+        # The serializer put the stored values under the request's: a change is one call too.
+        self.perform_create(serializer)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         self.check_if_match(self.get_object())
@@ -313,23 +274,15 @@ class MeasurementViewSet(
         ).order_by("id")
 
     def perform_create(self, serializer: Any) -> None:
-        indicator = serializer.validated_data["indicator"]
-        project = get_object_or_404(JointProject, pk=indicator.project_id)
-        form = MeasurementForm(
-            project=project,
-            data={
-                "indicator": indicator.pk,
-                "date": serializer.validated_data["date"],
-                "value": serializer.validated_data["value"],
-            },
-        )
-        if not form.is_valid():
-            raise ValidationError(_form_errors(form))
+        data = serializer.validated_data
+        project = get_object_or_404(JointProject, pk=data["indicator"].project_id)
         serializer.instance = _call(
             services.measurement_save,
             actor=self.request.user,
             project=project,
-            **form.cleaned_data,
+            indicator=data["indicator"],
+            date=data["date"],
+            value=data["value"],
         )
 
 
@@ -457,25 +410,17 @@ class FundingViewSet(
             .order_by("id")
         )
 
-    def _save(self, serializer: Any, instance: FundingCommitment | None) -> FundingCommitment:
-        return _save_part(
+    def perform_create(self, serializer: Any) -> None:
+        serializer.instance = _save_part(
             actor=self.request.user,
             serializer=serializer,
-            instance=instance,
-            form=lambda data, instance, project: FundingForm(
-                data, instance=instance, project=project
-            ),
-            fields=FundingForm.Meta.fields,
             service=services.funding_save,
-            instance_as="commitment",
-            moved=gettext("A commitment cannot move to another project."),
+            part_as="commitment",
         )
 
-    def perform_create(self, serializer: Any) -> None:
-        serializer.instance = self._save(serializer, None)
-
     def perform_update(self, serializer: Any) -> None:
-        serializer.instance = self._save(serializer, serializer.instance)
+        # The serializer put the stored values under the request's: a change is one call too.
+        self.perform_create(serializer)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         with transaction.atomic():
