@@ -334,8 +334,8 @@ class ReviewAssignmentForm(forms.ModelForm):
         data = super().clean() or {}
         application = data.get("application")
         reviewer = data.get("reviewer")
-        if application and reviewer and reviewer.pk == application.researcher_id:
-            raise ValidationError(_("Applicants cannot review their own application."))
+        if application and reviewer:
+            services.check_not_own(application, reviewer)  # the service's rule, shown here
         return data
 
 

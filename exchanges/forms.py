@@ -17,6 +17,7 @@ from exchanges.models import (
     StayApplication,
 )
 from exchanges.services.common import date_problems
+from exchanges.services.researchers import sensitive_data_problems
 from exchanges.validators import normalize_orcid, validate_orcid
 from projects.models import JointProject
 
@@ -68,16 +69,13 @@ class ProfileForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if (data.get("gender") or data.get("accessibility_needs")) and not data.get(
-            "sensitive_consent"
+        # The service's rule, shown by the consent's box.
+        for problem in sensitive_data_problems(
+            gender=data.get("gender", ""),
+            accessibility_needs=data.get("accessibility_needs", ""),
+            sensitive_consent=bool(data.get("sensitive_consent")),
         ):
-            self.add_error(
-                "sensitive_consent",
-                _(
-                    "To record your gender or accessibility needs, tick the box that gives your "
-                    "consent; otherwise leave those fields empty."
-                ),
-            )
+            self.add_error("sensitive_consent", problem)
         return data
 
 

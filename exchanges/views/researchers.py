@@ -45,12 +45,18 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     profile = ResearcherProfile.objects.filter(user_id=request.user.pk or 0).first()
     form = forms.ProfileForm(request.POST or None, instance=profile, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "sensitive_consent"}
+        data = form.cleaned_data
         try:
             services.profile_save(
                 actor=request.user,  # type: ignore[arg-type]
-                data=data,
-                sensitive_consent=form.cleaned_data["sensitive_consent"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                home_institution=data["home_institution"],
+                career_stage=data["career_stage"],
+                orcid=data["orcid"],
+                gender=data["gender"],
+                accessibility_needs=data["accessibility_needs"],
+                sensitive_consent=data["sensitive_consent"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -175,10 +181,23 @@ def _save_step(request: HttpRequest, application: StayApplication, step: str, fo
             consent=form.cleaned_data["consent"],
         )
     else:
+        data = form.cleaned_data
+        changes: services.DraftChanges
+        if step == "host":
+            changes = {"host": data["host"]}
+        elif step == "dates":
+            changes = {"start_date": data["start_date"], "end_date": data["end_date"]}
+        else:
+            changes = {
+                "title": data["title"],
+                "work_plan": data["work_plan"],
+                "impact_statement": data["impact_statement"],
+                "joint_project": data["joint_project"],
+            }
         services.application_save_draft(
             actor=actor,  # type: ignore[arg-type]
             application_id=application.pk,
-            data=form.cleaned_data,
+            data=changes,
         )
 
 
@@ -271,7 +290,17 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
                 raise ValidationError(
                     [str(e) for errors in stay_form.errors.values() for e in errors]
                 )
-            services.stay_update(actor=actor, application_id=pk, data=stay_form.cleaned_data)
+            record = stay_form.cleaned_data
+            services.stay_update(
+                actor=actor,
+                application_id=pk,
+                data={
+                    "arrived_on": record["arrived_on"],
+                    "departed_on": record["departed_on"],
+                    "insurance": record["insurance"],
+                    "visa_status": record["visa_status"],
+                },
+            )
             messages.success(request, _("The stay has been updated."))
         elif action == "report":
             report_form = forms.FinalReportForm(request.POST, request.FILES, prefix="report")
