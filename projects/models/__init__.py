@@ -43,6 +43,20 @@ from projects.models.project import (
     search_vector,
 )
 
+# django-simple-history puts a part's historical model (``Milestone.history.model``) in the
+# part's module, but names its module after the app ("projects") when the part is not defined
+# in a ``models.py``: name the module it is in, where ``manage.py shell`` imports it from.
+for _part in (
+    Participation,
+    TeamMember,
+    FundingCommitment,
+    ExchangeRate,
+    Milestone,
+    Indicator,
+    Measurement,
+):
+    _part.history.model.__module__ = _part.__module__
+
 __all__ = [
     "CODE_PREFIX",
     "FIRST_YEAR",
