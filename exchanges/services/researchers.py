@@ -140,10 +140,16 @@ def application_start(*, actor: User, call: Call) -> StayApplication:
     return application
 
 
-def _own_draft(actor: User, application_id: int) -> StayApplication:
+def _lock_own(actor: User, application_id: int) -> StayApplication:
+    """Lock the researcher's own application; anybody else's is refused."""
     application = _lock(application_id)
     if application.researcher_id != actor.pk:
         raise _refuse(_("This is not your application."), "not_yours")
+    return application
+
+
+def _own_draft(actor: User, application_id: int) -> StayApplication:
+    application = _lock_own(actor, application_id)
     if application.status != S.DRAFT:
         raise _refuse(_("Only a draft can be changed."), "wrong_state")
     return application
@@ -311,9 +317,7 @@ def application_submit(*, actor: User, application_id: int, consent: bool) -> St
 def application_withdraw(*, actor: User, application_id: int, note: str = "") -> StayApplication:
     """Withdraw before the decision, or decline an approval or award (the place is freed)."""
     with transaction.atomic():
-        application = _lock(application_id)
-        if application.researcher_id != actor.pk:
-            raise _refuse(_("This is not your application."), "not_yours")
+        application = _lock_own(actor, application_id)
         held_place = application.status in HOLDS_PLACE
         if application.status not in BEFORE_DECISION and not held_place:
             raise _refuse(
@@ -336,9 +340,7 @@ def application_withdraw(*, actor: User, application_id: int, note: str = "") ->
 def award_confirm(*, actor: User, application_id: int) -> StayApplication:
     """The researcher confirms an approved stay: it becomes an award and a stay record."""
     with transaction.atomic():
-        application = _lock(application_id)
-        if application.researcher_id != actor.pk:
-            raise _refuse(_("This is not your application."), "not_yours")
+        application = _lock_own(actor, application_id)
         application_transition(
             application=application, actor=actor, as_actor=Actor.RESEARCHER, to_status=S.AWARDED
         )
@@ -353,9 +355,7 @@ def stay_update(*, actor: User, application_id: int, data: StayRecord) -> Stay:
     arrival; a refused visa blocks the start and is told to the officials.
     """
     with transaction.atomic():
-        application = _lock(application_id)
-        if application.researcher_id != actor.pk:
-            raise _refuse(_("This is not your application."), "not_yours")
+        application = _lock_own(actor, application_id)
         if application.status not in (S.AWARDED, S.IN_PROGRESS):
             raise _refuse(_("The stay can be updated only once it is awarded."), "wrong_state")
         stay = Stay.objects.select_for_update().get(application=application)
@@ -400,9 +400,7 @@ def final_report_submit(
     if not text.strip():
         raise _refuse(_("Describe the results and the impact of the stay."), "required")
     with transaction.atomic():
-        application = _lock(application_id)
-        if application.researcher_id != actor.pk:
-            raise _refuse(_("This is not your application."), "not_yours")
+        application = _lock_own(actor, application_id)
         stay = Stay.objects.select_for_update().filter(application=application).first()
         problems = report_problems(application, stay)
         if problems or stay is None:

@@ -12,6 +12,7 @@ Callers import from here (``from projects import services``) or from the module 
 from projects.services.lifecycle import (
     TRANSLATED_TEXTS,
     allowed_transitions,
+    check_may_add_projects,
     check_new_project,
     project_coordinators,
     project_create,
@@ -55,6 +56,7 @@ __all__ = [
     "Conversion",
     "Totals",
     "allowed_transitions",
+    "check_may_add_projects",
     "check_new_project",
     "convert",
     "exchange_rate",

@@ -183,6 +183,13 @@ def project_propose(
     return project
 
 
+def check_may_add_projects(actor: User | None) -> None:
+    """Refuse anybody but the programme's officials adding projects (the admin, an import);
+    ``actor`` None is the server's operator (a management command)."""
+    if actor is not None and not can_manage_project(actor, None):
+        raise PermissionDenied(_("Only the programme's officials may add projects here."))
+
+
 def check_new_project(
     *,
     actor: User | None,
@@ -197,18 +204,15 @@ def check_new_project(
     The import's dry run calls it for every row, so a bad row is reported before anything is
     written; ``project_create`` calls it again under its transaction.
     """
-    if actor is not None and not can_manage_project(actor, None):
-        raise PermissionDenied(_("Only the programme's officials may add projects here."))
+    check_may_add_projects(actor)
     rules.check_status(status)
     rules.check_dates(start_date, end_date)
-    if not institutions:
-        raise ValidationError(_("A project needs one lead institution."), code="no_lead")
     ids = [institution.pk for institution, _role in institutions]
     if len(set(ids)) != len(ids):
         raise ValidationError(
             _("An institution is listed twice in the project."), code="already_taking_part"
         )
-    rules.check_one_lead(role for _institution, role in institutions)
+    rules.check_one_lead(role for _institution, role in institutions)  # none listed: no lead
     party_ids = [institution.party_id for institution, _role in institutions]
     rules.check_both_cities(status, party_ids, cities=cities)
     rules.check_official_scope(actor, party_ids)
