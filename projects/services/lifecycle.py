@@ -24,7 +24,7 @@ from projects.permissions import (
     can_manage_project,
     is_coordinator,
 )
-from projects.services.rules import COORDINATOR, OFFICIAL, TRANSITIONS
+from projects.workflow import COORDINATOR, OFFICIAL, TRANSITIONS
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
