@@ -113,6 +113,7 @@ class PartSerializer(serializers.ModelSerializer):
         ]
 
     def part_values(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """Return the part's values as the service will write them, by the service's names."""
         current = self.instance if self.instance is not None else self.Meta.model()
         return {name: attrs.get(name, getattr(current, name)) for name in self.service_fields()}
 
