@@ -1,4 +1,5 @@
-"""The programme as data: the agreement, its parties, strategic areas, axes and institutions.
+"""The programme as data: the agreement, its parties, strategic areas, axes and institutions,
+and the people who sign in with their roles (``User.objects.officials()``...).
 
 All of it is edited by officials in the admin and seeded by data migrations keyed on stable
 codes; no logic depends on a name.
@@ -13,7 +14,12 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.validators import normalize_ror_id, validate_ror_id, validate_web_url
+from cooperation.validators import (
+    DateRange,
+    normalize_ror_id,
+    validate_ror_id,
+    validate_web_url,
+)
 
 code_validator = RegexValidator(
     r"^[A-Z0-9][A-Z0-9_-]*$",
@@ -54,6 +60,15 @@ class Party(models.Model):
         return self.name
 
 
+# An agreement's validity: open-ended, or ending on or after its start.
+AGREEMENT_VALIDITY = DateRange(
+    "valid_from",
+    "valid_until",
+    _("The end of validity cannot be before its start."),
+    optional=("valid_until",),
+)
+
+
 class Agreement(models.Model):
     """The Memorandum of Understanding, or a later addendum to it."""
 
@@ -84,8 +99,7 @@ class Agreement(models.Model):
         verbose_name_plural = _("agreements")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(valid_until__isnull=True)
-                | models.Q(valid_until__gte=models.F("valid_from")),
+                condition=AGREEMENT_VALIDITY.condition,
                 name="agreement_valid_until_after_valid_from",
             )
         ]
@@ -94,12 +108,7 @@ class Agreement(models.Model):
         return self.title
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        if self.valid_until and self.valid_from and self.valid_until < self.valid_from:
-            raise ValidationError(
-                {"valid_until": _("The end of validity cannot be before its start.")}
-            )
+        AGREEMENT_VALIDITY.check(self.valid_from, self.valid_until)
 
 
 class ReferenceItem(models.Model):
@@ -220,10 +229,66 @@ class TimelineEntry(models.Model):
         ordering = ["at", "pk"]
 
 
+class Role(models.TextChoices):
+    """The portal's roles: each is a Django group whose name is the role's code.
+
+    The groups and their model permissions are created by ``migrations/0003_roles.py``; the
+    object scope each role implies (an official's city, a coordinator's institution) is read
+    by ``cooperation.roles``.
+    """
+
+    PROGRAMME_ADMIN = "programme_admin", _("Programme administrator")
+    OFFICIAL_CDMX = "official_cdmx", _("Official of Mexico City")
+    OFFICIAL_BCN = "official_bcn", _("Official of Barcelona")
+    COORDINATOR = "coordinator", _("Institution coordinator")
+    REVIEWER = "reviewer", _("Reviewer")
+    RESEARCHER = "researcher", _("Researcher")
+
+
+OFFICIAL_ROLES = (Role.OFFICIAL_CDMX, Role.OFFICIAL_BCN)
+# Roles that open the admin; each of them must pass a second factor first.
+STAFF_ROLES = (Role.PROGRAMME_ADMIN, *OFFICIAL_ROLES)
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    """The people the portal writes to or offers in a list, by role."""
+
+    def with_role(self, *roles: str) -> UserQuerySet:
+        """Return the active people holding any of ``roles``, each once."""
+        return self.filter(is_active=True, groups__name__in=roles).distinct()
+
+    def officials(self) -> UserQuerySet:
+        """Return the active officials of both cities (``party`` tells each one's city)."""
+        return self.with_role(*OFFICIAL_ROLES)
+
+    def coordinators(self) -> UserQuerySet:
+        """Return the active coordinators (``institution`` tells each one's institution)."""
+        return self.with_role(Role.COORDINATOR)
+
+    def reviewers(self) -> UserQuerySet:
+        """Return the active reviewers of stay applications."""
+        return self.with_role(Role.REVIEWER)
+
+
 class UserManager(BaseUserManager["User"]):
-    """Manage users identified by their e-mail address."""
+    """Manage users identified by their e-mail address; read them by role (``UserQuerySet``)."""
 
     use_in_migrations = True
+
+    def get_queryset(self) -> UserQuerySet:
+        return UserQuerySet(self.model, using=self._db)
+
+    def with_role(self, *roles: str) -> UserQuerySet:
+        return self.get_queryset().with_role(*roles)
+
+    def officials(self) -> UserQuerySet:
+        return self.get_queryset().officials()
+
+    def coordinators(self) -> UserQuerySet:
+        return self.get_queryset().coordinators()
+
+    def reviewers(self) -> UserQuerySet:
+        return self.get_queryset().reviewers()
 
     def _create_user(self, email: str, password: str | None, **extra: object) -> User:
         if not email:

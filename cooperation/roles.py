@@ -10,27 +10,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeGuard
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
+# The roles themselves are data of the programme, beside the users (``cooperation.models``);
+# the people holding one are read there too (``User.objects.officials()``...).
+from cooperation.models import OFFICIAL_ROLES, STAFF_ROLES, Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from cooperation.models import Institution, User
 
-
-class Role(models.TextChoices):
-    PROGRAMME_ADMIN = "programme_admin", _("Programme administrator")
-    OFFICIAL_CDMX = "official_cdmx", _("Official of Mexico City")
-    OFFICIAL_BCN = "official_bcn", _("Official of Barcelona")
-    COORDINATOR = "coordinator", _("Institution coordinator")
-    REVIEWER = "reviewer", _("Reviewer")
-    RESEARCHER = "researcher", _("Researcher")
-
-
-OFFICIAL_ROLES = (Role.OFFICIAL_CDMX, Role.OFFICIAL_BCN)
-# Roles that open the admin; each of them must pass a second factor first.
-STAFF_ROLES = (Role.PROGRAMME_ADMIN, *OFFICIAL_ROLES)
+__all__ = [
+    "OFFICIAL_ROLES",
+    "SECOND_FACTOR_ATTRIBUTE",
+    "STAFF_ROLES",
+    "Role",
+    "can_change_institution",
+    "coordinated_institution_id",
+    "has_staff_role",
+    "is_official",
+    "is_programme_admin",
+    "official_party_id",
+]
 
 
 def _is_person(user: User | AnonymousUser) -> TypeGuard[User]:

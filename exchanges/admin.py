@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from cooperation.models import User
-from cooperation.roles import Role
 from exchanges import permissions, services
 from exchanges.models import (
     ApplicationEvent,
@@ -326,9 +325,7 @@ class ReviewAssignmentForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            groups__name=Role.REVIEWER, is_active=True
-        )
+        self.fields["reviewer"].queryset = User.objects.reviewers()  # type: ignore[attr-defined]
         self.fields["application"].queryset = StayApplication.objects.filter(  # type: ignore[attr-defined]
             status__in=[StayApplication.Status.HOST_ACCEPTED, StayApplication.Status.EVALUATION]
         ).select_related("call", "researcher")
@@ -337,8 +334,8 @@ class ReviewAssignmentForm(forms.ModelForm):
         data = super().clean() or {}
         application = data.get("application")
         reviewer = data.get("reviewer")
-        if application and reviewer and reviewer.pk == application.researcher_id:
-            raise ValidationError(_("Applicants cannot review their own application."))
+        if application and reviewer:
+            services.check_not_own(application, reviewer)  # the service's rule, shown here
         return data
 
 

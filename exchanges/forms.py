@@ -17,7 +17,9 @@ from exchanges.models import (
     StayApplication,
 )
 from exchanges.services.common import date_problems
+from exchanges.services.researchers import sensitive_data_problems
 from exchanges.validators import normalize_orcid, validate_orcid
+from projects.models import JointProject
 
 
 class DateInput(forms.DateInput):
@@ -67,16 +69,13 @@ class ProfileForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if (data.get("gender") or data.get("accessibility_needs")) and not data.get(
-            "sensitive_consent"
+        # The service's rule, shown by the consent's box.
+        for problem in sensitive_data_problems(
+            gender=data.get("gender", ""),
+            accessibility_needs=data.get("accessibility_needs", ""),
+            sensitive_consent=bool(data.get("sensitive_consent")),
         ):
-            self.add_error(
-                "sensitive_consent",
-                _(
-                    "To record your gender or accessibility needs, tick the box that gives your "
-                    "consent; otherwise leave those fields empty."
-                ),
-            )
+            self.add_error("sensitive_consent", problem)
         return data
 
 
@@ -109,25 +108,6 @@ class DatesStepForm(forms.Form):
         return data
 
 
-def linkable_projects(application: StayApplication) -> Any:
-    """Projects a stay may contribute to: current ones the applicant may read, public or with
-    the host taking part. A researcher reads only public projects (``visible_to``): the form
-    must not list another institution's private codes and titles to anybody who signs up."""
-    from django.db.models import Exists, OuterRef, Q
-
-    from projects.models import JointProject, Participation, ProjectStatus
-
-    host_takes_part = Participation.objects.filter(
-        project=OuterRef("pk"), institution_id=application.host_id or 0
-    )
-    return (
-        JointProject.objects.visible_to(application.researcher)
-        .filter(status__in=[ProjectStatus.APPROVED, ProjectStatus.ACTIVE, ProjectStatus.PROPOSED])
-        .filter(Q(public=True) | Exists(host_takes_part))
-        .order_by("code")
-    )
-
-
 class ProjectStepForm(forms.ModelForm):
     class Meta:
         model = StayApplication
@@ -150,7 +130,9 @@ class ProjectStepForm(forms.ModelForm):
         # The link to a joint project is optional, and only to projects the stay may join.
         link = self.fields["joint_project"]
         link.required = False
-        link.queryset = linkable_projects(self.instance)  # type: ignore[attr-defined]
+        link.queryset = JointProject.objects.linkable_for(  # type: ignore[attr-defined]
+            researcher=self.instance.researcher, host_id=self.instance.host_id
+        )
         link.empty_label = _("None")  # type: ignore[attr-defined]
 
 

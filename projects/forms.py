@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cooperation.models import Axis, Institution, Party, StrategicArea
 from projects.imports import STORED_NAME
 from projects.models import (
+    PLANNED_DATES,
     FundingCommitment,
     Indicator,
     Measurement,
@@ -126,9 +127,10 @@ class ProjectProposalForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The planned end cannot be before the planned start."))
+        try:
+            PLANNED_DATES.check(data.get("start_date"), data.get("end_date"))
+        except ValidationError as error:
+            self.add_error(None, error)  # by the end's field, as the service says it
         return data
 
 

@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F, Q
@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from cooperation.models import User
 from projects.imports import STORAGE_FOLDER, STORED_NAME, import_projects, read_projects
 from projects.models import ProjectImport
-from projects.permissions import can_manage_project
+from projects.services.lifecycle import check_may_add_projects
 
 logger = logging.getLogger(__name__)
 State = ProjectImport.State
@@ -42,8 +42,7 @@ def import_request(*, actor: User | None, file_name: str, original_name: str = "
 
     ``actor`` None is the server's operator (the ``import_projects`` command).
     """
-    if actor is not None and not can_manage_project(actor, None):
-        raise PermissionDenied(_("Only the programme's officials may add projects here."))
+    check_may_add_projects(actor)
     if not STORED_NAME.fullmatch(file_name):
         raise ValidationError(_("The checked file has expired; upload it again."))
     return ProjectImport.objects.create(

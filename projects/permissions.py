@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from cooperation.models import Institution
 from cooperation.roles import Role, is_programme_admin, official_party_id
 from projects.models import Participation
+from projects.workflow import FINAL_STATUSES
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -95,8 +96,6 @@ def can_change_funding(
 
 def can_change_project(user: User | AnonymousUser, project: JointProject | None) -> bool:
     """Change a project's record in the admin: manage it, and it is not closed yet."""
-    from projects.services.rules import FINAL_STATUSES
-
     if not can_manage_project(user, project):
         return False
     return project is None or project.status not in FINAL_STATUSES

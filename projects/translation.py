@@ -1,14 +1,8 @@
-"""A project's own texts in Spanish, Catalan and English (django-modeltranslation).
-
-The project's history is registered here, after the translated columns exist, so that the
-historical rows keep every language (django-simple-history's documented way with
-modeltranslation).
-"""
+"""A project's own texts in Spanish, Catalan and English (django-modeltranslation)."""
 
 from modeltranslation.translator import TranslationOptions, register
-from simple_history import register as register_history
 
-from projects.models import JointProject
+from projects.models import JointProject, register_project_history
 
 
 @register(JointProject)
@@ -17,7 +11,6 @@ class JointProjectTranslation(TranslationOptions):
     required_languages = ("es",)
 
 
-# The stored search vectors are derived from the texts: the history keeps the texts only.
-register_history(
-    JointProject, app="projects", excluded_fields=["search_es", "search_ca", "search_en"]
-)
+# The texts' columns of each language exist from here on: the history can copy them
+# (``projects.models.project.register_project_history`` says why it is registered here).
+register_project_history()

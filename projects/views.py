@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -46,24 +45,15 @@ def filter_catalogue(form: CatalogueFilterForm, language: str) -> Any:
         return projects
     data = form.cleaned_data
     if data["area"]:
-        through = JointProject.areas.through
-        projects = projects.filter(
-            Q(primary_area=data["area"])
-            | Exists(
-                through.objects.filter(jointproject_id=OuterRef("pk"), strategicarea=data["area"])
-            )
-        )
+        projects = projects.in_area(data["area"])
     if data["axis"]:
         projects = projects.filter(axes=data["axis"])
     if data["city"]:
-        projects = projects.in_city(data["city"].pk)
+        projects = projects.in_city(data["city"])
     if data["status"]:
         projects = projects.filter(status=data["status"])
     if data["year"]:
-        year = data["year"]
-        projects = projects.filter(
-            start_date__gte=datetime.date(year, 1, 1), start_date__lt=datetime.date(year + 1, 1, 1)
-        )
+        projects = projects.started_in(data["year"])
     if data["q"].strip():
         projects = projects.search(data["q"].strip(), language)
     return projects

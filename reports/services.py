@@ -350,11 +350,10 @@ def _read_snapshot(using: str) -> Iterator[None]:
 def _tell_officials(run: ReportRun) -> None:
     from cooperation.models import User
     from cooperation.notifications import notify
-    from cooperation.roles import OFFICIAL_ROLES
 
     run.refresh_from_db()
     notify(
-        recipients=User.objects.filter(is_active=True, groups__name__in=OFFICIAL_ROLES).distinct(),
+        recipients=User.objects.officials(),
         template="reports/email/ready",
         context={"site_url": settings.SITE_URL},
         objects={"run": run},

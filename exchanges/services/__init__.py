@@ -34,6 +34,7 @@ from exchanges.services.officials import (
     application_cancel,
     application_reject,
     application_sign,
+    check_not_own,
     final_report_accept,
     review_assign,
 )
@@ -44,6 +45,8 @@ from exchanges.services.personal_data import (
 )
 from exchanges.services.researchers import (
     CONSENT_TEXT_VERSION,
+    DraftChanges,
+    StayRecord,
     application_save_draft,
     application_start,
     application_submit,
@@ -52,6 +55,7 @@ from exchanges.services.researchers import (
     award_confirm,
     final_report_submit,
     profile_save,
+    sensitive_data_problems,
     stay_update,
     submission_problems,
 )
@@ -67,7 +71,9 @@ __all__ = [
     "CRITERION_FIELDS",
     "FROZEN_TERMS",
     "CriterionRow",
+    "DraftChanges",
     "HostRow",
+    "StayRecord",
     "application_cancel",
     "application_reject",
     "application_save_draft",
@@ -84,6 +90,7 @@ __all__ = [
     "call_hosts_set",
     "call_save",
     "calls_announce_opened",
+    "check_not_own",
     "conflict_declare",
     "conflict_disclosure",
     "conflict_disclosure_token",
@@ -100,6 +107,7 @@ __all__ = [
     "researcher_anonymise",
     "review_assign",
     "scores_submit",
+    "sensitive_data_problems",
     "stay_update",
     "submission_problems",
 ]

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from cooperation.api.webhooks import emit
 from cooperation.models import User
 from cooperation.notifications import notify
-from cooperation.roles import OFFICIAL_ROLES, Role
 from exchanges.models import (
+    STAY_DATES,
     ApplicationEvent,
     Call,
     StayApplication,
@@ -47,15 +47,11 @@ def _lock(application_id: int) -> StayApplication:
 def _host_coordinators(application: StayApplication) -> list[User]:
     if application.host_id is None:
         return []
-    return list(
-        User.objects.filter(
-            institution_id=application.host_id, groups__name=Role.COORDINATOR, is_active=True
-        )
-    )
+    return list(User.objects.coordinators().filter(institution_id=application.host_id))
 
 
 def _officials() -> list[User]:
-    return list(User.objects.filter(groups__name__in=OFFICIAL_ROLES, is_active=True).distinct())
+    return list(User.objects.officials())
 
 
 def _event(
@@ -142,8 +138,8 @@ def date_problems(call: Call, start: datetime.date | None, end: datetime.date | 
             )
         )
     days = (end - start).days
-    if end <= start:
-        problems.append(str(_("The end date must be after the start date.")))
+    if not STAY_DATES.ordered(start, end):
+        problems.append(str(STAY_DATES.message))
     elif not call.min_duration_days <= days <= call.max_duration_days:
         problems.append(
             str(

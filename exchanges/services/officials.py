@@ -36,6 +36,12 @@ def _require_decider(actor: User) -> None:
         raise _refuse(_("Only the programme's officials can do this."), "not_official")
 
 
+def check_not_own(application: StayApplication, reviewer: User) -> None:
+    """Refuse a reviewer who is the applicant: nobody reviews their own application."""
+    if reviewer.pk == application.researcher_id:
+        raise _refuse(_("Applicants cannot review their own application."), "own")
+
+
 def review_assign(*, actor: User, application_id: int, reviewer: User) -> ReviewAssignment:
     """Assign a reviewer; the first assignment opens the evaluation."""
     _require_decider(actor)
@@ -43,8 +49,7 @@ def review_assign(*, actor: User, application_id: int, reviewer: User) -> Review
         raise _refuse(_("This person is not a reviewer."), "not_reviewer")
     with transaction.atomic():
         application = _lock(application_id)
-        if reviewer.pk == application.researcher_id:
-            raise _refuse(_("Applicants cannot review their own application."), "own")
+        check_not_own(application, reviewer)
         if application.status == S.HOST_ACCEPTED:
             application_transition(
                 application=application,

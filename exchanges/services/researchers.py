@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import datetime
+from typing import TypedDict
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.models import User
+from cooperation.models import Institution, User
 from cooperation.notifications import notify
 from exchanges.models import (
     Attachment,
@@ -36,33 +36,78 @@ from exchanges.services.officials import _give_place_to_waitlist
 from exchanges.services.rules import report_problems, start_problems, stay_record_problems
 from exchanges.validators import clean_file_name, validate_pdf
 from exchanges.workflow import BEFORE_DECISION, HOLDS_PLACE, Actor
+from projects.models import JointProject
 
 CONSENT_TEXT_VERSION = "2026-01"
 
 
+class DraftChanges(TypedDict, total=False):
+    """What one step of a draft changes (a step gives some of these, by name)."""
+
+    host: Institution | None
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+    title: str
+    work_plan: str
+    impact_statement: str
+    joint_project: JointProject | None
+
+
+class StayRecord(TypedDict, total=False):
+    """What the researcher records of the stay; a value left out is recorded as empty."""
+
+    arrived_on: datetime.date | None
+    departed_on: datetime.date | None
+    insurance: str
+    visa_status: str
+
+
+def sensitive_data_problems(
+    *, gender: str, accessibility_needs: str, sensitive_consent: bool
+) -> list[str]:
+    """Return why the optional, sensitive data cannot be kept: only with explicit consent."""
+    if (gender or accessibility_needs) and not sensitive_consent:
+        return [
+            str(
+                _(
+                    "To record your gender or accessibility needs, tick the box that gives your "
+                    "consent; otherwise leave those fields empty."
+                )
+            )
+        ]
+    return []
+
+
 def profile_save(
-    *, actor: User, data: Mapping[str, Any], sensitive_consent: bool
+    *,
+    actor: User,
+    first_name: str,
+    last_name: str,
+    home_institution: Institution | None,
+    career_stage: str,
+    orcid: str = "",
+    gender: str = "",
+    accessibility_needs: str = "",
+    sensitive_consent: bool,
 ) -> ResearcherProfile:
     """Create or update the researcher's profile; optional data only with explicit consent."""
-    if (data.get("gender") or data.get("accessibility_needs")) and not sensitive_consent:
-        raise _refuse(
-            _(
-                "To record your gender or accessibility needs, tick the box that gives your "
-                "consent; otherwise leave those fields empty."
-            ),
-            "consent_required",
-        )
+    problems = sensitive_data_problems(
+        gender=gender, accessibility_needs=accessibility_needs, sensitive_consent=sensitive_consent
+    )
+    if problems:
+        raise _refuse(problems[0], "consent_required")
     with transaction.atomic():
-        names = {k: (data.get(k) or "").strip() for k in ("first_name", "last_name")}
+        names = {"first_name": (first_name or "").strip(), "last_name": (last_name or "").strip()}
         if names != {"first_name": actor.first_name, "last_name": actor.last_name}:
             actor.first_name, actor.last_name = names["first_name"], names["last_name"]
             actor.save(update_fields=["first_name", "last_name"])
         profile = ResearcherProfile.objects.select_for_update().filter(user=actor).first()
         profile = profile or ResearcherProfile(user=actor)
-        for field in ("home_institution", "career_stage", "orcid", "gender", "accessibility_needs"):
-            setattr(
-                profile, field, data.get(field) or ("" if field != "home_institution" else None)
-            )
+        profile.home_institution = home_institution  # type: ignore[assignment]  # full_clean below
+        profile.career_stage = career_stage or ""
+        profile.orcid = orcid or ""
+        profile.gender = gender or ""
+        profile.accessibility_needs = accessibility_needs or ""
         if sensitive_consent and not profile.sensitive_consent_at:
             profile.sensitive_consent_at = timezone.now()
             profile.sensitive_consent_version = CONSENT_TEXT_VERSION
@@ -95,17 +140,23 @@ def application_start(*, actor: User, call: Call) -> StayApplication:
     return application
 
 
-def _own_draft(actor: User, application_id: int) -> StayApplication:
+def _lock_own(actor: User, application_id: int) -> StayApplication:
+    """Lock the researcher's own application; anybody else's is refused."""
     application = _lock(application_id)
     if application.researcher_id != actor.pk:
         raise _refuse(_("This is not your application."), "not_yours")
+    return application
+
+
+def _own_draft(actor: User, application_id: int) -> StayApplication:
+    application = _lock_own(actor, application_id)
     if application.status != S.DRAFT:
         raise _refuse(_("Only a draft can be changed."), "wrong_state")
     return application
 
 
 def application_save_draft(
-    *, actor: User, application_id: int, data: Mapping[str, Any]
+    *, actor: User, application_id: int, data: DraftChanges
 ) -> StayApplication:
     """Save one step of the draft (host, dates or project texts)."""
     allowed_fields = {
@@ -133,9 +184,10 @@ def application_save_draft(
                 raise ValidationError(problems, code="bad_dates")
         project = data.get("joint_project")
         if project is not None:
-            from exchanges.forms import linkable_projects
-
-            if not linkable_projects(application).filter(pk=project.pk).exists():
+            linkable = JointProject.objects.linkable_for(
+                researcher=application.researcher, host_id=application.host_id
+            )
+            if not linkable.filter(pk=project.pk).exists():
                 raise _refuse(
                     _(
                         "Choose a current joint project that is public or in which the host "
@@ -145,7 +197,7 @@ def application_save_draft(
                 )
         fields = [name for name in data if name in allowed_fields]
         for name in fields:
-            setattr(application, name, data[name])
+            setattr(application, name, data[name])  # type: ignore[literal-required]
         application.save(update_fields=fields)
     return application
 
@@ -265,9 +317,7 @@ def application_submit(*, actor: User, application_id: int, consent: bool) -> St
 def application_withdraw(*, actor: User, application_id: int, note: str = "") -> StayApplication:
     """Withdraw before the decision, or decline an approval or award (the place is freed)."""
     with transaction.atomic():
-        application = _lock(application_id)
-        if application.researcher_id != actor.pk:
-            raise _refuse(_("This is not your application."), "not_yours")
+        application = _lock_own(actor, application_id)
         held_place = application.status in HOLDS_PLACE
         if application.status not in BEFORE_DECISION and not held_place:
             raise _refuse(
@@ -290,9 +340,7 @@ def application_withdraw(*, actor: User, application_id: int, note: str = "") ->
 def award_confirm(*, actor: User, application_id: int) -> StayApplication:
     """The researcher confirms an approved stay: it becomes an award and a stay record."""
     with transaction.atomic():
-        application = _lock(application_id)
-        if application.researcher_id != actor.pk:
-            raise _refuse(_("This is not your application."), "not_yours")
+        application = _lock_own(actor, application_id)
         application_transition(
             application=application, actor=actor, as_actor=Actor.RESEARCHER, to_status=S.AWARDED
         )
@@ -300,16 +348,14 @@ def award_confirm(*, actor: User, application_id: int) -> StayApplication:
     return application
 
 
-def stay_update(*, actor: User, application_id: int, data: Mapping[str, Any]) -> Stay:
+def stay_update(*, actor: User, application_id: int, data: StayRecord) -> Stay:
     """Record arrival, departure, insurance and visa; an arrival on or before today starts it.
 
     Dates follow time in the host city: no arrival in the future, a departure after the
     arrival; a refused visa blocks the start and is told to the officials.
     """
     with transaction.atomic():
-        application = _lock(application_id)
-        if application.researcher_id != actor.pk:
-            raise _refuse(_("This is not your application."), "not_yours")
+        application = _lock_own(actor, application_id)
         if application.status not in (S.AWARDED, S.IN_PROGRESS):
             raise _refuse(_("The stay can be updated only once it is awarded."), "wrong_state")
         stay = Stay.objects.select_for_update().get(application=application)
@@ -354,9 +400,7 @@ def final_report_submit(
     if not text.strip():
         raise _refuse(_("Describe the results and the impact of the stay."), "required")
     with transaction.atomic():
-        application = _lock(application_id)
-        if application.researcher_id != actor.pk:
-            raise _refuse(_("This is not your application."), "not_yours")
+        application = _lock_own(actor, application_id)
         stay = Stay.objects.select_for_update().filter(application=application).first()
         problems = report_problems(application, stay)
         if problems or stay is None:

@@ -17,7 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import Party
-from exchanges.models import HostDecision, Signature, Stay, StayApplication
+from exchanges.models import STAY_RECORD, HostDecision, Signature, Stay, StayApplication
 from exchanges.workflow import CO_SIGNED
 
 S = StayApplication.Status
@@ -68,8 +68,8 @@ def stay_record_problems(application: StayApplication, stay: Stay) -> list[str]:
         )
     if stay.departed_on and not stay.arrived_on:
         problems.append(str(_("Record the arrival before the departure.")))
-    elif stay.departed_on and stay.arrived_on and stay.departed_on <= stay.arrived_on:
-        problems.append(str(_("The departure must be after the arrival.")))
+    elif not STAY_RECORD.ordered(stay.arrived_on, stay.departed_on):
+        problems.append(str(STAY_RECORD.message))
     if application.status == S.IN_PROGRESS and not stay.arrived_on:
         problems.append(str(_("The stay has started: its arrival date must stay recorded.")))
     if application.status == S.AWARDED and stay.arrived_on and stay.visa_status == VISA_REFUSED:

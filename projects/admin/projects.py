@@ -23,6 +23,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.urls import path, reverse
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,13 +32,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from cooperation.spreadsheets import csv_writer, xlsx_row
 from projects import services
-from projects.admin.base import (
-    PartInline,
-    ReadOnlyHistoryMixin,
-    ServiceAdminMixin,
-    reasons,
-    refusals,
-)
+from projects.admin.base import ReadOnlyHistoryMixin, ServiceAdminMixin, reasons, refusals
 from projects.admin.filters import (
     AreaFilter,
     CityFilter,
@@ -47,104 +42,17 @@ from projects.admin.filters import (
 )
 from projects.admin.history import HISTORICAL_MEASUREMENT, PART_HISTORIES
 from projects.admin.importing import import_view
-from projects.forms import ProjectStatusForm
-from projects.models import (
-    Currency,
-    FundingCommitment,
-    Indicator,
-    JointProject,
-    Milestone,
-    Participation,
-    ProjectEvent,
-    ProjectStatus,
-    TeamMember,
+from projects.admin.inlines import (
+    FundingInline,
+    IndicatorInline,
+    MilestoneInline,
+    ParticipationInline,
+    TeamInline,
+    TimelineInline,
 )
+from projects.forms import ProjectStatusForm
+from projects.models import Currency, JointProject, Participation, ProjectStatus, TeamMember
 from projects.permissions import can_change_project, can_delete_project
-from projects.templatetags.projects_tags import status_label
-
-
-class ParticipationInline(PartInline):
-    model = Participation
-    fields = ("institution", "role")
-    autocomplete_fields = ("institution",)
-    remove_service = staticmethod(services.participation_remove)
-    part_as = "participation"
-
-    def add(self, *, actor: Any, parent: Any, data: dict[str, Any]) -> Any:
-        return services.participation_add(
-            actor=actor, project=parent, institution=data["institution"], role=data["role"]
-        )
-
-    def change(self, *, actor: Any, parent: Any, obj: Any, data: dict[str, Any]) -> Any:
-        return services.participation_update(
-            actor=actor,
-            project=parent,
-            participation=obj,
-            institution=data["institution"],
-            role=data["role"],
-        )
-
-
-class FundingInline(PartInline):
-    model = FundingCommitment
-    fields = ("funder_party", "funder_institution", "amount", "currency", "year", "kind")
-    autocomplete_fields = ("funder_institution",)
-    save_service = staticmethod(services.funding_save)
-    remove_service = staticmethod(services.funding_remove)
-    part_as = "commitment"
-
-
-class MilestoneInline(PartInline):
-    model = Milestone
-    fields = ("title", "due_date", "status", "completed_on", "evidence_url")
-    save_service = staticmethod(services.milestone_save)
-    remove_service = staticmethod(services.milestone_remove)
-    part_as = "milestone"
-
-
-class IndicatorInline(PartInline):
-    model = Indicator
-    fields = ("name", "unit", "baseline", "target")
-    show_change_link = True
-    save_service = staticmethod(services.indicator_save)
-    remove_service = staticmethod(services.indicator_remove)
-    part_as = "indicator"
-
-
-class TeamInline(PartInline):
-    # Self-declared gender is only read in anonymous totals (the project's "Team" section),
-    # never person by person: the inline leaves it as declared.
-    model = TeamMember
-    fields = ("name", "email", "institution", "role")
-    autocomplete_fields = ("institution",)
-    save_service = staticmethod(services.team_member_save)
-    remove_service = staticmethod(services.team_member_remove)
-    part_as = "member"
-
-
-class TimelineInline(admin.TabularInline):
-    model = ProjectEvent
-    extra = 0
-    fields = ("at", "actor", "from_label", "to_label", "note")
-    readonly_fields = fields
-    can_delete = False
-
-    @admin.display(description=gettext_lazy("from"))
-    def from_label(self, obj: ProjectEvent) -> str:
-        return status_label(obj.from_status) if obj.from_status else "—"
-
-    @admin.display(description=gettext_lazy("to"))
-    def to_label(self, obj: ProjectEvent) -> str:
-        return status_label(obj.to_status)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class _Echo:
@@ -152,16 +60,13 @@ class _Echo:
         return value
 
 
-def _transition_action(to_status: str) -> Any:
-    def action(modeladmin: JointProjectAdmin, request: HttpRequest, queryset: QuerySet) -> None:
-        modeladmin.bulk_transition(request, queryset, to_status)
+def _move_label(to_status: str) -> str:
+    """Return the label of the bulk action moving projects to ``to_status``."""
+    return _("Move selected projects to “%(status)s”") % {"status": ProjectStatus(to_status).label}
 
-    action.__name__ = f"move_to_{to_status}"
-    label = ProjectStatus(to_status).label
-    action.short_description = gettext_lazy("Move selected projects to “%(status)s”") % {  # type: ignore[attr-defined]
-        "status": label
-    }
-    return action
+
+# The label in the language of the page that shows it, not of the process's start.
+move_label = lazy(_move_label, str)
 
 
 def _refusal(error: ValidationError | PermissionDenied) -> str:
@@ -211,8 +116,15 @@ class JointProjectAdmin(
         TeamInline,
         TimelineInline,
     )
+    # One bulk action per status a move of the lifecycle table (``services.TRANSITIONS``) leads
+    # to; each asks ``project_transition`` for every project, so the table and the actor's
+    # right decide project by project. A test holds these actions and the table's moves equal.
     actions = [
-        *(_transition_action(to) for to in dict.fromkeys(to for _frm, to in services.TRANSITIONS)),
+        "move_to_approved",
+        "move_to_cancelled",
+        "move_to_active",
+        "move_to_completed",
+        "move_to_suspended",
         "export_csv",
         "export_xlsx",
     ]
@@ -240,9 +152,11 @@ class JointProjectAdmin(
         )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[JointProject]:
-        # The changelist's rows carry their area and institutions: the page's query count
-        # does not grow with its size.
-        return super().get_queryset(request).for_listing()  # type: ignore[attr-defined]
+        # The projects the person may read (the one rule, which gives officials and
+        # administrators every project); the changelist's rows carry their area and
+        # institutions, so the page's query count does not grow with its size.
+        projects = super().get_queryset(request)
+        return projects.visible_to(request.user).for_listing()  # type: ignore[attr-defined]
 
     @admin.display(description=gettext_lazy("cities"))
     def cities(self, obj: JointProject) -> str:
@@ -428,7 +342,28 @@ class JointProjectAdmin(
             )
         return HttpResponseRedirect(change_url)
 
+    @admin.action(description=move_label(ProjectStatus.APPROVED))
+    def move_to_approved(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self.bulk_transition(request, queryset, ProjectStatus.APPROVED)
+
+    @admin.action(description=move_label(ProjectStatus.CANCELLED))
+    def move_to_cancelled(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self.bulk_transition(request, queryset, ProjectStatus.CANCELLED)
+
+    @admin.action(description=move_label(ProjectStatus.ACTIVE))
+    def move_to_active(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self.bulk_transition(request, queryset, ProjectStatus.ACTIVE)
+
+    @admin.action(description=move_label(ProjectStatus.COMPLETED))
+    def move_to_completed(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self.bulk_transition(request, queryset, ProjectStatus.COMPLETED)
+
+    @admin.action(description=move_label(ProjectStatus.SUSPENDED))
+    def move_to_suspended(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self.bulk_transition(request, queryset, ProjectStatus.SUSPENDED)
+
     def bulk_transition(self, request: HttpRequest, queryset: QuerySet, to_status: str) -> None:
+        """Move each selected project through ``project_transition``; say which were refused."""
         moved, refused = 0, []
         for project in queryset:
             try:

@@ -1,7 +1,8 @@
 """Every write of a joint project and its parts goes through these functions.
 
 - ``rules``: the MoU's rules, one function each (both cities, one lead, funding years, team of
-  participating institutions, officials' city scope, closed records, the lifecycle table);
+  participating institutions, officials' city scope, closed records); the lifecycle's table
+  itself is ``projects.workflow``;
 - ``lifecycle``: a project's own record (create, propose, update, move, delete);
 - ``parts``: its institutions, funding, team, milestones, indicators and measurements;
 - ``money``: exchange rates, conversions and totals.
@@ -12,6 +13,7 @@ Callers import from here (``from projects import services``) or from the module 
 from projects.services.lifecycle import (
     TRANSLATED_TEXTS,
     allowed_transitions,
+    check_may_add_projects,
     check_new_project,
     project_coordinators,
     project_create,
@@ -46,7 +48,7 @@ from projects.services.parts import (
     team_member_remove,
     team_member_save,
 )
-from projects.services.rules import FINAL_STATUSES, TRANSITIONS
+from projects.workflow import FINAL_STATUSES, TRANSITIONS
 
 __all__ = [
     "FINAL_STATUSES",
@@ -55,6 +57,7 @@ __all__ = [
     "Conversion",
     "Totals",
     "allowed_transitions",
+    "check_may_add_projects",
     "check_new_project",
     "convert",
     "exchange_rate",

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 import projects.services.rules as rules
 from cooperation.models import Axis, Institution, StrategicArea, User
 from cooperation.notifications import notify
-from cooperation.roles import OFFICIAL_ROLES, Role
 from projects import events
 from projects.models import JointProject, Participation, ProjectEvent, ProjectStatus
 from projects.permissions import (
@@ -25,7 +24,7 @@ from projects.permissions import (
     can_manage_project,
     is_coordinator,
 )
-from projects.services.rules import COORDINATOR, OFFICIAL, TRANSITIONS
+from projects.workflow import COORDINATOR, OFFICIAL, TRANSITIONS
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -50,19 +49,13 @@ def allowed_transitions(actor: User | AnonymousUser, project: JointProject) -> l
 
 def project_coordinators(project: JointProject) -> QuerySet[User]:
     """Return the active coordinators of the institutions taking part in the project."""
-    return User.objects.filter(
-        is_active=True,
-        groups__name=Role.COORDINATOR,
-        institution__participations__project=project,
-    ).distinct()
+    return User.objects.coordinators().filter(institution__participations__project=project)
 
 
 def project_officials(project: JointProject) -> QuerySet[User]:
     """Return the active officials of the cities whose institutions take part in the project."""
     party_ids = Participation.objects.filter(project=project).values("institution__party_id")
-    return User.objects.filter(
-        is_active=True, groups__name__in=OFFICIAL_ROLES, party_id__in=party_ids
-    ).distinct()
+    return User.objects.officials().filter(party_id__in=party_ids)
 
 
 def project_party_ids(project: JointProject, *, without: int | None = None) -> list[int]:
@@ -190,6 +183,13 @@ def project_propose(
     return project
 
 
+def check_may_add_projects(actor: User | None) -> None:
+    """Refuse anybody but the programme's officials adding projects (the admin, an import);
+    ``actor`` None is the server's operator (a management command)."""
+    if actor is not None and not can_manage_project(actor, None):
+        raise PermissionDenied(_("Only the programme's officials may add projects here."))
+
+
 def check_new_project(
     *,
     actor: User | None,
@@ -204,18 +204,15 @@ def check_new_project(
     The import's dry run calls it for every row, so a bad row is reported before anything is
     written; ``project_create`` calls it again under its transaction.
     """
-    if actor is not None and not can_manage_project(actor, None):
-        raise PermissionDenied(_("Only the programme's officials may add projects here."))
+    check_may_add_projects(actor)
     rules.check_status(status)
     rules.check_dates(start_date, end_date)
-    if not institutions:
-        raise ValidationError(_("A project needs one lead institution."), code="no_lead")
     ids = [institution.pk for institution, _role in institutions]
     if len(set(ids)) != len(ids):
         raise ValidationError(
             _("An institution is listed twice in the project."), code="already_taking_part"
         )
-    rules.check_one_lead(role for _institution, role in institutions)
+    rules.check_one_lead(role for _institution, role in institutions)  # none listed: no lead
     party_ids = [institution.party_id for institution, _role in institutions]
     rules.check_both_cities(status, party_ids, cities=cities)
     rules.check_official_scope(actor, party_ids)

@@ -105,6 +105,16 @@ def _require_participation_right(actor: User, project: JointProject) -> None:
         )
 
 
+def _participation_of(project: JointProject, participation: Participation) -> Participation:
+    """Return the stored participation of the project (the project's lock covers it)."""
+    stored = Participation.objects.filter(pk=participation.pk, project=project).first()
+    if stored is None:
+        raise ValidationError(
+            _("This institution does not take part in the project."), code="not_taking_part"
+        )
+    return stored
+
+
 def _check_joinable(
     project: JointProject, institution: Institution, *, without: int | None
 ) -> None:
@@ -197,11 +207,7 @@ def participation_update(
     project = _locked_project(project)
     _require_participation_right(actor, project)
     rules.check_open(project)
-    stored = Participation.objects.filter(pk=participation.pk, project=project).first()
-    if stored is None:
-        raise ValidationError(
-            _("This institution does not take part in the project."), code="not_taking_part"
-        )
+    stored = _participation_of(project, participation)
     if role not in Participation.Role.values:
         raise ValidationError({"role": _("Choose lead or partner.")}, code="unknown_role")
     if stored.role == Participation.Role.LEAD and role != Participation.Role.LEAD:
@@ -232,11 +238,7 @@ def participation_remove(
     project = _locked_project(project)
     _require_participation_right(actor, project)
     rules.check_open(project)
-    locked = Participation.objects.filter(pk=participation.pk, project=project).first()
-    if locked is None:
-        raise ValidationError(
-            _("This institution does not take part in the project."), code="not_taking_part"
-        )
+    locked = _participation_of(project, participation)
     if locked.role == Participation.Role.LEAD:
         raise ValidationError(
             _("The lead institution cannot be removed from its project."), code="lead"
@@ -263,6 +265,14 @@ def _require_funding_right(
         )
 
 
+def _commitment_of(project: JointProject, commitment: FundingCommitment) -> FundingCommitment:
+    """Return the stored commitment of the project, locked; another project's is refused."""
+    stored = FundingCommitment.objects.select_for_update().filter(pk=commitment.pk).first()
+    if stored is None or stored.project_id != project.pk:
+        raise PermissionDenied(_("This commitment belongs to another project."))
+    return stored
+
+
 @transaction.atomic
 def funding_save(
     *,
@@ -282,9 +292,7 @@ def funding_save(
     if commitment is not None and commitment.pk is not None:
         # The stored commitment, locked: the actor must have the right to it as it was (a
         # coordinator may not take over a city's commitment) and as it will be.
-        stored = FundingCommitment.objects.select_for_update().filter(pk=commitment.pk).first()
-        if stored is None or stored.project_id != project.pk:
-            raise PermissionDenied(_("This commitment belongs to another project."))
+        stored = _commitment_of(project, commitment)
         _require_funding_right(actor, project, stored)
     saved = stored or FundingCommitment(project=project)
     saved.funder_party, saved.funder_institution = funder_party, funder_institution
@@ -301,9 +309,7 @@ def funding_save(
 def funding_remove(*, actor: User, project: JointProject, commitment: FundingCommitment) -> None:
     """Remove a funding commitment; its history keeps what it was and who removed it."""
     project = _locked_project(project)
-    stored = FundingCommitment.objects.select_for_update().filter(pk=commitment.pk).first()
-    if stored is None or stored.project_id != project.pk:
-        raise PermissionDenied(_("This commitment belongs to another project."))
+    stored = _commitment_of(project, commitment)
     _require_funding_right(actor, project, stored)
     rules.check_open(project)
     stored._history_user = actor  # type: ignore[attr-defined]

@@ -17,12 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from cooperation.models import Institution, Party
 from cooperation.roles import is_programme_admin, official_party_id
 from projects.models import (
+    PLANNED_DATES,
     FundingCommitment,
     JointProject,
     Participation,
     ProjectStatus,
     check_start_date,
 )
+from projects.workflow import APPROVED_STATUSES, FINAL_STATUSES  # read from the lifecycle
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -30,41 +32,6 @@ if TYPE_CHECKING:
     from cooperation.models import User
 
 S = ProjectStatus
-OFFICIAL = "official"  # an administrator, or an official of a city taking part
-COORDINATOR = "coordinator"  # a coordinator of an institution taking part
-
-# The project lifecycle on one screen: (from, to) -> who may make the move.
-TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
-    (S.PROPOSED, S.APPROVED): frozenset({OFFICIAL}),
-    (S.PROPOSED, S.CANCELLED): frozenset({OFFICIAL, COORDINATOR}),
-    (S.APPROVED, S.ACTIVE): frozenset({OFFICIAL, COORDINATOR}),
-    (S.APPROVED, S.CANCELLED): frozenset({OFFICIAL}),
-    (S.ACTIVE, S.COMPLETED): frozenset({OFFICIAL}),
-    (S.ACTIVE, S.SUSPENDED): frozenset({OFFICIAL}),
-    (S.SUSPENDED, S.ACTIVE): frozenset({OFFICIAL}),
-    (S.SUSPENDED, S.CANCELLED): frozenset({OFFICIAL}),
-}
-
-# Statuses no move leaves (read from the lifecycle table): a project there is a closed record,
-# and nothing of it changes any more.
-FINAL_STATUSES = frozenset(S.values) - {frm for frm, _to in TRANSITIONS}
-
-
-def _reachable_from(status: str) -> frozenset[str]:
-    seen = {status}
-    frontier = [status]
-    while frontier:
-        current = frontier.pop()
-        for frm, to in TRANSITIONS:
-            if frm == current and to not in seen:
-                seen.add(to)
-                frontier.append(to)
-    return frozenset(seen)
-
-
-# Statuses a project reaches only through approval: approved, active, suspended, completed
-# (read from the table; "cancelled" is left out, since a proposal can be cancelled unapproved).
-APPROVED_STATUSES = _reachable_from(S.APPROVED) - {S.CANCELLED}
 
 
 def check_status(status: str) -> None:
@@ -156,11 +123,7 @@ def check_team_institution(institution: Institution, institution_ids: Iterable[i
 def check_dates(start: datetime.date, end: datetime.date) -> None:
     """Refuse an end before the start, or a start year the project code cannot carry."""
     check_start_date(start)
-    if end < start:
-        raise ValidationError(
-            {"end_date": _("The planned end cannot be before the planned start.")},
-            code="end_before_start",
-        )
+    PLANNED_DATES.check(start, end)
 
 
 def check_funding_year(project: JointProject, year: int | None) -> None:

@@ -1,46 +1,35 @@
-"""Joint projects between institutions of the two cities, and their parts.
+"""A joint project: its code, its texts and their search, its institutions, its timeline.
 
 A project's own texts (title, summary, impact statement) are kept in es/ca/en by
-django-modeltranslation (``projects/translation.py``, which also registers the project's
-history, after the translated columns exist). Every part keeps its own history with
-django-simple-history, readable in the admin.
+django-modeltranslation (``projects/translation.py``); its history, with those texts, is
+registered here (``register_project_history``).
 """
 
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    SearchVectorField,
-)
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import RegexValidator
 from django.db import connection, models
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history import register as register_history
 from simple_history.models import HistoricalRecords
 
-from cooperation.models import (
-    Axis,
-    Institution,
-    Party,
-    StrategicArea,
-    TimelineEntry,
-    WebsiteField,
-)
+from cooperation.models import Axis, Institution, Party, StrategicArea, TimelineEntry
 from cooperation.roles import coordinated_institution_id, is_official, is_programme_admin
+from cooperation.validators import DateRange
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from cooperation.models import User
+
 
 CODE_PREFIX = "CDMX-BCN"
 project_code_validator = RegexValidator(
@@ -82,12 +71,6 @@ def search_vector(language: str) -> SearchVector:
     )
 
 
-class Currency(models.TextChoices):
-    MXN = "MXN", _("Mexican peso (MXN)")
-    EUR = "EUR", _("Euro (EUR)")
-    USD = "USD", _("US dollar (USD)")
-
-
 class ProjectStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     APPROVED = "approved", _("Approved")
@@ -97,24 +80,88 @@ class ProjectStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+def _named(relation: str, value: models.Model | int | str) -> dict[str, Any]:
+    """Return the lookup naming a related row by itself, its id or its code.
+
+    The admin's filters name an area, a city or an institution by id, the partner API by code,
+    the catalogue's form by the row itself: each reads the same queryset method.
+    """
+    if isinstance(value, str):
+        return {f"{relation}__code": value}
+    return {f"{relation}_id": value.pk if isinstance(value, models.Model) else value}
+
+
 class JointProjectQuerySet(models.QuerySet["JointProject"]):
+    """The reads of projects that the admin, the portal, the API and the stays share."""
+
     def public(self) -> JointProjectQuerySet:
         return self.filter(public=True)
 
-    def for_institution(self, institution_id: int | None) -> JointProjectQuerySet:
-        if institution_id is None:
+    def for_institution(self, institution: Institution | int | str | None) -> JointProjectQuerySet:
+        """Return the projects in which ``institution`` (the row, its id or its code) takes part."""
+        if institution is None:
             return self.none()
         return self.filter(
             Exists(
-                Participation.objects.filter(project=OuterRef("pk"), institution_id=institution_id)
+                Participation.objects.filter(
+                    project=OuterRef("pk"), **_named("institution", institution)
+                )
             )
         )
 
-    def in_city(self, party_id: int) -> JointProjectQuerySet:
+    def in_city(self, party: Party | int | str) -> JointProjectQuerySet:
+        """Return the projects in which an institution of ``party`` (the row, id or code) takes
+        part."""
         return self.filter(
             Exists(
-                Participation.objects.filter(project=OuterRef("pk"), institution__party_id=party_id)
+                Participation.objects.filter(
+                    project=OuterRef("pk"), **_named("institution__party", party)
+                )
             )
+        )
+
+    def in_area(self, area: StrategicArea | int | str) -> JointProjectQuerySet:
+        """Return the projects whose primary area, or one of their other areas, is ``area`` (the
+        row, its id or its code)."""
+        through = JointProject.areas.through
+        return self.filter(
+            Q(**_named("primary_area", area))
+            | Exists(
+                through.objects.filter(
+                    jointproject_id=OuterRef("pk"), **_named("strategicarea", area)
+                )
+            )
+        )
+
+    def started_in(self, year: int) -> JointProjectQuerySet:
+        """Return the projects planned to start in ``year``; a year the calendar lacks matches none.
+
+        A range of dates rather than ``start_date__year``: the start date's indexes read it.
+        """
+        if not 1 <= year <= LAST_YEAR:
+            return self.none()
+        first_day = datetime.date(year, 1, 1)
+        if year == LAST_YEAR:  # no 1 January after it
+            return self.filter(start_date__gte=first_day)
+        return self.filter(start_date__gte=first_day, start_date__lt=datetime.date(year + 1, 1, 1))
+
+    def linkable_for(self, *, researcher: User, host_id: int | None) -> JointProjectQuerySet:
+        """Return the projects a researcher's stay may contribute to, by code.
+
+        Current ones the researcher may read (``visible_to``), public or with the stay's host
+        taking part. A researcher reads only public projects: the stay's form must not list
+        another institution's private codes and titles to anybody who signs up.
+        """
+        host_takes_part = Participation.objects.filter(
+            project=OuterRef("pk"), institution_id=host_id or 0
+        )
+        return (
+            self.visible_to(researcher)
+            .filter(
+                status__in=[ProjectStatus.APPROVED, ProjectStatus.ACTIVE, ProjectStatus.PROPOSED]
+            )
+            .filter(Q(public=True) | Exists(host_takes_part))
+            .order_by("code")
         )
 
     def visible_to(self, user: User | AnonymousUser) -> JointProjectQuerySet:
@@ -163,15 +210,13 @@ class JointProjectQuerySet(models.QuerySet["JointProject"]):
             .order_by("-search_rank", "-start_date", "code")
         )
 
-    def with_milestone_counts(self) -> JointProjectQuerySet:
-        return self.annotate(
-            milestones_total=Count("milestones", distinct=True),
-            milestones_done=Count(
-                "milestones",
-                filter=Q(milestones__status=Milestone.Status.DONE),
-                distinct=True,
-            ),
-        )
+
+# A project's planned dates: the end on or after the start. The table's constraint, the
+# model's clean, the services (``rules.check_dates``), the coordinators' form and the API's
+# serializer all hold this one rule, with this one message.
+PLANNED_DATES = DateRange(
+    "start_date", "end_date", _("The planned end cannot be before the planned start.")
+)
 
 
 class JointProject(models.Model):
@@ -230,6 +275,7 @@ class JointProject(models.Model):
     )
 
     objects = JointProjectQuerySet.as_manager()
+    # ``history``: every change of the row, registered by ``register_project_history`` below.
 
     class Meta:
         ordering = ["-start_date", "code"]
@@ -237,9 +283,9 @@ class JointProject(models.Model):
         verbose_name_plural = _("joint projects")
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__gte=models.F("start_date")),
+                condition=PLANNED_DATES.condition,
                 name="project_end_not_before_start",
-                violation_error_message=_("The planned end cannot be before the planned start."),
+                violation_error_message=PLANNED_DATES.message,
             )
         ]
         indexes = [
@@ -270,10 +316,24 @@ class JointProject(models.Model):
 
     def clean(self) -> None:
         check_start_date(self.start_date)
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError(
-                {"end_date": _("The planned end cannot be before the planned start.")}
-            )
+        PLANNED_DATES.check(self.start_date, self.end_date)
+
+
+# The stored search vectors are derived from the texts: the history keeps the texts only.
+HISTORY_EXCLUDED_FIELDS = ["search_es", "search_ca", "search_en"]
+
+
+def register_project_history() -> None:
+    """Keep the history of every project (``JointProject.history``), with its texts in every
+    language.
+
+    django-modeltranslation adds the texts' columns of each language (``title_es``...) only once
+    every app is loaded, and the historical rows must copy them: ``HistoricalRecords()`` on the
+    model would be built too early and keep no language. So ``projects/translation.py`` calls
+    this once, right after it registers the texts, the order django-simple-history documents
+    for django-modeltranslation. A part's history is an ordinary ``HistoricalRecords()``.
+    """
+    register_history(JointProject, app="projects", excluded_fields=HISTORY_EXCLUDED_FIELDS)
 
 
 class ProjectCodeCounter(models.Model):
@@ -394,236 +454,6 @@ class ProjectListing(models.Model):
         return str(self.pk)
 
 
-class TeamMember(models.Model):
-    """A person working on a project. Gender is self-declared and only used in aggregates."""
-
-    class Gender(models.TextChoices):
-        WOMAN = "woman", _("Woman")
-        MAN = "man", _("Man")
-        NON_BINARY = "non_binary", _("Non-binary")
-        UNDISCLOSED = "undisclosed", _("Prefers not to say")
-
-    project = models.ForeignKey(
-        JointProject, on_delete=models.CASCADE, related_name="team", verbose_name=_("project")
-    )
-    name = models.CharField(_("name"), max_length=200)
-    email = models.EmailField(_("e-mail address"))
-    institution = models.ForeignKey(
-        Institution,
-        on_delete=models.PROTECT,
-        related_name="team_members",
-        verbose_name=_("institution"),
-    )
-    role = models.CharField(_("role in the project"), max_length=120)
-    gender = models.CharField(
-        _("gender (self-declared, optional)"),
-        max_length=20,
-        choices=Gender.choices,
-        blank=True,
-        help_text=_("Only used in anonymous totals; never shown publicly."),
-    )
-    # The history keeps no gender: read person by person, it would show what only totals may.
-    history = HistoricalRecords(excluded_fields=["gender"])
-
-    class Meta:
-        ordering = ["name", "pk"]
-        verbose_name = _("team member")
-        verbose_name_plural = _("team members")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class FundingCommitment(models.Model):
-    """Money or in-kind support promised to a project by a city or an institution."""
-
-    class Kind(models.TextChoices):
-        CASH = "cash", _("Cash")
-        IN_KIND = "in_kind", _("In kind")
-
-    project = models.ForeignKey(
-        JointProject, on_delete=models.CASCADE, related_name="funding", verbose_name=_("project")
-    )
-    funder_party = models.ForeignKey(
-        Party,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="funding_commitments",
-        verbose_name=_("funding city"),
-    )
-    funder_institution = models.ForeignKey(
-        Institution,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="funding_commitments",
-        verbose_name=_("funding institution"),
-    )
-    amount = models.DecimalField(
-        _("amount"),
-        max_digits=14,
-        decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01"), _("The amount must be greater than zero."))],
-    )
-    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000, _("Enter a year from 2000 on."))]
-    )
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CASH)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["year", "pk"]
-        verbose_name = _("funding commitment")
-        verbose_name_plural = _("funding commitments")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(amount__gt=0),
-                name="funding_amount_positive",
-                violation_error_message=_("The amount must be greater than zero."),
-            ),
-            models.CheckConstraint(
-                condition=Q(currency__in=Currency.values),
-                name="funding_currency_known",
-                violation_error_message=_("Choose MXN, EUR or USD."),
-            ),
-            models.CheckConstraint(
-                condition=Q(funder_party__isnull=True, funder_institution__isnull=False)
-                | Q(funder_party__isnull=False, funder_institution__isnull=True),
-                name="funding_one_funder",
-                violation_error_message=_("Choose either a funding city or an institution."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.amount} {self.currency} ({self.year})"
-
-    @property
-    def funder(self) -> Party | Institution | None:
-        return self.funder_party or self.funder_institution
-
-
-class ExchangeRate(models.Model):
-    """One unit of ``base`` is worth ``rate`` units of ``quote`` on ``date`` (kept by officials)."""
-
-    date = models.DateField(_("date"))
-    base = models.CharField(_("from currency"), max_length=3, choices=Currency.choices)
-    quote = models.CharField(_("to currency"), max_length=3, choices=Currency.choices)
-    rate = models.DecimalField(
-        _("rate"),
-        max_digits=18,
-        decimal_places=6,
-        validators=[MinValueValidator(Decimal("0.000001"), _("The rate must be positive."))],
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-date", "base", "quote"]
-        verbose_name = _("exchange rate")
-        verbose_name_plural = _("exchange rates")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["date", "base", "quote"], name="exchange_rate_unique_per_day"
-            ),
-            models.CheckConstraint(condition=Q(rate__gt=0), name="exchange_rate_positive"),
-            models.CheckConstraint(
-                condition=~Q(base=models.F("quote")),
-                name="exchange_rate_two_currencies",
-                violation_error_message=_("Choose two different currencies."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"1 {self.base} = {self.rate} {self.quote} ({self.date})"
-
-
-class Milestone(models.Model):
-    """A dated step of a project; late when not done by its due date."""
-
-    class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        IN_PROGRESS = "in_progress", _("In progress")
-        DONE = "done", _("Done")
-
-    project = models.ForeignKey(
-        JointProject,
-        on_delete=models.CASCADE,
-        related_name="milestones",
-        verbose_name=_("project"),
-    )
-    title = models.CharField(_("title"), max_length=255)
-    due_date = models.DateField(_("due date"))
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
-    )
-    completed_on = models.DateField(_("completed on"), null=True, blank=True)
-    evidence_url = WebsiteField(_("evidence link"), blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["due_date", "pk"]
-        verbose_name = _("milestone")
-        verbose_name_plural = _("milestones")
-
-    def __str__(self) -> str:
-        return self.title
-
-    def clean(self) -> None:
-        if self.status == self.Status.DONE and not self.completed_on:
-            raise ValidationError({"completed_on": _("Give the date the milestone was done.")})
-
-    def is_late(self, today: datetime.date | None = None) -> bool:
-        today = today or timezone.localdate()
-        return self.status != self.Status.DONE and self.due_date < today
-
-
-class Indicator(models.Model):
-    """A measured result of a project: baseline, target and the values measured over time."""
-
-    project = models.ForeignKey(
-        JointProject,
-        on_delete=models.CASCADE,
-        related_name="indicators",
-        verbose_name=_("project"),
-    )
-    name = models.CharField(_("name"), max_length=255)
-    unit = models.CharField(_("unit"), max_length=60)
-    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, default=0)
-    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["pk"]
-        verbose_name = _("indicator")
-        verbose_name_plural = _("indicators")
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.unit})"
-
-
-class Measurement(models.Model):
-    """A value of an indicator on a date."""
-
-    indicator = models.ForeignKey(
-        Indicator,
-        on_delete=models.CASCADE,
-        related_name="measurements",
-        verbose_name=_("indicator"),
-    )
-    date = models.DateField(_("date"))
-    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["date", "pk"]
-        verbose_name = _("measurement")
-        verbose_name_plural = _("measurements")
-
-    def __str__(self) -> str:
-        return f"{self.date}: {self.value}"
-
-
 class ProjectEvent(TimelineEntry):
     """A status change of a project: who, when, from, to and why."""
 
@@ -640,71 +470,3 @@ class ProjectEvent(TimelineEntry):
 
     def __str__(self) -> str:
         return f"{self.project_id}: {self.from_status} → {self.to_status}"
-
-
-def totals_by_currency(projects: models.QuerySet[JointProject]) -> dict[str, Decimal]:
-    """Return the committed amounts of the projects, summed per currency in SQL."""
-    rows = (
-        FundingCommitment.objects.filter(project__in=projects)
-        .values("currency")
-        .annotate(total=Sum("amount"))
-        .order_by("currency")
-    )
-    return {row["currency"]: row["total"] for row in rows}
-
-
-class ProjectImport(models.Model):
-    """An import of historical projects that an official confirmed, run by a worker.
-
-    The worker claims it with a conditional UPDATE, checks the file again and writes every row
-    in one transaction, whose commit also records the success: a worker killed halfway leaves
-    no project written, and the run is handed to another worker (``projects.import_runs``).
-    """
-
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        SUCCEEDED = "succeeded", _("Succeeded")
-        FAILED = "failed", _("Failed")
-
-    file_name = models.CharField(_("checked file"), max_length=40)
-    original_name = models.CharField(_("file"), max_length=255, blank=True)
-    requested_by = models.ForeignKey(
-        "cooperation.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="project_imports",
-        verbose_name=_("requested by"),
-    )
-    state = models.CharField(
-        _("state"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
-    )
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    rows_total = models.PositiveIntegerField(_("rows in the file"), default=0)
-    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
-    imported = models.PositiveIntegerField(_("projects imported"), default=0)
-    row_errors = models.JSONField(_("rows with errors"), default=list, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    created_at = models.DateTimeField(_("requested at"), auto_now_add=True, db_index=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("project import")
-        verbose_name_plural = _("project imports")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(progress__lte=100), name="project_import_progress_at_most_100"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.original_name or self.file_name} ({self.get_state_display()})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.state in {self.State.SUCCEEDED, self.State.FAILED}

@@ -1,0 +1,78 @@
+"""Researcher stays: calls, applications, host decisions, review, bilateral signatures, stays.
+
+The workflow of an application is the table ``exchanges.workflow.TRANSITIONS``; every change of
+status goes through ``exchanges.services``.
+
+- ``calls``: a call's terms, host institutions, evaluation criteria and the record of changes;
+- ``applications``: a researcher's profile, applications, documents, consents, timeline;
+- ``decisions``: the host's decision, reviewers' assignments and scores, the signatures;
+- ``stays``: the stay itself, once awarded.
+
+Callers import from here (``from exchanges.models import StayApplication``).
+"""
+
+from exchanges.models.applications import (
+    STAY_DATES,
+    ApplicationEvent,
+    ApplicationQuerySet,
+    Attachment,
+    ConsentRecord,
+    ResearcherProfile,
+    StayApplication,
+    attachment_path,
+)
+from exchanges.models.calls import (
+    CALL_PERIOD,
+    DIRECTION_HOST_PARTIES,
+    STAY_WINDOW,
+    Call,
+    CallChange,
+    CallHost,
+    CallQuerySet,
+    Criterion,
+    Direction,
+    DocumentKind,
+    criteria_problems,
+    currency_validator,
+    default_required_documents,
+)
+from exchanges.models.decisions import (
+    HostDecision,
+    ReviewAssignment,
+    Score,
+    Signature,
+)
+from exchanges.models.stays import (
+    STAY_RECORD,
+    Stay,
+)
+
+__all__ = [
+    "CALL_PERIOD",
+    "DIRECTION_HOST_PARTIES",
+    "STAY_DATES",
+    "STAY_RECORD",
+    "STAY_WINDOW",
+    "ApplicationEvent",
+    "ApplicationQuerySet",
+    "Attachment",
+    "Call",
+    "CallChange",
+    "CallHost",
+    "CallQuerySet",
+    "ConsentRecord",
+    "Criterion",
+    "Direction",
+    "DocumentKind",
+    "HostDecision",
+    "ResearcherProfile",
+    "ReviewAssignment",
+    "Score",
+    "Signature",
+    "Stay",
+    "StayApplication",
+    "attachment_path",
+    "criteria_problems",
+    "currency_validator",
+    "default_required_documents",
+]
