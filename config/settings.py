@@ -24,6 +24,7 @@ from config.env import (
     env_redis,
     env_str,
 )
+from config.storages import build_storages
 from cooperation.db import options as db_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -378,8 +379,11 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Reports ---------------------------------------------------------------------------------
-# Report files are private: they live here and are served only through a permission check.
+# Report files are private: the "reports" storage (below), served only through a permission
+# check. REPORTS_ROOT is its local folder. A worker writes a file first in a scratch folder
+# (REPORTS_SCRATCH_ROOT, by default REPORTS_ROOT/tmp), then hands it to the storage.
 REPORTS_ROOT = Path(env_str("REPORTS_ROOT", str(VAR_DIR / "reports")))
+REPORTS_SCRATCH_ROOT = env_str("REPORTS_SCRATCH_ROOT")
 # A running report whose worker has not written progress for this long is taken over.
 REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 120, minimum=10)
 # Seconds without a heartbeat before a project import's worker is taken for dead (and a queued
@@ -411,20 +415,30 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
+# Every file the portal keeps goes through one named storage per kind (config/storages.py,
+# cooperation/storage.py): these folders are the local default, under VAR_DIR.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Applicants' documents: outside MEDIA_ROOT, never served by the web server, only by a view
 # that checks who asks.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
-}
+# Uploaded import files waiting for an official's confirmation (private).
+IMPORTS_ROOT = Path(env_str("IMPORTS_ROOT", str(VAR_DIR / "imports")))
+# Open-data releases (public datasets).
+OPENDATA_ROOT = Path(env_str("OPENDATA_ROOT", str(VAR_DIR / "opendata")))
+# s3://bucket[/prefix]: every kind in an S3-compatible bucket instead (AWS S3, MinIO…).
+STORAGE_URL = env_str("STORAGE_URL")
+STORAGES = build_storages(
+    storage_url=STORAGE_URL,
+    static_backend=(
+        "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    ),
+    endpoint_url=env_str("STORAGE_S3_ENDPOINT_URL"),
+    region=env_str("STORAGE_S3_REGION"),
+    access_key=env_str("STORAGE_S3_ACCESS_KEY_ID"),
+    secret_key=env_str("STORAGE_S3_SECRET_ACCESS_KEY"),
+)
 
 # --- Researcher stays ------------------------------------------------------------------------
 # Largest PDF an applicant may attach, in bytes (default 5 MB).
