@@ -22,8 +22,8 @@ COPY . .
 # collectstatic needs settings to load; these placeholder values exist only for this step.
 RUN DEBUG=0 SECRET_KEY=collectstatic-only DATABASE_URL=postgres://build@localhost/build \
     REDIS_URL=redis://localhost:6379/0 python manage.py collectstatic --noinput \
-    && mkdir -p /srv/var/media /srv/var/mail \
-    && chown -R portal /srv/var
+    && mkdir -p /srv/var/mail /srv/files \
+    && chown -R portal /srv/var /srv/files
 
 USER portal
 EXPOSE 8000

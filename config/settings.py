@@ -15,6 +15,7 @@ from celery.schedules import crontab
 from django.conf import global_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from config.env import (
     env_bool,
@@ -185,6 +186,23 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Queues (README, "Queues"): long jobs (reports, project imports), e-mail and webhook
+# deliveries each have their own, so that a 100,000-project report never delays a sign-up
+# e-mail and a slow partner endpoint never delays either. Everything else (sweeps, purges)
+# stays on Celery's default queue, "celery", the one earlier versions used: messages waiting
+# there at an upgrade are still consumed. A worker started without -Q consumes them all
+# (`make run`); the Compose file runs one worker per queue.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_QUEUES = ("celery", "reports", "email", "webhooks")
+CELERY_TASK_QUEUES = tuple(Queue(name, routing_key=name) for name in CELERY_QUEUES)
+CELERY_TASK_ROUTES = {
+    "reports.tasks.run_report": {"queue": "reports"},
+    "reports.tasks.scheduled_report": {"queue": "reports"},
+    "projects.tasks.run_import": {"queue": "reports"},
+    "cooperation.outbox.tasks.send_email": {"queue": "email"},
+    "cooperation.tasks.send_notification": {"queue": "email"},
+    "cooperation.api.tasks.deliver_webhook": {"queue": "webhooks"},
+}
 # Every schedule is in exactly one place (README, Reports: "Schedules"). The portal's own
 # housekeeping is this list, and only this list: beat copies it into django-celery-beat's
 # *Periodic tasks* each time it starts (by name), where the admin shows it read-only. The
