@@ -27,4 +27,6 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-only DATABASE_URL=postgres://build@localhos
 
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers from the CPU count, timeouts, recycling with jitter, JSON access log: config/gunicorn.py
+# (each value has a GUNICORN_* override, README "Deploying").
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application"]

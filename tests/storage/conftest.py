@@ -14,6 +14,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -47,7 +48,7 @@ class ObjectStore:
             "STORAGE_S3_SECRET_ACCESS_KEY": KEYS["secret_key"],
         }
 
-    def client(self):  # type: ignore[no-untyped-def]
+    def client(self) -> Any:
         import boto3
 
         return boto3.client(
