@@ -13,6 +13,8 @@ import datetime
 import gc
 import json
 import os
+import shutil
+import tempfile
 from typing import Any
 
 from gunicorn.glogging import Logger
@@ -59,6 +61,60 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 logger_class = "config.gunicorn.JsonLogger"
+# Gunicorn's own messages (start, worker restarts, timeouts) as JSON lines too; the access
+# lines are JSON already (JsonLogger) and go out as they are.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(process)d",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "message": {"format": "%(message)s"},
+    },
+    "handlers": {
+        "error": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stderr",
+        },
+        "access": {
+            "class": "logging.StreamHandler",
+            "formatter": "message",
+            "stream": "ext://sys.stdout",
+        },
+    },
+    # Gunicorn merges this over its defaults key by key: the root logger is named again.
+    "root": {"handlers": ["error"], "level": "INFO"},
+    "loggers": {
+        "gunicorn.error": {"handlers": ["error"], "level": loglevel.upper(), "propagate": False},
+        "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+    },
+}
+
+
+# Prometheus counters of every worker are summed at each scrape (config/metrics.py): each
+# worker writes its own files here. Set before the application (and prometheus_client) loads.
+os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR",
+    os.path.join(tempfile.gettempdir(), f"portal-metrics-{os.getpid()}"),
+)
+
+
+def on_starting(server: Any) -> None:
+    """Start the metrics of this server from zero (files of an earlier run are stale)."""
+    folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder, exist_ok=True)
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """Keep a recycled worker's counters, drop its live gauges."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
 
 
 def when_ready(server: Any) -> None:

@@ -21,6 +21,8 @@ CONFIG = ROOT / "config" / "gunicorn.py"
 
 
 def _load(monkeypatch, **env: str) -> dict:
+    # The config sets PROMETHEUS_MULTIPROC_DIR when unset: keep it out of this process.
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "/nonexistent-metrics")
     for name in [n for n in os.environ if n.startswith("GUNICORN_")]:
         monkeypatch.delenv(name)
     for name, value in env.items():
@@ -72,8 +74,11 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+@pytest.mark.django_db
 def test_gunicorn_serves_the_health_probes_and_logs_json(tmp_path):
     """The real server, as the Dockerfile starts it: /readyz answers 200 (Compose's probe)."""
+    from django.db import connection
+
     port = _free_port()
     log = tmp_path / "gunicorn.log"
     env = {
@@ -81,6 +86,11 @@ def test_gunicorn_serves_the_health_probes_and_logs_json(tmp_path):
         "DEBUG": "1",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": "2",
+        "METRICS_TOKEN": "scrape-token-1",
+        # The test database (migrated), which the scrape reads.
+        "DATABASE_URL": (
+            os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"]
+        ),
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     with log.open("wb") as out:
@@ -106,15 +116,32 @@ def test_gunicorn_serves_the_health_probes_and_logs_json(tmp_path):
             )
             with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - http://
                 assert response.status == 200
+            # Two workers answer the probes; the scrape sums the counters of both.
+            for _ in range(6):
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).close()
+            scrape = urllib.request.Request(
+                f"http://127.0.0.1:{port}/metrics",
+                headers={"Host": "localhost", "Authorization": "Bearer scrape-token-1"},
+            )
+            with urllib.request.urlopen(scrape, timeout=10) as response:  # noqa: S310 - http://
+                metrics = response.read().decode()
         finally:
             server.terminate()
             server.wait(timeout=30)
     lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
     access = [line for line in lines if line.get("logger") == "gunicorn.access"]
+    # Gunicorn's own messages are JSON too.
+    assert any(line.get("logger") == "gunicorn.error" for line in lines), log.read_text()
     ready = [line for line in access if line["path"] == "/readyz"]
     assert ready, log.read_text()
     assert ready[-1]["status"] == 200
     assert ready[-1]["query"] == "probe=1"
     assert ready[-1]["method"] == "GET"
     assert isinstance(ready[-1]["duration_ms"], float)
-    assert "request_id" in ready[-1]
+    assert len(ready[-1]["request_id"]) == 32  # the id the portal returned
+    healthz = [
+        line
+        for line in metrics.splitlines()
+        if line.startswith("portal_http_requests_total{") and 'view="healthz"' in line
+    ]
+    assert healthz and float(healthz[0].rsplit(" ", 1)[1]) >= 7
