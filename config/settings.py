@@ -26,6 +26,7 @@ from config.env import (
     env_redis,
     env_str,
 )
+from config.sso import sso_apps
 from config.storages import build_storages
 from cooperation.db import options as db_options
 
@@ -61,6 +62,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Single sign-on for city staff (OpenID Connect, providers from SSO_PROVIDERS).
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_celery_beat",
     "csp",
     "rest_framework",
@@ -288,6 +292,18 @@ ACCOUNT_RATE_LIMITS = {"login_failed": None}
 # sign-in and token throttles count per address); 0 reads the connection's address.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Single sign-on (README, "Single sign-on"): each city's identity provider by OpenID Connect,
+# configured by SSO_PROVIDERS and SSO_<ID>_* (config/sso.py); the rules are cooperation/sso.py.
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": sso_apps(), "OAUTH_PKCE_ENABLED": True}}
+SOCIALACCOUNT_ADAPTER = "cooperation.sso.SocialAccountAdapter"
+# A first sign-in links to the account of the same e-mail address, verified by the provider.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # verified by the provider, or refused
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False  # a POST with the CSRF token starts the sign-in
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_ONLY = False
 MFA_TOTP_ISSUER = "CDMX–BCN"
 
 # --- Partner API (REST framework, OAuth2 client credentials) ----------------------------------
