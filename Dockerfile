@@ -22,9 +22,11 @@ COPY . .
 # collectstatic needs settings to load; these placeholder values exist only for this step.
 RUN DEBUG=0 SECRET_KEY=collectstatic-only DATABASE_URL=postgres://build@localhost/build \
     REDIS_URL=redis://localhost:6379/0 python manage.py collectstatic --noinput \
-    && mkdir -p /srv/var/media /srv/var/mail \
-    && chown -R portal /srv/var
+    && mkdir -p /srv/var/mail /srv/files \
+    && chown -R portal /srv/var /srv/files
 
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers from the CPU count, timeouts, recycling with jitter, JSON access log: config/gunicorn.py
+# (each value has a GUNICORN_* override, README "Deploying").
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application"]

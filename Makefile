@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 # (devtools/embedded.py: a development tool, run from the checkout, not installed).
 EMBEDDED := $(PY) -m devtools.embedded
 
-.PHONY: install run test drill lint format manage totp messages clean bench bench-reports bench-api bench-stays bench-imports
+.PHONY: install run test drill lint format manage totp messages clean bench bench-reports bench-api bench-stays bench-imports backup restore
 
 install: $(VENV)/.installed
 
@@ -82,3 +82,15 @@ bench-stays: install
 # An import of 20,000 historical projects: the dry run and the worker's run (var/bench).
 bench-imports: install
 	DEBUG=1 $(EMBEDDED) --data var/bench exec -- $(PY) bench/imports.py $(BENCH_ARGS)
+
+# The database (pg_dump) and every kind of kept file (the named storages, local or S3) in a new
+# folder; DATABASE_URL and the storage settings say what (the embedded server when unset).
+# make backup [BACKUP_DIR=/backups/portal-2026-12-01]
+BACKUP_DIR ?= var/backups/$(shell date -u +%Y%m%dT%H%M%SZ)
+backup: install
+	DEBUG=$${DEBUG:-1} $(EMBEDDED) exec -- $(PY) manage.py backup_portal $(BACKUP_DIR) $(BACKUP_ARGS)
+
+# make restore BACKUP=var/backups/20261201T031500Z (stop web, worker and beat first)
+restore: install
+	@test -n "$(BACKUP)" || { echo "Say which backup: make restore BACKUP=var/backups/<stamp>"; exit 2; }
+	DEBUG=$${DEBUG:-1} $(EMBEDDED) exec -- $(PY) manage.py restore_portal $(BACKUP) --yes $(BACKUP_ARGS)

@@ -7,6 +7,7 @@ for every variable with its meaning). Development defaults are safe; production 
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from celery.schedules import crontab
 from django.conf import global_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from config.env import (
     env_bool,
@@ -24,6 +26,8 @@ from config.env import (
     env_redis,
     env_str,
 )
+from config.sso import sso_apps
+from config.storages import build_storages
 from cooperation.db import options as db_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -58,6 +62,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Single sign-on for city staff (OpenID Connect, providers from SSO_PROVIDERS).
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_celery_beat",
     "csp",
     "rest_framework",
@@ -77,6 +84,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response (redirects and errors too) carries the request's id, and every
+    # log record of the request names it (cooperation/observability.py).
+    "cooperation.observability.RequestIdMiddleware",
+    # Requests and latencies for /metrics (config/metrics.py).
+    "config.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -184,6 +196,23 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Queues (README, "Queues"): long jobs (reports, project imports), e-mail and webhook
+# deliveries each have their own, so that a 100,000-project report never delays a sign-up
+# e-mail and a slow partner endpoint never delays either. Everything else (sweeps, purges)
+# stays on Celery's default queue, "celery", the one earlier versions used: messages waiting
+# there at an upgrade are still consumed. A worker started without -Q consumes them all
+# (`make run`); the Compose file runs one worker per queue.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_QUEUES = ("celery", "reports", "email", "webhooks")
+CELERY_TASK_QUEUES = tuple(Queue(name, routing_key=name) for name in CELERY_QUEUES)
+CELERY_TASK_ROUTES = {
+    "reports.tasks.run_report": {"queue": "reports"},
+    "reports.tasks.scheduled_report": {"queue": "reports"},
+    "projects.tasks.run_import": {"queue": "reports"},
+    "cooperation.outbox.tasks.send_email": {"queue": "email"},
+    "cooperation.tasks.send_notification": {"queue": "email"},
+    "cooperation.api.tasks.deliver_webhook": {"queue": "webhooks"},
+}
 # Every schedule is in exactly one place (README, Reports: "Schedules"). The portal's own
 # housekeeping is this list, and only this list: beat copies it into django-celery-beat's
 # *Periodic tasks* each time it starts (by name), where the admin shows it read-only. The
@@ -263,6 +292,18 @@ ACCOUNT_RATE_LIMITS = {"login_failed": None}
 # sign-in and token throttles count per address); 0 reads the connection's address.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Single sign-on (README, "Single sign-on"): each city's identity provider by OpenID Connect,
+# configured by SSO_PROVIDERS and SSO_<ID>_* (config/sso.py); the rules are cooperation/sso.py.
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": sso_apps(), "OAUTH_PKCE_ENABLED": True}}
+SOCIALACCOUNT_ADAPTER = "cooperation.sso.SocialAccountAdapter"
+# A first sign-in links to the account of the same e-mail address, verified by the provider.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # verified by the provider, or refused
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False  # a POST with the CSRF token starts the sign-in
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_ONLY = False
 MFA_TOTP_ISSUER = "CDMX–BCN"
 
 # --- Partner API (REST framework, OAuth2 client credentials) ----------------------------------
@@ -378,8 +419,11 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Reports ---------------------------------------------------------------------------------
-# Report files are private: they live here and are served only through a permission check.
+# Report files are private: the "reports" storage (below), served only through a permission
+# check. REPORTS_ROOT is its local folder. A worker writes a file first in a scratch folder
+# (REPORTS_SCRATCH_ROOT, by default REPORTS_ROOT/tmp), then hands it to the storage.
 REPORTS_ROOT = Path(env_str("REPORTS_ROOT", str(VAR_DIR / "reports")))
+REPORTS_SCRATCH_ROOT = env_str("REPORTS_SCRATCH_ROOT")
 # A running report whose worker has not written progress for this long is taken over.
 REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 120, minimum=10)
 # Seconds without a heartbeat before a project import's worker is taken for dead (and a queued
@@ -411,20 +455,30 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
+# Every file the portal keeps goes through one named storage per kind (config/storages.py,
+# cooperation/storage.py): these folders are the local default, under VAR_DIR.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Applicants' documents: outside MEDIA_ROOT, never served by the web server, only by a view
 # that checks who asks.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
-}
+# Uploaded import files waiting for an official's confirmation (private).
+IMPORTS_ROOT = Path(env_str("IMPORTS_ROOT", str(VAR_DIR / "imports")))
+# Open-data releases (public datasets).
+OPENDATA_ROOT = Path(env_str("OPENDATA_ROOT", str(VAR_DIR / "opendata")))
+# s3://bucket[/prefix]: every kind in an S3-compatible bucket instead (AWS S3, MinIO…).
+STORAGE_URL = env_str("STORAGE_URL")
+STORAGES = build_storages(
+    storage_url=STORAGE_URL,
+    static_backend=(
+        "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    ),
+    endpoint_url=env_str("STORAGE_S3_ENDPOINT_URL"),
+    region=env_str("STORAGE_S3_REGION"),
+    access_key=env_str("STORAGE_S3_ACCESS_KEY_ID"),
+    secret_key=env_str("STORAGE_S3_SECRET_ACCESS_KEY"),
+)
 
 # --- Researcher stays ------------------------------------------------------------------------
 # Largest PDF an applicant may attach, in bytes (default 5 MB).
@@ -470,7 +524,7 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 if env_bool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # The health probes are called over plain HTTP by the orchestrator, inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 # Content-Security-Policy: scripts and styles only from this origin. Inline styles are allowed
 # because Django's admin widgets set style attributes; inline scripts are not.
@@ -495,10 +549,67 @@ if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
     raise ImproperlyConfigured(
         f"LOG_LEVEL={LOG_LEVEL!r} must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL."
     )
+# One JSON object per line in production (what log collectors parse), with the request id
+# that also follows the Celery tasks a request queued; plain lines for development.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} must be json or plain.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "cooperation.observability.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(task_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
+# Workers log through the same configuration instead of Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- Metrics and error reports ----------------------------------------------------------------
+# /metrics (Prometheus) answers a scraper that sends "Authorization: Bearer METRICS_TOKEN" or
+# whose address is in one of METRICS_ALLOWED_NETWORKS (CIDRs); everyone else gets a 404.
+# Neither set: the endpoint is off.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", [])
+for _network in METRICS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"METRICS_ALLOWED_NETWORKS: {_network!r} is not a network (e.g. 10.0.0.0/8)."
+        ) from None
+# Error reports to Sentry (or a compatible service) when SENTRY_DSN is set; no personal data.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    try:
+        _traces = float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0"))
+    except ValueError:
+        raise ImproperlyConfigured(
+            "SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1."
+        ) from None
+    if not 0 <= _traces <= 1:
+        raise ImproperlyConfigured("SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1.")
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=_traces,
+        send_default_pii=False,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+    )

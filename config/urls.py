@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config import metrics
 from cooperation import signin, views
 from cooperation.api.tokens import PartnerRevokeTokenView, PartnerTokenView
 
@@ -8,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/unlock/<str:token>/", signin.unlock, name="signin_unlock"),
     path("accounts/", include("allauth.urls")),

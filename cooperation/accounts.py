@@ -39,6 +39,16 @@ class AccountAdapter(DefaultAccountAdapter):
             user.groups.add(Group.objects.get(name=Role.RESEARCHER))
         return user
 
+    def get_login_stages(self) -> list[str]:
+        # The second-factor stage also accepts an identity provider's assertion of MFA
+        # (cooperation/sso.py); everything else as allauth has it.
+        return [
+            "cooperation.sso.SsoAwareAuthenticateStage"
+            if stage == "allauth.mfa.stages.AuthenticateStage"
+            else stage
+            for stage in super().get_login_stages()
+        ]
+
 
 def _login_of(credentials: dict[str, Any]) -> str:
     return str(credentials.get("email") or credentials.get("username") or "")

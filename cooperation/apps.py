@@ -28,6 +28,11 @@ class CooperationConfig(AppConfig):
         # The browser that signs in becomes a trusted device of the account.
         user_logged_in.connect(signin.on_signed_in, dispatch_uid="cooperation-trusted-device")
 
+        from cooperation import sso
+
+        # After a sign-in through a city's identity provider: the roles it may grant.
+        user_logged_in.connect(sso.on_user_logged_in, dispatch_uid="cooperation-sso-roles")
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     default = False

@@ -135,7 +135,10 @@ def _check_redis() -> str | None:
 @never_cache
 @require_GET
 def readyz(request: HttpRequest) -> HttpResponse:
-    """Answer 200 when PostgreSQL and Redis answer, else 503 naming the part that failed."""
+    """Answer 200 when PostgreSQL and Redis answer, else 503 naming the part that failed.
+
+    The body also reports the Celery workers' heartbeat (``workers``).
+    """
     checks = {"database": _check_database(), "redis": _check_redis()}
     failed = sorted(name for name, error in checks.items() if error)
     body: dict[str, object] = {
@@ -144,4 +147,19 @@ def readyz(request: HttpRequest) -> HttpResponse:
     }
     if failed:
         body["failed"] = failed
+    body["workers"] = _workers_heartbeat() if not checks["redis"] else {"error": checks["redis"]}
     return JsonResponse(body, status=503 if failed else 200)
+
+
+def _workers_heartbeat() -> dict[str, object]:
+    """Report the Celery workers heard of recently and the queues none of them consumes.
+
+    Reported, never a reason for a 503: the web node serves pages without workers, and taking
+    it out of the load balancer would not bring a worker back.
+    """
+    from cooperation.observability import workers_report
+
+    try:
+        return workers_report(timeout=PROBE_SECONDS)
+    except Exception as error:
+        return {"error": f"{type(error).__name__}: {error}".strip()}

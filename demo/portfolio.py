@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
@@ -24,7 +23,7 @@ from cooperation.models import Institution, Party, User
 from demo.data import FUNDING, INDICATORS, MILESTONES_DONE, RATES
 from projects import services
 from projects.import_runs import import_execute, import_request
-from projects.imports import STORAGE_FOLDER
+from projects.imports import STORAGE_FOLDER, import_storage
 from projects.models import ExchangeRate, JointProject, Milestone, ProjectStatus
 
 SAMPLE_PROJECTS = settings.BASE_DIR / "projects" / "samples" / "historical-projects.csv"
@@ -51,7 +50,7 @@ def _sample_with_enriched_projects_active() -> tuple[bytes, dict[str, str]]:
 
 def _import(actor: User, content: bytes) -> list[str]:
     """Import a file as the ``import_projects`` command does, for ``actor``; return the problems."""
-    stored = default_storage.save(
+    stored = import_storage.save(
         f"{STORAGE_FOLDER}/{get_random_string(24)}.csv", ContentFile(content)
     )
     run = import_request(

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import os
-from typing import Any
-
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.utils.deconstruct import deconstructible
+
+from cooperation.storage import NamedStorage
 
 
 @deconstructible(path="exchanges.storage.PrivateStorage")
-class PrivateStorage(FileSystemStorage):
-    """Files under PRIVATE_MEDIA_ROOT, read at each access so tests can point it elsewhere.
+class PrivateStorage(NamedStorage):
+    """The ``private`` storage of settings.STORAGES (local folder or S3 prefix).
 
     The storage has no public URL: documents are served only by the view that checks who asks.
     """
 
-    @property
-    def base_location(self) -> str:
-        return str(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self) -> str:
-        return os.path.abspath(self.base_location)
-
-    def url(self, name: Any) -> str:
-        raise ValueError("Private documents have no public URL; use the download view.")
+    def __init__(self) -> None:
+        super().__init__("private")

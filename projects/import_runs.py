@@ -18,14 +18,19 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cooperation.models import User
-from projects.imports import STORAGE_FOLDER, STORED_NAME, import_projects, read_projects
+from projects.imports import (
+    STORAGE_FOLDER,
+    STORED_NAME,
+    import_projects,
+    import_storage,
+    read_projects,
+)
 from projects.models import ProjectImport
 from projects.services.lifecycle import check_may_add_projects
 
@@ -130,7 +135,7 @@ def import_execute(run_id: int) -> str:
     language = getattr(actor, "language", None) or settings.LANGUAGE_CODE
     with translation.override(language):
         try:
-            with default_storage.open(stored, "rb") as handle:
+            with import_storage.open(stored, "rb") as handle:
                 result = read_projects(run.file_name, handle, actor=actor)
         except FileNotFoundError:
             _finish(mine, state=State.FAILED, error=_("The checked file is no longer there."))
@@ -139,7 +144,7 @@ def import_execute(run_id: int) -> str:
             errors = [{"line": e.line, "reason": e.reason} for e in result.errors]
             reason = result.file_error or _("The file has errors: nothing was imported.")
             if _finish(mine, state=State.FAILED, row_errors=errors, error=reason):
-                default_storage.delete(stored)
+                import_storage.delete(stored)
             return "failed"
         mine.update(rows_total=len(result.rows), heartbeat_at=timezone.now())
         heartbeat = _Heartbeat(run, len(result.rows))
@@ -162,7 +167,7 @@ def import_execute(run_id: int) -> str:
             return "superseded"
         except ValidationError as error:
             if _finish(mine, state=State.FAILED, error=" ".join(error.messages)[:4000]):
-                default_storage.delete(stored)
+                import_storage.delete(stored)
             return "failed"
         except Exception as error:
             logger.exception("Project import %s failed", run.pk)
@@ -170,7 +175,7 @@ def import_execute(run_id: int) -> str:
             raise
         finally:
             heartbeat.close()
-    default_storage.delete(stored)
+    import_storage.delete(stored)
     return "succeeded"
 
 

@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cooperation.models import Axis, Institution, StrategicArea, User
+from cooperation.storage import NamedStorage
 from projects.models import (
     JointProject,
     Participation,
@@ -81,6 +81,9 @@ def max_lengths() -> dict[str, int]:
 # Checked files wait in the default storage, under a random name (the "token"), for the
 # official's confirmation; ``purge_unconfirmed_files`` deletes those never confirmed.
 STORAGE_FOLDER = "project-imports"
+# The private "imports" storage of settings.STORAGES (local folder or S3 prefix), shared by the
+# web node that took the upload and the worker that imports it.
+import_storage = NamedStorage("imports")
 STORED_NAME = re.compile(r"[A-Za-z0-9]{24}\.(csv|xlsx)")
 UNCONFIRMED_MAX_AGE = datetime.timedelta(days=1)
 TRUE = {"1", "true", "yes", "sí", "si", "x"}
@@ -409,7 +412,7 @@ def purge_unconfirmed_files(
     in the folder (and is not in ``keep``) was checked and never confirmed.
     """
     try:
-        _folders, names = default_storage.listdir(STORAGE_FOLDER)
+        _folders, names = import_storage.listdir(STORAGE_FOLDER)
     except FileNotFoundError:
         return 0
     cutoff = timezone.now() - max_age
@@ -419,10 +422,10 @@ def purge_unconfirmed_files(
             continue  # (``keep``: files that a queued or running import still needs)
         stored = f"{STORAGE_FOLDER}/{name}"
         try:
-            if default_storage.get_modified_time(stored) >= cutoff:
+            if import_storage.get_modified_time(stored) >= cutoff:
                 continue
         except FileNotFoundError:
             continue  # confirmed (and deleted) meanwhile
-        default_storage.delete(stored)
+        import_storage.delete(stored)
         deleted += 1
     return deleted

@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-import os
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.storage import NamedStorage
+
 
 @deconstructible
-class ReportStorage(FileSystemStorage):
-    """Report files live outside the public media: they are served only through a view.
+class ReportStorage(NamedStorage):
+    """The ``reports`` storage of settings.STORAGES: served only through a view, never a URL.
 
-    The folder is read from settings on each use, so that tests and deployments can move it.
+    Looked up at each use, so that tests and deployments can choose the backend and folder.
     """
 
     def __init__(self) -> None:
-        super().__init__()
-
-    @property
-    def base_location(self) -> str:
-        return str(settings.REPORTS_ROOT)
-
-    @property
-    def location(self) -> str:
-        return os.path.abspath(self.base_location)
+        super().__init__("reports")
 
 
 report_storage = ReportStorage()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import socket
 import threading
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import DatabaseError, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
@@ -27,7 +27,7 @@ from cooperation.outbox import dispatch
 from cooperation.roles import is_official, is_programme_admin
 from reports import sql
 from reports.kinds.registry import get_kind
-from reports.models import ReportRun
+from reports.models import ReportRun, report_storage
 from reports.writers import WRITERS, Header, extension
 
 logger = logging.getLogger(__name__)
@@ -243,7 +243,9 @@ def report_execute(run_id: int) -> str:
     if run is None:
         return "skipped"
     mine = ReportRun.objects.filter(pk=run.pk, state=ReportRun.State.RUNNING, attempts=run.attempts)
-    root = Path(settings.REPORTS_ROOT)
+    # The file is written locally, then handed to the "reports" storage (a shared folder or
+    # an object store) that every web node reads.
+    scratch = Path(settings.REPORTS_SCRATCH_ROOT or Path(settings.REPORTS_ROOT) / "tmp")
     language = getattr(run.requested_by, "language", None) or settings.LANGUAGE_CODE
     temporary: Path | None = None
     heartbeat: _Heartbeat | None = None
@@ -251,8 +253,8 @@ def report_execute(run_id: int) -> str:
         with translation.override(language):
             report = get_kind(run.kind)
             name = f"{run.kind}-{run.pk}.{{}}"
-            (root / "tmp").mkdir(parents=True, exist_ok=True)
-            _remove_earlier_attempts(root / "tmp", run)
+            scratch.mkdir(parents=True, exist_ok=True)
+            _remove_earlier_attempts(scratch, run)
             using = report_database()
             with _read_snapshot(using):
                 tables = report.tables(run.parameters, using=using)
@@ -271,7 +273,7 @@ def report_execute(run_id: int) -> str:
                         generated_at=timezone.localtime(),
                     )
                     name = name.format(extension(run.format, len(tables)))
-                    temporary = root / "tmp" / f"{name}.{run.attempts}.{socket.gethostname()}.part"
+                    temporary = scratch / f"{name}.{run.attempts}.{socket.gethostname()}.part"
                     WRITERS[run.format](tables, header, temporary, progress.tick)
             heartbeat.stop()
             progress.check()
@@ -279,8 +281,10 @@ def report_execute(run_id: int) -> str:
                 if mine.select_for_update().first() is None:
                     raise Superseded
                 # Under the row lock: no other attempt can take the run over until this
-                # commits, so the file renamed is the one of the attempt the run records.
-                os.replace(temporary, root / name)
+                # commits, so the file stored is the one of the attempt the run records. The
+                # storage replaces an earlier file of the same name whole (never half-written).
+                with temporary.open("rb") as handle:
+                    name = report_storage.save(name, File(handle, name=name))
                 mine.update(
                     state=ReportRun.State.SUCCEEDED,
                     progress=100,

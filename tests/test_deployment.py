@@ -43,7 +43,7 @@ def test_compose_runs_web_worker_beat_postgres_and_redis_with_health_checks():
     assert "celery" in " ".join(services["worker"]["command"])
     assert "beat" in services["beat"]["command"]
     assert services["web"]["env_file"] == ".env"
-    assert set(_compose()["volumes"]) >= {"pgdata", "redisdata", "media"}
+    assert set(_compose()["volumes"]) >= {"pgdata", "redisdata", "files"}
 
 
 def test_env_example_lists_every_variable_the_settings_read():
@@ -53,3 +53,56 @@ def test_env_example_lists_every_variable_the_settings_read():
     read = set(re.findall(r'env_\w+\("([A-Z_]+)"', settings_source))
     documented = set(re.findall(r"^#?\s*([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read - documented == set()
+
+
+APP_SERVICES = (
+    "migrate",
+    "web",
+    "worker",
+    "worker-reports",
+    "worker-email",
+    "worker-webhooks",
+    "beat",
+)
+
+
+def test_web_and_workers_share_one_volume_holding_every_kind_of_kept_file():
+    """A report built by a worker is downloadable from web; documents survive a rebuild."""
+    services = _compose()["services"]
+    for name in APP_SERVICES:
+        service = services[name]
+        assert "files:/srv/files" in service["volumes"], name
+        env = service["environment"]
+        for variable in (
+            "MEDIA_ROOT",
+            "PRIVATE_MEDIA_ROOT",
+            "REPORTS_ROOT",
+            "IMPORTS_ROOT",
+            "OPENDATA_ROOT",
+        ):
+            assert env[variable].startswith("/srv/files/"), (name, variable)
+    # Nothing kept under the image's own /srv/var, which a rebuild replaces.
+    assert "/srv/var/media" not in (ROOT / "docker-compose.yml").read_text()
+
+
+def test_compose_runs_a_worker_for_each_queue():
+    from django.conf import settings
+
+    services = _compose()["services"]
+    consumed: set[str] = set()
+    for name, service in services.items():
+        command = service.get("command") or []
+        if "worker" in command:
+            consumed.update(command[command.index("-Q") + 1].split(","))
+            assert "healthcheck" in service, name
+    assert consumed == set(settings.CELERY_QUEUES)
+
+
+def test_minio_variant_is_valid_and_points_every_app_service_at_the_bucket():
+    minio = yaml.safe_load((ROOT / "docker-compose.minio.yml").read_text())
+    errors = [f"{list(e.path)}: {e.message}" for e in _validator().iter_errors(minio)]
+    assert errors == []
+    base = set(_compose()["services"])
+    for name in APP_SERVICES:
+        assert minio["services"][name]["environment"]["STORAGE_URL"] == "s3://portal-files", name
+    assert set(minio["services"]) - base == {"minio", "minio-bucket"}

@@ -162,9 +162,7 @@ def test_seed_demo_opens_two_demo_calls_once():
 
 
 def test_seed_demo_imports_the_sample_file_as_the_import_command_does():
-    from django.core.files.storage import default_storage
-
-    from projects.imports import STORAGE_FOLDER
+    from projects.imports import STORAGE_FOLDER, import_storage
     from projects.models import ProjectImport
 
     _seed()
@@ -173,7 +171,7 @@ def test_seed_demo_imports_the_sample_file_as_the_import_command_does():
     assert run.requested_by.email == "admin@demo.cdmx-bcn.org"
     assert (run.original_name, run.imported) == ("historical-projects.csv", 3)
     # The checked file is gone once imported, as after any import.
-    assert not default_storage.exists(f"{STORAGE_FOLDER}/{run.file_name}")
+    assert not import_storage.exists(f"{STORAGE_FOLDER}/{run.file_name}")
 
 
 def test_totp_code_prints_the_code_of_a_demo_login(settings):

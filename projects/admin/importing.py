@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
@@ -58,12 +57,12 @@ def import_view(model_admin: Any, request: HttpRequest) -> HttpResponse:
     name = form.cleaned_data.get("name") or ""
     if upload is not None:
         suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
-        stored_name = default_storage.save(
+        stored_name = imports.import_storage.save(
             f"{imports.STORAGE_FOLDER}/{get_random_string(24)}{suffix}", upload
         )
         token, name = stored_name.split("/", 1)[1], upload.name
     stored = f"{imports.STORAGE_FOLDER}/{token}"
-    if not default_storage.exists(stored):
+    if not imports.import_storage.exists(stored):
         form.add_error(None, _("The checked file has expired; upload it again."))
         return _page(request, context, form, None)
     # Writing needs the confirmation of a file already checked and shown (a token), never a
@@ -80,10 +79,10 @@ def import_view(model_admin: Any, request: HttpRequest) -> HttpResponse:
             request, _("The import is queued; this page shows its progress."), messages.SUCCESS
         )
         return HttpResponseRedirect(reverse("admin:projects_projectimport_change", args=[run.pk]))
-    with default_storage.open(stored, "rb") as handle:
+    with imports.import_storage.open(stored, "rb") as handle:
         result = imports.read_projects(stored, handle, actor=request.user)  # type: ignore[arg-type]
     if not result.ok:
-        default_storage.delete(stored)
+        imports.import_storage.delete(stored)
         token = ""
     return _page(request, context, ImportForm(initial={"token": token, "name": name}), result)
 

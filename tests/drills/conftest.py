@@ -54,10 +54,12 @@ class DrillRedis:
 
     def queued(self) -> int:
         import redis
+        from django.conf import settings
 
         client = redis.Redis.from_url(self.url)
         try:
-            return int(client.llen("celery"))
+            # Every queue of settings.CELERY_QUEUES (reports, e-mail, webhooks, the default).
+            return sum(int(client.llen(queue)) for queue in settings.CELERY_QUEUES)
         finally:
             client.close()
 

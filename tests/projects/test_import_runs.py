@@ -35,7 +35,7 @@ def demo_institutions(cdmx, bcn):
 
 @pytest.fixture
 def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.IMPORTS_ROOT = tmp_path
     return tmp_path
 
 
@@ -61,9 +61,10 @@ def rows_csv(count: int, *, year: int = 2019, status: str = "completed") -> byte
 
 def _store(data: bytes) -> str:
     from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
 
-    name = default_storage.save(f"{imports.STORAGE_FOLDER}/{'a' * 20}0001.csv", ContentFile(data))
+    from projects.imports import import_storage
+
+    name = import_storage.save(f"{imports.STORAGE_FOLDER}/{'a' * 20}0001.csv", ContentFile(data))
     return name.split("/", 1)[1]
 
 
@@ -242,7 +243,7 @@ def test_a_worker_killed_in_the_middle_leaves_nothing_and_another_worker_imports
         **os.environ,
         "DEBUG": "1",
         "DATABASE_URL": _database_url(),
-        "MEDIA_ROOT": str(media),
+        "IMPORTS_ROOT": str(media),
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     script = (

@@ -129,7 +129,7 @@ def test_an_xlsx_file_is_read_like_a_csv(demo_institutions):
 def test_admin_import_checks_first_then_writes_on_confirmation(
     demo_institutions, official_cdmx, login, settings, tmp_path, django_capture_on_commit_callbacks
 ):
-    settings.MEDIA_ROOT = tmp_path
+    settings.IMPORTS_ROOT = tmp_path
     client = login(official_cdmx)
     upload = SimpleUploadedFile("p.csv", _csv([_row()]), content_type="text/csv")
     preview = client.post(IMPORT_URL, {"file": upload})
@@ -148,7 +148,7 @@ def test_admin_import_checks_first_then_writes_on_confirmation(
 def test_admin_import_of_a_file_with_a_bad_row_writes_nothing_even_if_confirmed(
     demo_institutions, official_cdmx, login, settings, tmp_path
 ):
-    settings.MEDIA_ROOT = tmp_path
+    settings.IMPORTS_ROOT = tmp_path
     client = login(official_cdmx)
     data = _csv([_row("CDMX-BCN-2019-0001"), _row("CDMX-BCN-2019-0002", primary_area="NOPE")])
     response = client.post(IMPORT_URL, {"file": SimpleUploadedFile("p.csv", data), "confirm": "on"})
@@ -169,7 +169,7 @@ def test_admin_import_refuses_a_forged_token(official_cdmx, login):
 def test_command_imports_a_file_or_lists_its_bad_rows(demo_institutions, tmp_path, settings):
     from django.core.management import CommandError, call_command
 
-    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.IMPORTS_ROOT = tmp_path / "media"
 
     good = tmp_path / "good.csv"
     good.write_bytes(_csv([_row()]))
@@ -187,7 +187,7 @@ def test_command_imports_a_file_or_lists_its_bad_rows(demo_institutions, tmp_pat
 def test_admin_import_never_writes_a_fresh_upload_without_its_preview(
     demo_institutions, official_cdmx, login, settings, tmp_path
 ):
-    settings.MEDIA_ROOT = tmp_path
+    settings.IMPORTS_ROOT = tmp_path
     client = login(official_cdmx)
     upload = SimpleUploadedFile("p.csv", _csv([_row()]))
     response = client.post(IMPORT_URL, {"file": upload, "confirm": "on"})
@@ -199,7 +199,7 @@ def test_admin_import_never_writes_a_fresh_upload_without_its_preview(
 def test_admin_import_of_an_expired_check_asks_for_the_file_again(
     official_cdmx, login, settings, tmp_path
 ):
-    settings.MEDIA_ROOT = tmp_path
+    settings.IMPORTS_ROOT = tmp_path
     response = login(official_cdmx).post(IMPORT_URL, {"token": "A" * 24 + ".csv", "confirm": "on"})
     assert response.status_code == 200
     assert "The checked file has expired; upload it again." in response.content.decode()
@@ -226,7 +226,7 @@ def test_a_value_longer_than_its_column_is_a_row_error_of_the_dry_run(
     demo_institutions, official_cdmx, login, settings, tmp_path
 ):
     """Never a 500 at the confirmation (issue 12): the dry run reports the row."""
-    settings.MEDIA_ROOT = tmp_path
+    settings.IMPORTS_ROOT = tmp_path
     data = _csv(
         [
             _row("CDMX-BCN-2019-0001", title_es="T" * 255),

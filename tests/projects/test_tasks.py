@@ -8,9 +8,8 @@ import time
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 
-from projects.imports import STORAGE_FOLDER
+from projects.imports import STORAGE_FOLDER, import_storage
 from projects.tasks import purge_unconfirmed_imports
 
 pytestmark = pytest.mark.django_db
@@ -18,15 +17,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def media(settings, tmp_path):
-    # Django's test signals drop the cached storage when MEDIA_ROOT changes.
-    settings.MEDIA_ROOT = str(tmp_path)
+    # The imports storage reads IMPORTS_ROOT at each use.
+    settings.IMPORTS_ROOT = str(tmp_path)
     return tmp_path
 
 
 def _stored(name: str, *, hours_ago: float) -> str:
-    path = default_storage.save(f"{STORAGE_FOLDER}/{name}", ContentFile(b"code\n"))
+    path = import_storage.save(f"{STORAGE_FOLDER}/{name}", ContentFile(b"code\n"))
     when = time.time() - hours_ago * 3600
-    os.utime(default_storage.path(path), (when, when))
+    os.utime(import_storage.path(path), (when, when))
     return path
 
 
@@ -37,10 +36,10 @@ def test_old_unconfirmed_files_are_deleted_and_recent_ones_kept(media):
     # Not a file the import stored: never touched.
     foreign = _stored("notes.txt", hours_ago=100)
     assert purge_unconfirmed_imports.delay().get() == 2
-    assert not default_storage.exists(old)
-    assert not default_storage.exists(old_xlsx)
-    assert default_storage.exists(recent)
-    assert default_storage.exists(foreign)
+    assert not import_storage.exists(old)
+    assert not import_storage.exists(old_xlsx)
+    assert import_storage.exists(recent)
+    assert import_storage.exists(foreign)
 
 
 def test_nothing_to_do_without_the_folder(media):

@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from django.core.files import File
-from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.crypto import get_random_string
 
 from projects.import_runs import import_execute, import_request
-from projects.imports import STORAGE_FOLDER, read_projects
+from projects.imports import STORAGE_FOLDER, import_storage, read_projects
 
 
 class Command(BaseCommand):
@@ -46,7 +45,7 @@ class Command(BaseCommand):
             return
         suffix = ".xlsx" if path.name.lower().endswith(".xlsx") else ".csv"
         with path.open("rb") as handle:
-            stored = default_storage.save(
+            stored = import_storage.save(
                 f"{STORAGE_FOLDER}/{get_random_string(24)}{suffix}", File(handle)
             )
         run = import_request(actor=None, file_name=stored.split("/", 1)[1], original_name=path.name)
