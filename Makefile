@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 # (devtools/embedded.py: a development tool, run from the checkout, not installed).
 EMBEDDED := $(PY) -m devtools.embedded
 
-.PHONY: install run test drill lint format manage totp messages clean bench bench-reports bench-api bench-stays bench-imports
+.PHONY: install run test drill lint format manage totp messages clean bench bench-reports bench-api bench-stays bench-imports bench-pages
 
 install: $(VENV)/.installed
 
@@ -82,3 +82,8 @@ bench-stays: install
 # An import of 20,000 historical projects: the dry run and the worker's run (var/bench).
 bench-imports: install
 	DEBUG=1 $(EMBEDDED) --data var/bench exec -- $(PY) bench/imports.py $(BENCH_ARGS)
+
+# The public pages and the API against a hand-written floor (bench/floor.py), both under
+# gunicorn with production settings, paired and alternated (var/bench); not in `make test`.
+bench-pages: install
+	DEBUG=1 $(EMBEDDED) --data var/bench exec -- $(PY) bench/pages.py $(BENCH_ARGS)
