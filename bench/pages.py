@@ -192,10 +192,13 @@ def prepare(projects: int) -> tuple[str, dict[str, str]]:
     from bench.catalogue import generate
     from cooperation.api.clients import partner_client_create
     from cooperation.models import Institution
+    from projects.catalogue import catalogue_changed
     from projects.models import JointProject
 
     call_command("migrate", verbosity=0)
     generate(projects)
+    # COPY goes around the signals that version the catalogue's cached counts.
+    catalogue_changed()
     env = {**os.environ, **PORTAL_ENV}
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,6 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cooperation.access import needs_second_factor, second_factor_redirect, sign_in_required
 from cooperation.inputs import bounded_int
 from projects import services
+from projects.catalogue import cached_count, page_ids, versions
+from projects.catalogue import reference as catalogue_reference
 from projects.forms import (
     CatalogueFilterForm,
     MeasurementForm,
@@ -36,6 +40,9 @@ from projects.models import (
 from projects.permissions import can_coordinate_project, is_coordinator
 
 PAGE_SIZE = 20
+# modeltranslation's fallback order (MODELTRANSLATION_FALLBACK_LANGUAGES): an empty text
+# in the current language reads the first of these that is not empty.
+FALLBACK_LANGUAGES: tuple[str, ...] = tuple(settings.MODELTRANSLATION_FALLBACK_LANGUAGES)
 
 
 def filter_catalogue(form: CatalogueFilterForm, language: str) -> Any:
@@ -59,13 +66,85 @@ def filter_catalogue(form: CatalogueFilterForm, language: str) -> Any:
     return projects
 
 
+def _filter_key(form: CatalogueFilterForm, language: str) -> str:
+    """Return what names a filter set: the same projects for the same key, in one language."""
+    if not form.is_bound or not form.is_valid():
+        return "all"
+    data = form.cleaned_data
+    text = data["q"].strip()
+    values = [data["area"], data["axis"], data["city"], data["status"], data["year"]]
+    # A search's matches depend on the language's dictionary; the filters' do not.
+    return repr([*values, text, language if text else ""])
+
+
+class CatalogueMatches:
+    """The public projects matching a filter set, as the paginator reads them: the count
+    (cached per filter set, ``projects.catalogue.cached_count``), then one page at a time."""
+
+    def __init__(self, projects: Any, *, count: int, area_names: dict[int, str]) -> None:
+        self.projects = projects
+        self._count = count
+        self.area_names = area_names
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, bounds: slice) -> list[JointProject]:
+        offset = bounds.start or 0
+        ids = page_ids(self.projects, offset=offset, size=bounds.stop - offset, count=self._count)
+        return catalogue_rows(ids, self.area_names)
+
+
+def catalogue_rows(ids: list[int], area_names: dict[int, str]) -> list[JointProject]:
+    """Return the projects of ``ids`` in that order, with what a catalogue row shows.
+
+    Two statements: the columns a row shows (its texts in every language, for the fallback of
+    the current one), then the institutions as values. Each project carries ``url``,
+    ``area_name`` and ``tags``; nothing else is loaded, so the template cannot query.
+    """
+    if not ids:
+        return []
+    fields = ["code", "status", "start_date", "end_date", "primary_area_id"]
+    fields += [f"title_{language}" for language, _name in settings.LANGUAGES]
+    projects = {p.pk: p for p in JointProject.objects.filter(pk__in=ids).only(*fields)}
+    tags: dict[int, list[str]] = {pk: [] for pk in ids}
+    names = [f"institution__name_{language}" for language in FALLBACK_LANGUAGES]
+    participations = (
+        Participation.objects.filter(project_id__in=ids)
+        .order_by("role", "institution__name")
+        .values_list("project_id", "institution__acronym", "institution__party__code", *names)
+    )
+    language = (get_language() or "es")[:2]
+    order = [language, *(other for other in FALLBACK_LANGUAGES if other != language)]
+    positions = [FALLBACK_LANGUAGES.index(other) for other in order]
+    for project_id, acronym, city, *translated in participations:
+        name = acronym or next((translated[i] for i in positions if translated[i]), "")
+        tags[project_id].append(f"{name} ({city})")
+    base = reverse("projects:catalogue")
+    rows = []
+    for pk in ids:
+        project = projects[pk]
+        project.url = f"{base}{project.code}/"  # type: ignore[attr-defined]
+        project.area_name = area_names.get(project.primary_area_id, "")  # type: ignore[attr-defined]
+        project.tags = tags[pk]  # type: ignore[attr-defined]
+        rows.append(project)
+    return rows
+
+
 @require_GET
 def catalogue(request: HttpRequest) -> HttpResponse:
     """List the public projects, filtered, searched in the current language and paginated."""
-    form = CatalogueFilterForm(request.GET or None)
     language = (get_language() or "es")[:2]
-    projects = filter_catalogue(form, language).for_listing()
-    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    catalogue_version, reference_version = versions()
+    reference = catalogue_reference(language, reference_version)
+    form = CatalogueFilterForm(request.GET or None, reference=reference)
+    projects = filter_catalogue(form, language)
+    count = cached_count(projects, _filter_key(form, language), catalogue_version)
+    matches = CatalogueMatches(projects, count=count, area_names=reference.area_names)
+    page: Any = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     query = request.GET.copy()
     query.pop("page", None)
     return render(

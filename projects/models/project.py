@@ -289,11 +289,13 @@ class JointProject(models.Model):
             )
         ]
         indexes = [
-            # The public catalogue: its filters and its search in each language.
+            # The public catalogue: its filters and its search in each language. The id is
+            # included so that a page's keys come from the index alone (projects.catalogue).
             models.Index(
                 fields=["-start_date", "code"],
+                include=["id"],
                 condition=Q(public=True),
-                name="project_public_by_start",
+                name="project_public_by_start_id",
             ),
             GinIndex(fields=["search_es"], name="project_search_es"),
             GinIndex(fields=["search_ca"], name="project_search_ca"),

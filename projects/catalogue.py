@@ -1,0 +1,175 @@
+"""The public catalogue's reads: a page of public projects, its count and the filters' choices.
+
+A catalogue page is three statements (``bench/pages.py`` measures it against a floor):
+
+- the page's keys: a narrow query of ids alone, which the partial index of public projects by
+  start date (it includes the id) answers by an index-only scan; a page in the second half of
+  the results is read from the other end, so the last page costs what the first does;
+- the page's rows, the columns the page shows only;
+- their institutions, as values.
+
+Two things are cached in Redis, each under a version that every change bumps:
+
+- the number of matches of a filter set (``CATALOGUE_VERSION``: a project, its
+  participations, areas or axes changed), so that a page does not count 75,000 rows;
+- the reference data the page names (areas, axes, cities: ``REFERENCE_VERSION``), read once
+  per version and language into each process, with the filters' ``<select>``s rendered once.
+
+A version is bumped at once (the writing transaction then reads no stale entry) and again
+after the commit (no other process keeps an entry cached from the data before it). Writes
+that go around the ORM's signals and the services (raw SQL, ``COPY``) are seen once the
+entries expire (``CATALOGUE_CACHE_SECONDS``). Only public projects are ever counted or
+listed, and a search's count is kept per language: no cache entry can show a private project
+or another language's results. When Redis does not answer, nothing is cached and the page is
+computed in full.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import translation
+
+from cooperation.models import Axis, Party, StrategicArea
+
+logger = logging.getLogger(__name__)
+
+CATALOGUE_VERSION = "projects:catalogue-version"
+REFERENCE_VERSION = "projects:reference-version"
+# A count or a version is kept at most this long: the bound for writes that bump nothing.
+CATALOGUE_CACHE_SECONDS = 600
+
+
+def _new_version() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def _bump(key: str) -> None:
+    try:
+        cache.set(key, _new_version(), timeout=CATALOGUE_CACHE_SECONDS)
+    except Exception:  # Redis down: entries expire on their own
+        logger.warning("could not bump %s", key, exc_info=True)
+
+
+def bump_version(key: str) -> None:
+    """Bump a version now and once more after the transaction commits."""
+    _bump(key)
+    transaction.on_commit(lambda: _bump(key))
+
+
+def catalogue_changed(**_: Any) -> None:
+    """Tell the catalogue that a project, or what its page or filters read, changed."""
+    bump_version(CATALOGUE_VERSION)
+
+
+def reference_changed(**_: Any) -> None:
+    """Tell the catalogue that an area, an axis or a city changed."""
+    bump_version(REFERENCE_VERSION)
+
+
+def versions() -> tuple[str | None, str | None]:
+    """Return the catalogue's and the reference data's versions (None: no cache now)."""
+    try:
+        found = cache.get_many([CATALOGUE_VERSION, REFERENCE_VERSION])
+        for key in (CATALOGUE_VERSION, REFERENCE_VERSION):
+            if key not in found:
+                cache.add(key, _new_version(), timeout=CATALOGUE_CACHE_SECONDS)
+                found[key] = cache.get(key)
+    except Exception:  # Redis down: the page is computed in full
+        logger.warning("catalogue cache unavailable", exc_info=True)
+        return None, None
+    return found.get(CATALOGUE_VERSION), found.get(REFERENCE_VERSION)
+
+
+@dataclass
+class Reference:
+    """The areas, axes and cities of the catalogue in one language."""
+
+    areas: list[tuple[int, str]]  # the active ones, as the filter offers them
+    axes: list[tuple[int, str]]
+    cities: list[tuple[int, str]]
+    area_names: dict[int, str]  # every area, by id: a project's primary area may be inactive
+    # The filters' <select>s, rendered once (projects.forms.CachedSelect).
+    rendered: dict[Any, str] = field(default_factory=dict)
+
+
+_references: dict[tuple[str, str], Reference] = {}
+
+
+def reference(language: str, version: str | None) -> Reference:
+    """Return the reference data in ``language``, read once per version into this process."""
+    if version is not None and (language, version) in _references:
+        return _references[(language, version)]
+    with translation.override(language):
+        areas = list(StrategicArea.objects.order_by("number"))
+        axes = list(Axis.objects.filter(active=True).order_by("number"))
+        cities = list(Party.objects.order_by("code"))
+        found = Reference(
+            areas=[(a.pk, str(a)) for a in areas if a.active],
+            axes=[(a.pk, str(a)) for a in axes],
+            cities=[(c.pk, str(c)) for c in cities],
+            area_names={a.pk: a.name for a in areas},
+        )
+    if version is not None:
+        if len(_references) > 30:  # old versions: never read again
+            _references.clear()
+        _references[(language, version)] = found
+    return found
+
+
+def cached_count(projects: QuerySet[Any], key: str, version: str | None) -> int:
+    """Return the number of ``projects``, kept per filter set under the catalogue's version."""
+    if version is None:
+        return projects.count()
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    cache_key = f"projects:catalogue-count:{version}:{digest}"
+    try:
+        count = cache.get(cache_key)
+    except Exception:  # Redis down: not cached
+        count = None
+    if count is None:
+        count = projects.count()
+        try:
+            cache.set(cache_key, count, timeout=CATALOGUE_CACHE_SECONDS)
+        except Exception:  # Redis down: not cached
+            logger.warning("could not cache a catalogue count", exc_info=True)
+    return int(count)
+
+
+def _reversed(ordering: list[Any]) -> list[Any]:
+    flipped = []
+    for term in ordering:
+        if isinstance(term, str):
+            flipped.append(term[1:] if term.startswith("-") else f"-{term}")
+        else:  # an expression's ordering
+            flipped.append(term.copy().reverse_ordering())
+    return flipped
+
+
+def page_ids(projects: QuerySet[Any], *, offset: int, size: int, count: int) -> list[int]:
+    """Return the ids of one page of ``projects`` in their order, reading only keys.
+
+    Past the middle the page is read from the other end (the ordering reversed, the offset
+    from the end), so that no page skips more than half of the matches.
+    """
+    ordering = list(projects.query.order_by or projects.model._meta.ordering)
+    if offset <= count // 2 or not count:
+        return list(
+            projects.order_by(*ordering).values_list("pk", flat=True)[offset : offset + size]
+        )
+    end = min(offset + size, count)
+    from_end = count - end
+    keys = list(
+        projects.order_by(*_reversed(ordering)).values_list("pk", flat=True)[
+            from_end : from_end + (end - offset)
+        ]
+    )
+    keys.reverse()
+    return keys

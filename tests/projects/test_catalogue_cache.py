@@ -1,0 +1,130 @@
+"""The catalogue's cached counts and reference data, and its pages read from either end."""
+
+from __future__ import annotations
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from cooperation.models import StrategicArea
+from projects.catalogue import page_ids
+from projects.models import JointProject
+from tests.projects.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _codes(response) -> list[str]:
+    return [p.code for p in response.context["page"].object_list]
+
+
+def _count(response) -> int:
+    return response.context["page"].paginator.count
+
+
+@pytest.fixture
+def english() -> Client:
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_cached_count_follows_a_project_made_private_or_added(english, institution_cdmx):
+    first, second = ProjectFactory(), ProjectFactory()
+    assert _count(english.get("/projects/")) == 2
+    assert _count(english.get("/projects/?status=proposed")) == 2
+    first.public = False
+    first.save()
+    response = english.get("/projects/")
+    assert _count(response) == 1 and _codes(response) == [second.code]
+    assert _count(english.get("/projects/?status=proposed")) == 1
+    ProjectFactory(status="active")
+    assert _count(english.get("/projects/")) == 2
+    assert _count(english.get("/projects/?status=active")) == 1
+
+
+def test_cached_count_follows_participations_and_areas(english, institution_cdmx, institution_bcn):
+    project = ProjectFactory(institutions=[institution_cdmx])
+    water = StrategicArea.objects.get(code="URBAN_WATER")
+    city = f"/projects/?city={institution_bcn.party_id}"
+    area = f"/projects/?area={water.pk}"
+    assert _count(english.get(city)) == 0 and _count(english.get(area)) == 0
+    project.participations.create(institution=institution_bcn)
+    project.areas.add(water)
+    assert _count(english.get(city)) == 1 and _count(english.get(area)) == 1
+    project.participations.filter(institution=institution_bcn).delete()
+    project.areas.remove(water)
+    assert _count(english.get(city)) == 0 and _count(english.get(area)) == 0
+
+
+def test_search_counts_are_kept_per_language(institution_cdmx):
+    ProjectFactory(title_es="Agua limpia", title_en="Clean water", title_ca="Aigua neta")
+    spanish, english = Client(HTTP_ACCEPT_LANGUAGE="es"), Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert _count(spanish.get("/projects/?q=agua")) == 1
+    # The same words in English match nothing: the Spanish count is not reused.
+    assert _count(english.get("/projects/?q=agua")) == 0
+    assert _count(spanish.get("/projects/?q=agua")) == 1
+
+
+def test_filter_choices_are_rendered_once_per_language_and_follow_changes():
+    water = StrategicArea.objects.get(code="URBAN_WATER")
+    spanish, english = Client(HTTP_ACCEPT_LANGUAGE="es"), Client(HTTP_ACCEPT_LANGUAGE="en")
+    english.get("/projects/")
+    spanish.get("/projects/")
+    page = english.get(f"/projects/?area={water.pk}").content.decode()
+    assert f'<option value="{water.pk}" selected>{water.number}. {water.name_en}</option>' in page
+    filters = page.split('class="filters"')[1].split("</form>")[0]
+    assert filters.count(" selected>") == 4  # the area, and the empty choice of axis, city, status
+    assert (
+        f">{water.number}. {water.name_es}</option>" in spanish.get("/projects/").content.decode()
+    )
+    # Reference data read once per language: a second page reads no area, axis or city.
+    with CaptureQueriesContext(connection) as queries:
+        english.get("/projects/")
+    assert not [q for q in queries if "cooperation_strategicarea" in q["sql"]]
+    water.name_en = "Water, renamed"
+    water.save()
+    assert f"{water.number}. Water, renamed</option>" in english.get("/projects/").content.decode()
+
+
+def test_an_unknown_area_is_refused_with_the_same_message(english):
+    page = english.get("/projects/?area=999999").content.decode()
+    assert "Select a valid choice. That choice is not one of the available choices." in page
+
+
+@pytest.mark.parametrize("search", [False, True])
+def test_every_page_read_from_either_end_is_the_forward_page(institution_cdmx, search):
+    for number in range(23):
+        ProjectFactory(
+            title_en=f"Water project {number % 5}",
+            start_date=datetime.date(2020 + number % 4, 1 + number % 3, 1),
+        )
+    projects = JointProject.objects.public()
+    if search:
+        projects = projects.search("water project", "en")
+    expected = list(projects.values_list("pk", flat=True))
+    count = len(expected)
+    for offset in range(0, count, 4):
+        assert (
+            page_ids(projects, offset=offset, size=4, count=count) == expected[offset : offset + 4]
+        )
+
+
+def test_last_page_is_read_from_the_end_of_the_catalogue(english, institution_cdmx):
+    for number in range(25):
+        ProjectFactory(start_date=datetime.date(2020, 1, 1 + number))
+    forward = list(JointProject.objects.public().values_list("code", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        response = english.get("/projects/?page=2")
+    assert _codes(response) == forward[20:]
+    keys = next(q["sql"] for q in queries if "LIMIT 5" in q["sql"])
+    assert '"start_date" ASC' in keys  # the reversed order, no OFFSET of 20
+
+
+def test_catalogue_works_without_redis(english, institution_cdmx):
+    project = ProjectFactory()
+    with mock.patch("projects.catalogue.cache.get_many", side_effect=ConnectionError):
+        response = english.get("/projects/")
+    assert response.status_code == 200 and _codes(response) == [project.code]
