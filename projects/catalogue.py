@@ -28,13 +28,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import translation
 
 from cooperation.models import Axis, Party, StrategicArea
@@ -74,18 +80,30 @@ def reference_changed(**_: Any) -> None:
     bump_version(REFERENCE_VERSION)
 
 
-def versions() -> tuple[str | None, str | None]:
-    """Return the catalogue's and the reference data's versions (None: no cache now)."""
+def count_key(filters: str) -> str:
+    """Return the cache key of a filter set's count."""
+    return "projects:catalogue-count:" + hashlib.sha256(filters.encode()).hexdigest()[:32]
+
+
+def versions(filters: str = "") -> tuple[str | None, str | None, int | None]:
+    """Return the catalogue's and the reference data's versions, and the filter set's count
+    if one is cached under the current version: one round trip to Redis.
+
+    Versions are None when Redis does not answer (then nothing is cached).
+    """
     try:
-        found = cache.get_many([CATALOGUE_VERSION, REFERENCE_VERSION])
+        found = cache.get_many([CATALOGUE_VERSION, REFERENCE_VERSION, count_key(filters)])
         for key in (CATALOGUE_VERSION, REFERENCE_VERSION):
             if key not in found:
                 cache.add(key, _new_version(), timeout=CATALOGUE_CACHE_SECONDS)
                 found[key] = cache.get(key)
     except Exception:  # Redis down: the page is computed in full
         logger.warning("catalogue cache unavailable", exc_info=True)
-        return None, None
-    return found.get(CATALOGUE_VERSION), found.get(REFERENCE_VERSION)
+        return None, None, None
+    version = found.get(CATALOGUE_VERSION)
+    # A count is kept with the version it was made under; another version's is stale.
+    kept_version, count = found.get(count_key(filters)) or (None, None)
+    return version, found.get(REFERENCE_VERSION), count if kept_version == version else None
 
 
 @dataclass
@@ -124,23 +142,14 @@ def reference(language: str, version: str | None) -> Reference:
     return found
 
 
-def cached_count(projects: QuerySet[Any], key: str, version: str | None) -> int:
-    """Return the number of ``projects``, kept per filter set under the catalogue's version."""
+def keep_count(filters: str, version: str | None, count: int) -> None:
+    """Keep a filter set's count under the catalogue's version (see ``versions``)."""
     if version is None:
-        return projects.count()
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    cache_key = f"projects:catalogue-count:{version}:{digest}"
+        return
     try:
-        count = cache.get(cache_key)
+        cache.set(count_key(filters), (version, count), timeout=CATALOGUE_CACHE_SECONDS)
     except Exception:  # Redis down: not cached
-        count = None
-    if count is None:
-        count = projects.count()
-        try:
-            cache.set(cache_key, count, timeout=CATALOGUE_CACHE_SECONDS)
-        except Exception:  # Redis down: not cached
-            logger.warning("could not cache a catalogue count", exc_info=True)
-    return int(count)
+        logger.warning("could not cache a catalogue count", exc_info=True)
 
 
 def _reversed(ordering: list[Any]) -> list[Any]:
@@ -173,3 +182,73 @@ def page_ids(projects: QuerySet[Any], *, offset: int, size: int, count: int) -> 
     )
     keys.reverse()
     return keys
+
+
+# --- Anonymous public pages -----------------------------------------------------------------
+# The catalogue's pages and the public projects' pages are the same for every visitor who is
+# not signed in, but for the CSRF token of the language form: each is kept once per language
+# and address, with the token left out, under both versions. A project, a part of it, an
+# institution, an area, an axis or a city changing bumps one of them, and every kept page is
+# then stale. Signed-in people, visitors with a session or pending messages, and anything but
+# a 200 are never served from here nor kept.
+
+PAGE_PREFIX = "projects:page:"
+PAGE_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+TOKEN_PLACEHOLDER = "\x00csrf-token\x00"  # noqa: S105 (a marker, not a secret)
+
+
+def _page_cacheable(request: HttpRequest) -> bool:
+    cookies = request.COOKIES
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in cookies
+        and getattr(settings, "MESSAGE_COOKIE_NAME", "messages") not in cookies
+        and not request.user.is_authenticated
+    )
+
+
+def public_page_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve an anonymous visitor's public page from the cache, with an ``ETag``.
+
+    One round trip to Redis: the versions and the kept page together. The page's own CSRF
+    token is put back for the visitor (``get_token``, which also sets the cookie); a visitor
+    whose copy is current gets a 304 (``ConditionalGetMiddleware`` compares the ``ETag``).
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not _page_cacheable(request):
+            return view(request, *args, **kwargs)
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+        key = f"{PAGE_PREFIX}{language}:{path}"
+        try:
+            found = cache.get_many([CATALOGUE_VERSION, REFERENCE_VERSION, key])
+        except Exception:  # Redis down: the page is computed in full
+            return view(request, *args, **kwargs)
+        current = (found.get(CATALOGUE_VERSION), found.get(REFERENCE_VERSION))
+        kept = found.get(key)
+        if kept is not None and None not in current and tuple(kept[:2]) == current:
+            _catalogue, _reference, etag, content_type, body = kept
+            response = HttpResponse(
+                body.replace(TOKEN_PLACEHOLDER, get_token(request)), content_type=content_type
+            )
+            response["ETag"] = etag
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code != 200 or response.streaming or None in current:
+            return response
+        body = PAGE_TOKEN.sub(rf"\g<1>{TOKEN_PLACEHOLDER}\g<2>", response.content.decode())
+        etag = '"' + hashlib.sha256(f"{current}{body}".encode()).hexdigest()[:32] + '"'
+        response["ETag"] = etag
+        try:
+            cache.set(
+                key,
+                (*current, etag, response["Content-Type"], body),
+                timeout=CATALOGUE_CACHE_SECONDS,
+            )
+        except Exception:  # Redis down: not cached
+            logger.warning("could not cache a public page", exc_info=True)
+        return response
+
+    return wrapper

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cooperation.access import needs_second_factor, second_factor_redirect, sign_in_required
 from cooperation.inputs import bounded_int
 from projects import services
-from projects.catalogue import cached_count, page_ids, versions
+from projects.catalogue import keep_count, page_ids, public_page_cache, versions
 from projects.catalogue import reference as catalogue_reference
 from projects.forms import (
     CatalogueFilterForm,
@@ -35,6 +35,7 @@ from projects.models import (
     Measurement,
     Milestone,
     Participation,
+    ProjectStatus,
     TeamMember,
 )
 from projects.permissions import can_coordinate_project, is_coordinator
@@ -66,15 +67,8 @@ def filter_catalogue(form: CatalogueFilterForm, language: str) -> Any:
     return projects
 
 
-def _filter_key(form: CatalogueFilterForm, language: str) -> str:
-    """Return what names a filter set: the same projects for the same key, in one language."""
-    if not form.is_bound or not form.is_valid():
-        return "all"
-    data = form.cleaned_data
-    text = data["q"].strip()
-    values = [data["area"], data["axis"], data["city"], data["status"], data["year"]]
-    # A search's matches depend on the language's dictionary; the filters' do not.
-    return repr([*values, text, language if text else ""])
+# The catalogue's filters, as the query names them (CatalogueFilterForm).
+FILTERS = ("q", "area", "axis", "city", "status", "year")
 
 
 class CatalogueMatches:
@@ -103,7 +97,8 @@ def catalogue_rows(ids: list[int], area_names: dict[int, str]) -> list[JointProj
 
     Two statements: the columns a row shows (its texts in every language, for the fallback of
     the current one), then the institutions as values. Each project carries ``url``,
-    ``area_name`` and ``tags``; nothing else is loaded, so the template cannot query.
+    ``status_label``, ``area_name`` and ``tags``; nothing else is loaded, so the template
+    cannot query.
     """
     if not ids:
         return []
@@ -124,10 +119,13 @@ def catalogue_rows(ids: list[int], area_names: dict[int, str]) -> list[JointProj
         name = acronym or next((translated[i] for i in positions if translated[i]), "")
         tags[project_id].append(f"{name} ({city})")
     base = reverse("projects:catalogue")
+    # get_status_display() hashes the translated choices on every call: a fifth of a page.
+    statuses = {code: str(label) for code, label in ProjectStatus.choices}
     rows = []
     for pk in ids:
         project = projects[pk]
         project.url = f"{base}{project.code}/"  # type: ignore[attr-defined]
+        project.status_label = statuses.get(project.status, project.status)  # type: ignore[attr-defined]
         project.area_name = area_names.get(project.primary_area_id, "")  # type: ignore[attr-defined]
         project.tags = tags[pk]  # type: ignore[attr-defined]
         rows.append(project)
@@ -135,14 +133,22 @@ def catalogue_rows(ids: list[int], area_names: dict[int, str]) -> list[JointProj
 
 
 @require_GET
+@public_page_cache
 def catalogue(request: HttpRequest) -> HttpResponse:
     """List the public projects, filtered, searched in the current language and paginated."""
     language = (get_language() or "es")[:2]
-    catalogue_version, reference_version = versions()
+    # The filter set's key comes from the raw query (the form needs the reference data first):
+    # the same parameters name the same projects. Its count, if cached, comes with the versions.
+    raw = {name: request.GET.get(name, "") for name in FILTERS}
+    raw["q"] = " ".join(raw["q"].split())
+    filters = repr([raw, language if raw["q"] else ""])
+    catalogue_version, reference_version, count = versions(filters)
     reference = catalogue_reference(language, reference_version)
     form = CatalogueFilterForm(request.GET or None, reference=reference)
     projects = filter_catalogue(form, language)
-    count = cached_count(projects, _filter_key(form, language), catalogue_version)
+    if count is None:
+        count = projects.count()
+        keep_count(filters, catalogue_version, count)
     matches = CatalogueMatches(projects, count=count, area_names=reference.area_names)
     page: Any = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     query = request.GET.copy()
@@ -187,6 +193,7 @@ def _progress(milestones: list[Milestone]) -> dict[str, Any]:
 
 
 @require_GET
+@public_page_cache
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     """Show a project to whoever may read it: its institutions, areas, axes, milestones and
     indicators (no personal data)."""

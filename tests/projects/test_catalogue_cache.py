@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from unittest import mock
 
 import pytest
@@ -128,3 +129,80 @@ def test_catalogue_works_without_redis(english, institution_cdmx):
     with mock.patch("projects.catalogue.cache.get_many", side_effect=ConnectionError):
         response = english.get("/projects/")
     assert response.status_code == 200 and _codes(response) == [project.code]
+
+
+def _warm(client: Client, url: str) -> None:
+    # The first visit sets the versions, the second keeps the page.
+    client.get(url)
+    client.get(url)
+
+
+def test_anonymous_pages_are_served_from_the_cache_with_an_etag(
+    english, institution_cdmx, django_assert_num_queries
+):
+    project = ProjectFactory(institutions=[institution_cdmx])
+    for url in ("/projects/", f"/projects/{project.code}/"):
+        _warm(english, url)
+        with django_assert_num_queries(0):
+            response = english.get(url)
+        assert response.status_code == 200 and project.title_en in response.content.decode()
+        etag = response["ETag"]
+        assert english.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_a_project_made_private_leaves_the_cached_pages(english, institution_cdmx):
+    project = ProjectFactory(institutions=[institution_cdmx])
+    detail = f"/projects/{project.code}/"
+    _warm(english, "/projects/")
+    _warm(english, detail)
+    etag = english.get("/projects/")["ETag"]
+    project.public = False
+    project.save()
+    response = english.get("/projects/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and project.code not in response.content.decode()
+    assert english.get(detail).status_code == 404
+
+
+def test_a_milestone_added_shows_on_the_cached_project_page(english, institution_cdmx):
+    project = ProjectFactory(institutions=[institution_cdmx])
+    detail = f"/projects/{project.code}/"
+    _warm(english, detail)
+    project.milestones.create(title="Nuevo hito", due_date=datetime.date(2030, 1, 1))
+    assert "Nuevo hito" in english.get(detail).content.decode()
+
+
+def test_cached_pages_are_kept_per_language(institution_cdmx):
+    project = ProjectFactory(title_es="Agua limpia", title_en="Clean water", title_ca="Aigua neta")
+    spanish, english = Client(HTTP_ACCEPT_LANGUAGE="es"), Client(HTTP_ACCEPT_LANGUAGE="en")
+    _warm(spanish, f"/projects/{project.code}/")
+    _warm(spanish, "/projects/")
+    for url in ("/projects/", f"/projects/{project.code}/"):
+        content = english.get(url).content.decode()
+        assert "Clean water" in content and "Agua limpia" not in content
+        assert '<html lang="en">' in content
+
+
+def test_signed_in_people_never_get_the_anonymous_page(
+    english, login, coordinator, institution_bcn, institution_cdmx
+):
+    private = ProjectFactory(institutions=[institution_bcn, institution_cdmx], public=False)
+    _warm(english, "/projects/")
+    signed_in = login(coordinator)
+    # A coordinator's catalogue links to their projects: not the anonymous visitors' page.
+    assert 'href="/projects/mine/"' in signed_in.get("/projects/").content.decode()
+    assert signed_in.get(f"/projects/{private.code}/").status_code == 200
+    # ...and that page is never kept for anonymous visitors.
+    assert english.get(f"/projects/{private.code}/").status_code == 404
+
+
+def test_the_token_of_a_cached_page_is_the_visitors_own(institution_cdmx):
+    ProjectFactory()
+    first = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    _warm(first, "/projects/")
+    visitor = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    page = visitor.get("/projects/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = visitor.post(
+        "/i18n/setlang/", {"language": "ca", "next": "/projects/", "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
