@@ -32,7 +32,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 
 from django.conf import settings
@@ -67,7 +67,7 @@ def _bump(key: str) -> None:
 def bump_version(key: str) -> None:
     """Bump a version now and once more after the transaction commits."""
     _bump(key)
-    transaction.on_commit(lambda: _bump(key))
+    transaction.on_commit(partial(_bump, key))
 
 
 def catalogue_changed(**_: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -37,7 +38,7 @@ def forget_tokens(checksums: list[str]) -> None:
     """
     if checksums:
         _forget(checksums)
-        transaction.on_commit(lambda: _forget(checksums))
+        transaction.on_commit(partial(_forget, checksums))
 
 
 def _profile(application: Any) -> Any:
