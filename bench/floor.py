@@ -254,9 +254,11 @@ WITH caller AS (
    WHERE t.token_checksum = %s AND t.expires > now() AND pr.revoked_at IS NULL AND u.is_active
 )
 """
+# Row by row (a scalar subquery on the unique index): IN or EXISTS would hash all of the
+# institution's participations for every page.
 VISIBLE = (
-    "(p.public OR p.id IN (SELECT o.project_id FROM projects_participation o, caller "
-    "WHERE o.institution_id = caller.institution_id))"
+    "(p.public OR (SELECT true FROM projects_participation o, caller "
+    "WHERE o.project_id = p.id AND o.institution_id = caller.institution_id))"
 )
 LISTING = """
 json_build_object(
