@@ -409,6 +409,10 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Madrid")
 
+# The public catalogue's and projects' pages of visitors who are not signed in are kept in
+# Redis per language and address until a project changes (projects.catalogue); 0 turns it off.
+PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", True)
+
 # --- Static and media -------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))

@@ -114,6 +114,9 @@ class Reference:
     axes: list[tuple[int, str]]
     cities: list[tuple[int, str]]
     area_names: dict[int, str]  # every area, by id: a project's primary area may be inactive
+    # Every area and axis, by id, as rows (a project's page names them in any language).
+    area_rows: dict[int, StrategicArea] = field(default_factory=dict)
+    axis_rows: dict[int, Axis] = field(default_factory=dict)
     # The filters' <select>s, rendered once (projects.forms.CachedSelect).
     rendered: dict[Any, str] = field(default_factory=dict)
 
@@ -127,13 +130,15 @@ def reference(language: str, version: str | None) -> Reference:
         return _references[(language, version)]
     with translation.override(language):
         areas = list(StrategicArea.objects.order_by("number"))
-        axes = list(Axis.objects.filter(active=True).order_by("number"))
+        axes = list(Axis.objects.order_by("number"))
         cities = list(Party.objects.order_by("code"))
         found = Reference(
             areas=[(a.pk, str(a)) for a in areas if a.active],
-            axes=[(a.pk, str(a)) for a in axes],
+            axes=[(a.pk, str(a)) for a in axes if a.active],
             cities=[(c.pk, str(c)) for c in cities],
             area_names={a.pk: a.name for a in areas},
+            area_rows={a.pk: a for a in areas},
+            axis_rows={a.pk: a for a in axes},
         )
     if version is not None:
         if len(_references) > 30:  # old versions: never read again
@@ -200,7 +205,8 @@ TOKEN_PLACEHOLDER = "\x00csrf-token\x00"  # noqa: S105 (a marker, not a secret)
 def _page_cacheable(request: HttpRequest) -> bool:
     cookies = request.COOKIES
     return (
-        request.method in ("GET", "HEAD")
+        settings.PUBLIC_PAGE_CACHE
+        and request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in cookies
         and getattr(settings, "MESSAGE_COOKIE_NAME", "messages") not in cookies
         and not request.user.is_authenticated

@@ -206,3 +206,27 @@ def test_the_token_of_a_cached_page_is_the_visitors_own(institution_cdmx):
         "/i18n/setlang/", {"language": "ca", "next": "/projects/", "csrfmiddlewaretoken": token}
     )
     assert response.status_code == 302
+
+
+def test_a_project_page_runs_four_queries(
+    english, institution_cdmx, institution_bcn, settings, django_assert_num_queries
+):
+    from projects.models import Measurement
+    from tests.projects.factories import IndicatorFactory, MilestoneFactory
+
+    settings.PUBLIC_PAGE_CACHE = False
+    water = StrategicArea.objects.get(code="URBAN_WATER")
+    project = ProjectFactory(institutions=[institution_cdmx, institution_bcn])
+    project.areas.add(water)
+    MilestoneFactory(project=project)
+    indicator = IndicatorFactory(project=project, name="Personas formadas")
+    Measurement.objects.create(indicator=indicator, date=datetime.date(2026, 1, 1), value=7)
+    Measurement.objects.create(indicator=indicator, date=datetime.date(2026, 2, 1), value=9)
+    english.get(f"/projects/{project.code}/")  # the reference data, read once per version
+    # The project with its areas' and axes' ids; participations with institutions and cities;
+    # milestones; indicators with their latest measurement. It was 7 (primary area joined,
+    # areas, axes and every measurement read).
+    with django_assert_num_queries(4):
+        content = english.get(f"/projects/{project.code}/").content.decode()
+    assert water.name_en in content and "Personas formadas" in content
+    assert "9.00" in content and "7.00" not in content
