@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 # (devtools/embedded.py: a development tool, run from the checkout, not installed).
 EMBEDDED := $(PY) -m devtools.embedded
 
-.PHONY: install run test drill lint format manage totp messages clean bench bench-reports bench-api bench-stays bench-imports backup restore
+.PHONY: install run test drill lint format manage totp messages clean bench bench-reports bench-api bench-stays bench-imports bench-pages backup restore
 
 install: $(VENV)/.installed
 
@@ -94,3 +94,8 @@ backup: install
 restore: install
 	@test -n "$(BACKUP)" || { echo "Say which backup: make restore BACKUP=var/backups/<stamp>"; exit 2; }
 	DEBUG=$${DEBUG:-1} $(EMBEDDED) exec -- $(PY) manage.py restore_portal $(BACKUP) --yes $(BACKUP_ARGS)
+
+# The public pages and the API against a hand-written floor (bench/floor.py), both under
+# gunicorn with production settings, paired and alternated (var/bench); not in `make test`.
+bench-pages: install
+	DEBUG=1 $(EMBEDDED) --data var/bench exec -- $(PY) bench/pages.py $(BENCH_ARGS)

@@ -308,6 +308,9 @@ MFA_TOTP_ISSUER = "CDMX–BCN"
 
 # --- Partner API (REST framework, OAuth2 client credentials) ----------------------------------
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 100, minimum=1)
+# A validated bearer token is kept this long in Redis (cooperation.api.scopes.PartnerValidator);
+# revocation forgets it at once. 0 reads it from the database on every call.
+API_TOKEN_CACHE_SECONDS = env_int("API_TOKEN_CACHE_SECONDS", 30, minimum=0)
 API_RATE = env_str("API_RATE", "600/min")
 if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", API_RATE):
     raise ImproperlyConfigured(
@@ -449,6 +452,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Madrid")
+
+# The public catalogue's and projects' pages of visitors who are not signed in are kept in
+# Redis per language and address until a project changes (projects.catalogue); 0 turns it off.
+PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", True)
 
 # --- Static and media -------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -6,9 +6,12 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.models import Axis, Institution, Party, StrategicArea
+from cooperation.models import Axis, Institution, StrategicArea
+from projects.catalogue import Reference
 from projects.imports import STORED_NAME
 from projects.models import (
     PLANNED_DATES,
@@ -63,31 +66,66 @@ class ImportForm(forms.Form):
         return data
 
 
+class CachedSelect(forms.Select):
+    """A ``<select>`` rendered once per language and version of the reference data.
+
+    The options are rendered with none selected and kept in the catalogue's ``Reference``
+    (``projects.catalogue``), keyed by the field's name and attributes; each page marks its
+    selected option in that text. The same HTML as ``forms.Select`` writes.
+    """
+
+    store: dict[Any, str] | None = None
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        if self.store is None:
+            return super().render(name, value, attrs, renderer)
+        key = (name, tuple(sorted((attrs or {}).items())))
+        html = self.store.get(key)
+        if html is None:
+            # A value no option has: the options come out unselected.
+            html = self.store[key] = super().render(name, "\x00", attrs, renderer)
+        chosen = "" if value is None else str(value)
+        option = f'<option value="{escape(chosen)}">'
+        return mark_safe(html.replace(option, option[:-1] + " selected>", 1))  # noqa: S308
+
+
 class CatalogueFilterForm(forms.Form):
-    """The public catalogue's search box and filters (every field optional)."""
+    """The public catalogue's search box and filters (every field optional).
+
+    The choices of areas, axes and cities come from the catalogue's reference data
+    (``projects.catalogue.reference``), read once per language and version; a chosen area,
+    axis or city comes out as its id.
+    """
+
+    # The message ModelChoiceField gives, which these fields were.
+    INVALID_CHOICE = forms.ModelChoiceField.default_error_messages["invalid_choice"]
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    area: forms.ModelChoiceField[StrategicArea] = forms.ModelChoiceField(
-        label=_("Strategic area"),
-        queryset=StrategicArea.objects.filter(active=True),
-        required=False,
-        empty_label=_("All areas"),
+    area = forms.TypedChoiceField(
+        label=_("Strategic area"), required=False, coerce=int, empty_value=None
     )
-    axis: forms.ModelChoiceField[Axis] = forms.ModelChoiceField(
-        label=_("Axis"),
-        queryset=Axis.objects.filter(active=True),
-        required=False,
-        empty_label=_("All axes"),
-    )
-    city: forms.ModelChoiceField[Party] = forms.ModelChoiceField(
-        label=_("City"), queryset=Party.objects.all(), required=False, empty_label=_("Both cities")
-    )
+    axis = forms.TypedChoiceField(label=_("Axis"), required=False, coerce=int, empty_value=None)
+    city = forms.TypedChoiceField(label=_("City"), required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
         choices=[("", _("Any status")), *ProjectStatus.choices],
     )
     year = forms.IntegerField(label=_("Start year"), required=False, min_value=2000, max_value=2100)
+
+    def __init__(self, *args: Any, reference: Reference, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        empty = {"area": _("All areas"), "axis": _("All axes"), "city": _("Both cities")}
+        choices = {"area": reference.areas, "axis": reference.axes, "city": reference.cities}
+        for name in ("area", "axis", "city", "status"):
+            field = self.fields[name]
+            if name in choices:
+                field.choices = [("", empty[name]), *choices[name]]  # type: ignore[attr-defined]
+                field.error_messages["invalid_choice"] = self.INVALID_CHOICE
+            field.widget = CachedSelect(choices=field.choices)  # type: ignore[attr-defined]
+            field.widget.store = reference.rendered
 
 
 class DateInput(forms.DateInput):

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,6 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cooperation.access import needs_second_factor, second_factor_redirect, sign_in_required
 from cooperation.inputs import bounded_int
 from projects import services
+from projects.catalogue import keep_count, page_ids, public_page_cache, versions
+from projects.catalogue import reference as catalogue_reference
 from projects.forms import (
     CatalogueFilterForm,
     MeasurementForm,
@@ -31,11 +36,15 @@ from projects.models import (
     Measurement,
     Milestone,
     Participation,
+    ProjectStatus,
     TeamMember,
 )
 from projects.permissions import can_coordinate_project, is_coordinator
 
 PAGE_SIZE = 20
+# modeltranslation's fallback order (MODELTRANSLATION_FALLBACK_LANGUAGES): an empty text
+# in the current language reads the first of these that is not empty.
+FALLBACK_LANGUAGES: tuple[str, ...] = tuple(settings.MODELTRANSLATION_FALLBACK_LANGUAGES)
 
 
 def filter_catalogue(form: CatalogueFilterForm, language: str) -> Any:
@@ -59,13 +68,90 @@ def filter_catalogue(form: CatalogueFilterForm, language: str) -> Any:
     return projects
 
 
+# The catalogue's filters, as the query names them (CatalogueFilterForm).
+FILTERS = ("q", "area", "axis", "city", "status", "year")
+
+
+class CatalogueMatches:
+    """The public projects matching a filter set, as the paginator reads them: the count
+    (cached per filter set, ``projects.catalogue.cached_count``), then one page at a time."""
+
+    def __init__(self, projects: Any, *, count: int, area_names: dict[int, str]) -> None:
+        self.projects = projects
+        self._count = count
+        self.area_names = area_names
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, bounds: slice) -> list[JointProject]:
+        offset = bounds.start or 0
+        ids = page_ids(self.projects, offset=offset, size=bounds.stop - offset, count=self._count)
+        return catalogue_rows(ids, self.area_names)
+
+
+def catalogue_rows(ids: list[int], area_names: dict[int, str]) -> list[JointProject]:
+    """Return the projects of ``ids`` in that order, with what a catalogue row shows.
+
+    Two statements: the columns a row shows (its texts in every language, for the fallback of
+    the current one), then the institutions as values. Each project carries ``url``,
+    ``status_label``, ``area_name`` and ``tags``; nothing else is loaded, so the template
+    cannot query.
+    """
+    if not ids:
+        return []
+    fields = ["code", "status", "start_date", "end_date", "primary_area_id"]
+    fields += [f"title_{language}" for language, _name in settings.LANGUAGES]
+    projects = {p.pk: p for p in JointProject.objects.filter(pk__in=ids).only(*fields)}
+    tags: dict[int, list[str]] = {pk: [] for pk in ids}
+    names = [f"institution__name_{language}" for language in FALLBACK_LANGUAGES]
+    participations = (
+        Participation.objects.filter(project_id__in=ids)
+        .order_by("role", "institution__name")
+        .values_list("project_id", "institution__acronym", "institution__party__code", *names)
+    )
+    language = (get_language() or "es")[:2]
+    order = [language, *(other for other in FALLBACK_LANGUAGES if other != language)]
+    positions = [FALLBACK_LANGUAGES.index(other) for other in order]
+    for project_id, acronym, city, *translated in participations:
+        name = acronym or next((translated[i] for i in positions if translated[i]), "")
+        tags[project_id].append(f"{name} ({city})")
+    base = reverse("projects:catalogue")
+    # get_status_display() hashes the translated choices on every call: a fifth of a page.
+    statuses = {code: str(label) for code, label in ProjectStatus.choices}
+    rows = []
+    for pk in ids:
+        project = projects[pk]
+        project.url = f"{base}{project.code}/"  # type: ignore[attr-defined]
+        project.status_label = statuses.get(project.status, project.status)  # type: ignore[attr-defined]
+        project.area_name = area_names.get(project.primary_area_id, "")  # type: ignore[attr-defined]
+        project.tags = tags[pk]  # type: ignore[attr-defined]
+        rows.append(project)
+    return rows
+
+
 @require_GET
+@public_page_cache
 def catalogue(request: HttpRequest) -> HttpResponse:
     """List the public projects, filtered, searched in the current language and paginated."""
-    form = CatalogueFilterForm(request.GET or None)
     language = (get_language() or "es")[:2]
-    projects = filter_catalogue(form, language).for_listing()
-    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The filter set's key comes from the raw query (the form needs the reference data first):
+    # the same parameters name the same projects. Its count, if cached, comes with the versions.
+    raw = {name: request.GET.get(name, "") for name in FILTERS}
+    raw["q"] = " ".join(raw["q"].split())
+    filters = repr([raw, language if raw["q"] else ""])
+    catalogue_version, reference_version, count = versions(filters)
+    reference = catalogue_reference(language, reference_version)
+    form = CatalogueFilterForm(request.GET or None, reference=reference)
+    projects = filter_catalogue(form, language)
+    if count is None:
+        count = projects.count()
+        keep_count(filters, catalogue_version, count)
+    matches = CatalogueMatches(projects, count=count, area_names=reference.area_names)
+    page: Any = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -95,6 +181,44 @@ def _detail_queryset() -> Any:
     )
 
 
+def _public_detail_queryset() -> Any:
+    """Return what a project's page shows in four statements: the project with the ids of
+    its areas and axes (named from the reference data), its participations with their
+    institutions and cities, its milestones, its indicators with their latest measurement."""
+    latest = Measurement.objects.filter(indicator_id=OuterRef("pk")).order_by("-date", "-pk")
+    return (
+        JointProject.objects.prefetch_related(None)
+        .annotate(
+            area_ids=ArraySubquery(
+                JointProject.areas.through.objects.filter(jointproject_id=OuterRef("pk")).values(
+                    "strategicarea_id"
+                )
+            ),
+            axis_ids=ArraySubquery(
+                JointProject.axes.through.objects.filter(jointproject_id=OuterRef("pk")).values(
+                    "axis_id"
+                )
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("institution__party").order_by(
+                    "institution__party__code", "role", "institution__name"
+                ),
+            ),
+            Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "pk")),
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.annotate(
+                    latest_value=Subquery(latest.values("value")[:1]),
+                    latest_date=Subquery(latest.values("date")[:1]),
+                ),
+            ),
+        )
+    )
+
+
 def _progress(milestones: list[Milestone]) -> dict[str, Any]:
     today = timezone.localdate()
     done = sum(1 for m in milestones if m.status == Milestone.Status.DONE)
@@ -108,22 +232,40 @@ def _progress(milestones: list[Milestone]) -> dict[str, Any]:
 
 
 @require_GET
+@public_page_cache
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     """Show a project to whoever may read it: its institutions, areas, axes, milestones and
     indicators (no personal data)."""
-    project = _detail_queryset().visible_to(request.user).filter(code=code).first()
+    _catalogue_version, reference_version, _count = versions()
+    reference = catalogue_reference((get_language() or "es")[:2], reference_version)
+    project = (
+        _public_detail_queryset().visible_to(request.user).filter(code=code)[:1]  # unique
+    )
+    project = next(iter(project), None)
     if project is None:
         if needs_second_factor(request):
             # An official's or administrator's page, once the second factor is passed.
             return second_factor_redirect(request)
         raise Http404
+    # The areas and axes from the reference data, as prefetched rows (the template reads
+    # project.areas.all, project.axes.all and project.primary_area as before).
+    project.primary_area = reference.area_rows[project.primary_area_id]
+    project._prefetched_objects_cache.update(
+        areas=sorted((reference.area_rows[pk] for pk in project.area_ids), key=lambda a: a.number),
+        axes=sorted((reference.axis_rows[pk] for pk in project.axis_ids), key=lambda a: a.number),
+    )
     milestones = list(project.milestones.all())
     participations = list(project.participations.all())
     cities: dict[Any, list[Participation]] = {}
     for participation in participations:
         cities.setdefault(participation.institution.party, []).append(participation)
     indicators = [
-        {"indicator": i, "latest": (list(i.measurements.all()) or [None])[-1]}
+        {
+            "indicator": i,
+            "latest": {"value": i.latest_value, "date": i.latest_date}
+            if i.latest_date is not None
+            else None,
+        }
         for i in project.indicators.all()
     ]
     return render(

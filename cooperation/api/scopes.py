@@ -3,14 +3,42 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
 from oauth2_provider.models import AccessToken
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.scopes import SettingsScopes
 
 SCOPES: dict[str, str] = dict(settings.OAUTH2_PROVIDER["SCOPES"])  # type: ignore[call-overload]
+logger = logging.getLogger(__name__)
+
+
+def token_cache_key(checksum: str) -> str:
+    return f"api:token:{checksum}"
+
+
+def _forget(checksums: list[str]) -> None:
+    try:
+        cache.delete_many([token_cache_key(checksum) for checksum in checksums])
+    except Exception:  # Redis down: the entries expire within API_TOKEN_CACHE_SECONDS
+        logger.warning("could not forget cached tokens", exc_info=True)
+
+
+def forget_tokens(checksums: list[str]) -> None:
+    """Forget cached bearer tokens now, and again once the transaction commits.
+
+    Again after the commit: a call that read the token before the change committed may have
+    kept it meanwhile.
+    """
+    if checksums:
+        _forget(checksums)
+        transaction.on_commit(partial(_forget, checksums))
 
 
 def _profile(application: Any) -> Any:
@@ -47,14 +75,36 @@ class PartnerValidator(OAuth2Validator):
         administrator: ``cooperation.roles``).
         """
         checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
-        access_token = (
-            # Not the token's user: client-credentials tokens have none (a token that had one
-            # would read it when asked).
-            AccessToken.objects.select_related("application__partner__account").filter(
-                token_checksum=checksum
-            )[:1]  # unique: no ORDER BY, unlike first()
+        seconds = settings.API_TOKEN_CACHE_SECONDS
+        # Kept briefly in Redis, checked as if just read: its expiry by ``is_valid``, the
+        # profile and the account by ``PartnerOAuth2Authentication``. Revoking a client or a
+        # token, and any saved change of a token, profile or account, forgets it
+        # (``cooperation.api.apps``).
+        if seconds:
+            try:
+                kept = cache.get(token_cache_key(checksum))
+            except Exception:  # Redis down: read the database
+                kept = None
+            if kept is not None:
+                return kept
+        access_token = next(
+            iter(
+                # Not the token's user: client-credentials tokens have none (a token that had
+                # one would read it when asked).
+                AccessToken.objects.select_related("application__partner__account").filter(
+                    token_checksum=checksum
+                )[:1]  # unique: no ORDER BY, unlike first()
+            ),
+            None,
         )
-        return next(iter(access_token), None)
+        if access_token is not None and seconds:
+            left = int((access_token.expires - timezone.now()).total_seconds())
+            if left > 0:
+                try:
+                    cache.set(token_cache_key(checksum), access_token, timeout=min(seconds, left))
+                except Exception:  # Redis down: not kept
+                    logger.warning("could not keep a token", exc_info=True)
+        return access_token
 
     def authenticate_client(self, request: Any, *args: Any, **kwargs: Any) -> bool:
         if not super().authenticate_client(request, *args, **kwargs):

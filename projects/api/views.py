@@ -140,7 +140,8 @@ class ProjectViewSet(
         return True  # the services decide, per project, from the person's role
 
     def get_queryset(self) -> QuerySet[JointProject]:
-        projects = JointProject.objects.visible_to(self.request.user)
+        # Read in order up to a page, or one by its code: each row checked by itself.
+        projects = JointProject.objects.visible_to(self.request.user, row_by_row=True)
         if self.action == "list":
             return projects  # see list(): the page reads only the listing view's rows
         projects = projects.select_related("primary_area")

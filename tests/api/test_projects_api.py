@@ -392,3 +392,23 @@ def test_a_milestone_does_not_move_to_another_project(api, own_project, institut
     assert "project" in response.json()["errors"]
     milestone.refresh_from_db()
     assert milestone.project_id == own_project.pk
+
+
+def test_the_list_checks_each_private_row_by_itself(partner, institution_bcn, institution_cdmx):
+    from django.db import connection
+
+    own = ProjectFactory(institutions=[institution_bcn, institution_cdmx], public=False)
+    ProjectFactory(institutions=[institution_cdmx], public=False)
+    shown = ProjectFactory(institutions=[institution_cdmx])
+    account = partner.profile.account
+    rows = JointProject.objects.visible_to(account, row_by_row=True).order_by("code")
+    assert set(rows.values_list("code", flat=True)) == {own.code, shown.code}
+    assert set(rows.values_list("code", flat=True)) == set(
+        JointProject.objects.visible_to(account).values_list("code", flat=True)
+    )
+    sql, params = rows[:100].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # No hash of every participation of the institution, built again for every page.
+    assert "hashed" not in plan
