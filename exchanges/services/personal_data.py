@@ -8,7 +8,6 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import User
 from cooperation.outbox import dispatch
@@ -34,7 +33,7 @@ def erasure_request(*, actor: User) -> None:
             researcher=user, status__in=BEFORE_DECISION
         ):
             application_withdraw(
-                actor=user, application_id=application.pk, note=str(_("Erasure requested."))
+                actor=user, application_id=application.pk, note_key="erasure_requested"
             )
         user.is_active = False
         user.save(update_fields=["is_active"])

@@ -247,6 +247,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "report_open": stay is not None and not rules.report_problems(application, stay),
         "is_researcher": is_researcher,
         "is_host": permissions.is_host_of(request.user, application),
+        "audience": permissions.audience_of(request.user, application),
         "can_withdraw": is_researcher
         and application.status
         in {S.DRAFT, S.SUBMITTED, S.HOST_REVIEW, S.HOST_ACCEPTED, S.EVALUATION, S.WAITLISTED},
