@@ -118,6 +118,8 @@ TEMPLATES = [
         },
     },
 ]
+# The portal's form fields: label above, "required" marked, hint, error (cooperation/forms.py).
+FORM_RENDERER = "cooperation.forms.PortalFormRenderer"
 
 # --- Data -------------------------------------------------------------------------------------
 # Fail fast (cooperation/db.py): seconds to connect, and the longest statement of a web request

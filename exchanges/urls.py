@@ -14,6 +14,7 @@ urlpatterns = [
     path("stays/my-data.json", views.data_export, name="data_export"),
     path("stays/erasure/", views.erasure, name="erasure"),
     path("stays/<int:pk>/", views.application_detail, name="application_detail"),
+    path("stays/<int:pk>/continue/", views.application_continue, name="application_continue"),
     path("stays/<int:pk>/step/<slug:step>/", views.application_step, name="application_step"),
     path("stays/<int:pk>/do/<slug:action>/", views.application_action, name="application_action"),
     path("stays/documents/<int:pk>/", views.attachment_download, name="attachment_download"),

@@ -40,6 +40,26 @@ STEPS = [
 STEP_NAMES = [name for name, _label in STEPS]
 
 
+def steps_done(application: StayApplication) -> dict[str, bool]:
+    """Tell which steps of the form hold what submitting needs (the attachments prefetched)."""
+    kinds = {a.kind for a in application.attachments.all()}
+    return {
+        "host": application.host_id is not None,
+        "dates": bool(application.start_date and application.end_date),
+        "project": bool(
+            application.title and application.work_plan and application.impact_statement
+        ),
+        "documents": set(application.call.required_documents) <= kinds,
+        "submit": application.status != S.DRAFT,
+    }
+
+
+def first_incomplete_step(application: StayApplication) -> str:
+    """Return the first step that still lacks something: where "continue" opens the form."""
+    done = steps_done(application)
+    return next((name for name in STEP_NAMES if not done[name]), STEP_NAMES[-1])
+
+
 @sign_in_required
 def profile_edit(request: HttpRequest) -> HttpResponse:
     profile = ResearcherProfile.objects.filter(user_id=request.user.pk or 0).first()
@@ -83,10 +103,23 @@ def application_start(request: HttpRequest, pk: int) -> HttpResponse:
         if existing:
             return redirect("exchanges:application_detail", existing.pk)
         return redirect("exchanges:call_detail", call.pk)
+    step_url = reverse(
+        "exchanges:application_step", args=[application.pk, first_incomplete_step(application)]
+    )
     if not ResearcherProfile.objects.filter(user_id=request.user.pk or 0).exists():
-        step_url = reverse("exchanges:application_step", args=[application.pk, "host"])
         return redirect(f"{reverse('exchanges:profile')}?{urlencode({'next': step_url})}")
-    return redirect("exchanges:application_step", application.pk, "host")
+    return redirect(step_url)
+
+
+@sign_in_required
+def application_continue(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a draft at its first incomplete step (a submitted one at its page)."""
+    application = _own(request, pk)
+    if application.status != S.DRAFT:
+        return redirect("exchanges:application_detail", application.pk)
+    return redirect(
+        "exchanges:application_step", application.pk, first_incomplete_step(application)
+    )
 
 
 def _own(request: HttpRequest, pk: int) -> StayApplication:
@@ -134,14 +167,24 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             messages.success(request, _("Draft saved."))
             if "save" in request.POST:
                 return redirect("exchanges:application_step", application.pk, step)
-            following = STEP_NAMES[STEP_NAMES.index(step) + 1]
+            # On to the first step that still lacks something after this one, so a person
+            # resuming a draft skips what is already done.
+            application.refresh_from_db()
+            done = steps_done(application)
+            later = STEP_NAMES[STEP_NAMES.index(step) + 1 :]
+            following = next((name for name in later if not done[name]), later[-1])
             return redirect("exchanges:application_step", application.pk, following)
+    done = steps_done(application)
     context = {
         "application": application,
         "call": call,
         "form": form,
         "step": step,
-        "steps": STEPS,
+        # The step bar: each step done, current or still missing.
+        "steps": [
+            (name, label, "current" if name == step else "done" if done[name] else "missing")
+            for name, label in STEPS
+        ],
         "step_number": STEP_NAMES.index(step) + 1,
         "attachments": list(application.attachments.all()),
         "problems": services.submission_problems(application) if step == "submit" else [],
