@@ -12,6 +12,7 @@ urlpatterns = [
     path("stays/", views.my_applications, name="my_applications"),
     path("stays/profile/", views.profile_edit, name="profile"),
     path("stays/my-data.json", views.data_export, name="data_export"),
+    path("stays/my-data/", views.data_page, name="data_page"),
     path("stays/erasure/", views.erasure, name="erasure"),
     path("stays/<int:pk>/", views.application_detail, name="application_detail"),
     path("stays/<int:pk>/continue/", views.application_continue, name="application_continue"),

@@ -51,3 +51,18 @@ def status_for(application: Any, user: Any) -> str:
     from exchanges.models import status_label as label
 
     return label(application.status, audience_of(user, application))
+
+
+@register.filter
+def is_mapping(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+@register.filter
+def is_sequence(value: Any) -> bool:
+    return isinstance(value, list | tuple)
+
+
+@register.filter
+def is_url(value: Any) -> bool:
+    return isinstance(value, str) and "/stays/documents/" in value

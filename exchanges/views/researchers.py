@@ -22,7 +22,6 @@ from exchanges import forms, permissions, services
 from exchanges.models import (
     ApplicationEvent,
     Call,
-    ConsentRecord,
     ResearcherProfile,
     StayApplication,
 )
@@ -368,67 +367,23 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
 
 @sign_in_required
 def data_export(request: HttpRequest) -> HttpResponse:
-    """Everything the portal keeps about the researcher, as JSON."""
-    user: Any = request.user
-    profile = ResearcherProfile.objects.filter(user=user).select_related("home_institution").first()
-    applications = (
-        StayApplication.objects.filter(researcher=user)
-        .select_related("call", "host", "host_decision")
-        .prefetch_related("events", "attachments", "signatures", "consents")
-    )
-    data = {
-        "account": {
-            "email": user.email,
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "language": user.language,
-            "date_joined": user.date_joined,
-        },
-        "profile": profile
-        and {
-            "home_institution": str(profile.home_institution),
-            "career_stage": profile.career_stage,
-            "orcid": profile.orcid,
-            "gender": profile.gender,
-            "accessibility_needs": profile.accessibility_needs,
-            "sensitive_consent_at": profile.sensitive_consent_at,
-            "sensitive_consent_version": profile.sensitive_consent_version,
-        },
-        "consents": list(
-            ConsentRecord.objects.filter(user=user).values(
-                "purpose", "text_version", "given_at", "application_id"
-            )
-        ),
-        "applications": [
-            {
-                "id": a.pk,
-                "call": a.call.title,
-                "status": a.status,
-                "host": str(a.host) if a.host else None,
-                "start_date": a.start_date,
-                "end_date": a.end_date,
-                "title": a.title,
-                "work_plan": a.work_plan,
-                "impact_statement": a.impact_statement,
-                "submitted_at": a.submitted_at,
-                "documents": [
-                    {"kind": d.kind, "name": d.original_name, "size": d.size}
-                    for d in a.attachments.all()
-                ],
-                "timeline": [
-                    {"at": e.at, "from": e.from_status, "to": e.to_status, "note": e.note}
-                    for e in a.events.all()
-                ],
-            }
-            for a in applications
-        ],
-    }
+    """Everything the portal keeps about the person, as JSON labelled in their language."""
+    from django.conf import settings
+
+    data = services.personal_data_export(user=request.user, site_url=settings.SITE_URL)  # type: ignore[arg-type]
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
         content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="my-stay-data.json"'
     return response
+
+
+@sign_in_required
+def data_page(request: HttpRequest) -> HttpResponse:
+    """The same data as the JSON download, as a page to read."""
+    data = services.personal_data_export(user=request.user)  # type: ignore[arg-type]
+    return render(request, "exchanges/my_data.html", {"data": data})
 
 
 @sign_in_required
