@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -387,8 +388,13 @@ def data_page(request: HttpRequest) -> HttpResponse:
 
 
 @sign_in_required
+@reauthentication_required(allow_get=True)
 def erasure(request: HttpRequest) -> HttpResponse:
-    """Ask for erasure: the account is blocked at once, then anonymised."""
+    """Ask for erasure: say what happens, ask for the password again, then block and erase.
+
+    allauth's reauthentication asks for the password (or the second factor) unless the
+    person signed in within ``ACCOUNT_REAUTHENTICATION_TIMEOUT``.
+    """
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         services.erasure_request(actor=request.user)  # type: ignore[arg-type]
         from django.contrib.auth import logout

@@ -14,7 +14,7 @@ from cooperation.models import User
 from exchanges import services
 from exchanges.models import StayApplication
 from exchanges.services.export import EXPORTED, NOT_EXPORTED
-from tests.exchanges.conftest import start_stay
+from tests.exchanges.conftest import erase, start_stay
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +116,66 @@ def test_the_data_page_shows_the_same_data(login, in_evaluation, official_cdmx, 
     html = login(application.researcher).get(reverse("exchanges:data_page")).content.decode()
     assert "Dra. Puig" in html and "Póliza 1" in html and "Resultados en los barrios" in html
     assert "/stays/documents/" in html
+
+
+def _old_sign_in(client, user, seconds_ago: int = 3600) -> None:
+    """Make the session's sign-in an hour old: reauthentication is then asked for."""
+    import time
+
+    session = client.session
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": time.time() - seconds_ago, "email": user.email}
+    ]
+    session.save()
+
+
+def test_erasure_says_what_happens_and_asks_for_the_password_again(
+    submitted, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    from tests.conftest import PASSWORD
+
+    researcher = submitted.researcher
+    researcher.set_password(PASSWORD)
+    researcher.language = "ca"
+    researcher.save()
+    client = Client(HTTP_ACCEPT_LANGUAGE="ca")
+    client.force_login(researcher)
+    _old_sign_in(client, researcher)
+    page = client.get(reverse("exchanges:erasure")).content.decode()
+    assert "No es pot desfer." in page
+    refused = client.post(reverse("exchanges:erasure"), {"confirm": "yes"})
+    assert refused.status_code == 302
+    assert refused["Location"].startswith("/accounts/reauthenticate/")
+    researcher.refresh_from_db()
+    assert researcher.is_active  # nothing happened without the password
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(refused["Location"], {"password": PASSWORD}, follow=True)
+    assert done.status_code == 200
+    researcher.refresh_from_db()
+    assert not researcher.is_active
+    assert researcher.email.startswith("erased-")
+    # The e-mail went through the outbox, in the person's language.
+    from cooperation.outbox.models import OutgoingEmail
+
+    sent = OutgoingEmail.objects.get(template="exchanges/email/erasure_done")
+    assert sent.to == "investigadora@example.org" and sent.language == "ca"
+    assert "s'ha tancat" in sent.body
+
+
+def test_signing_in_to_an_erased_account_says_it_was_erased(
+    login, submitted, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    researcher = submitted.researcher
+    with django_capture_on_commit_callbacks(execute=True):
+        erase(login(researcher), researcher)
+    response = Client(HTTP_ACCEPT_LANGUAGE="en").post(
+        "/accounts/login/", {"login": "investigadora@example.org", "password": "whatever"}
+    )
+    assert "was erased at its owner" in response.content.decode()
+    # Another address still gets the usual answer.
+    other = Client().post("/accounts/login/", {"login": "x@example.org", "password": "x"})
+    assert "was erased" not in other.content.decode()

@@ -17,7 +17,7 @@ from exchanges import services
 from exchanges.models import Attachment, ResearcherProfile, Score, StayApplication
 from exchanges.services.rules import host_today
 from exchanges.validators import clean_file_name, validate_orcid
-from tests.exchanges.conftest import accept
+from tests.exchanges.conftest import accept, erase
 from tests.exchanges.factories import CallFactory, add_host, pdf_bytes
 from tests.factories import UserFactory
 
@@ -329,7 +329,7 @@ def test_erasure_blocks_then_anonymises_keeping_aggregates(
     )
     by_gender = ResearcherProfile.objects.filter(gender="woman").count()
     with django_capture_on_commit_callbacks(execute=True):
-        login(researcher).post(reverse("exchanges:erasure"), {"confirm": "yes"})
+        erase(login(researcher), researcher)
     researcher.refresh_from_db()
     assert not researcher.is_active
     assert researcher.email.startswith("erased-") and researcher.last_name == ""
