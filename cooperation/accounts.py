@@ -44,6 +44,17 @@ class AccountAdapter(DefaultAccountAdapter):
 
         signin.record_failure(request, _login_of(credentials))
 
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        # allauth's messages name the site from the request's host ("from 127.0.0.1:8765"):
+        # they come from the programme, at SITE_URL, whatever host the request reached.
+        super().send_mail(template_prefix, email, {**context, "current_site": ProgrammeSite()})
+
+    def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation: Any) -> str:
+        from django.urls import reverse
+
+        path = reverse("account_confirm_email", args=[emailconfirmation.key])
+        return f"{settings.SITE_URL.rstrip('/')}{path}"
+
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         user = super().save_user(request, user, form, commit=False)
         language = getattr(request, "LANGUAGE_CODE", None)
@@ -53,6 +64,23 @@ class AccountAdapter(DefaultAccountAdapter):
             user.save()
             user.groups.add(Group.objects.get(name=Role.RESEARCHER))
         return user
+
+
+class ProgrammeSite:
+    """The site as allauth's e-mails name it: the programme, at ``SITE_URL``."""
+
+    @property
+    def name(self) -> str:
+        return _("CDMX–BCN Cooperation Portal")
+
+    @property
+    def domain(self) -> str:
+        from urllib.parse import urlsplit
+
+        return urlsplit(settings.SITE_URL).netloc
+
+    def __str__(self) -> str:
+        return self.name
 
 
 def _login_of(credentials: dict[str, Any]) -> str:

@@ -48,3 +48,4 @@ def in_language(text: Any, language: str | None) -> SafeString:
         text,
         language_mark(language),
     )
+
