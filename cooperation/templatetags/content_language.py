@@ -48,4 +48,3 @@ def in_language(text: Any, language: str | None) -> SafeString:
         text,
         language_mark(language),
     )
-
