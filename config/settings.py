@@ -130,6 +130,10 @@ TEMPLATES = [
         },
     },
 ]
+# A refused form (CSRF) gets the portal's page, in the person's language.
+CSRF_FAILURE_VIEW = "cooperation.views.csrf_failure"
+# The portal's form fields: label above, "required" marked, hint, error (cooperation/forms.py).
+FORM_RENDERER = "cooperation.forms.PortalFormRenderer"
 
 # --- Data -------------------------------------------------------------------------------------
 # Fail fast (cooperation/db.py): seconds to connect, and the longest statement of a web request

@@ -25,5 +25,6 @@ urlpatterns = [
 ]
 
 handler400 = views.bad_request
+handler403 = views.permission_denied
 handler404 = views.not_found
 handler500 = views.server_error

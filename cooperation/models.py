@@ -222,11 +222,39 @@ class TimelineEntry(models.Model):
     )
     from_status = models.CharField(_("from"), max_length=40, blank=True)
     to_status = models.CharField(_("to"), max_length=40)
+    # What the portal says about the step is stored as a key of ``NOTES`` with its parameters,
+    # never as a sentence: it is written in the language of whoever reads it, not of whoever
+    # made the change. ``note`` is what a person wrote (a reason, a comment), kept as written,
+    # with the language it was written in so that pages can mark it (WCAG 3.1.2).
+    note_key = models.CharField(_("message"), max_length=60, blank=True)
+    note_params = models.JSONField(_("message parameters"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
+    note_language = models.CharField(_("language of the note"), max_length=8, blank=True)
+
+    # The messages a subclass's service may write: key -> lazily translated text, whose
+    # ``%(name)s`` placeholders are filled from ``note_params``.
+    NOTES: ClassVar[dict[str, Any]] = {}
 
     class Meta:
         abstract = True
         ordering = ["at", "pk"]
+
+    @property
+    def message(self) -> str:
+        """Return the portal's message in the active language (empty when there is none)."""
+        text = self.NOTES.get(self.note_key)
+        if text is None:
+            return ""
+        try:
+            return str(text) % self.note_params if self.note_params else str(text)
+        except (KeyError, TypeError, ValueError):
+            # A row written by an older version with other parameters still reads.
+            return str(text)
+
+    @property
+    def text(self) -> str:
+        """Return the message and the person's note, for plain-text readers (e-mail, admin)."""
+        return " ".join(part for part in (self.message, self.note) if part)
 
 
 class Role(models.TextChoices):

@@ -30,6 +30,18 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return page_not_found(request, exception or Http404())
 
 
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Answer 403 with the portal's page, in the person's language (problem details in /api/)."""
+    if request.path.startswith("/api/"):
+        return api_error(request, 403, _("You may not do this."))
+    return render(request, "403.html", status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Answer a refused form (CSRF) with the portal's page: what happened and what to do."""
+    return render(request, "403_csrf.html", status=403)
+
+
 # Seconds a client is asked to wait when PostgreSQL or Redis does not answer.
 RETRY_AFTER_SECONDS = 30
 # Errors that mean "a server we need is down or frozen", not "the code is wrong".

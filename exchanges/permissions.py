@@ -61,3 +61,18 @@ def can_view_application(user: Any, application: StayApplication) -> bool:
 
 def can_download(user: Any, attachment: Attachment) -> bool:
     return can_view_application(user, attachment.application)
+
+
+def audience_of(user: Any, application: StayApplication) -> str:
+    """Return in whose terms ``user`` reads the application: researcher, host or official."""
+    from exchanges.models import Audience
+
+    if getattr(user, "pk", None) == application.researcher_id:
+        return Audience.RESEARCHER
+    if (
+        application.host_id is not None
+        and getattr(user, "institution_id", None) == application.host_id
+        and user.has_role(Role.COORDINATOR)
+    ):
+        return Audience.HOST
+    return Audience.OFFICIAL

@@ -387,7 +387,8 @@ def import_projects(
                 institutions=_institutions(v["lead"], v["partners"]),
                 areas=v["other_areas"],
                 axes=v["axes"],
-                note=_("Imported from a file (line %(line)s).") % {"line": row.line},
+                note_key="imported",
+                note_params={"line": row.line},
                 cities=cities,
             )
         except (ValidationError, PermissionDenied) as error:

@@ -12,14 +12,17 @@ Callers import from here (``from exchanges.models import StayApplication``).
 """
 
 from exchanges.models.applications import (
+    AUDIENCE_LABELS,
     STAY_DATES,
     ApplicationEvent,
     ApplicationQuerySet,
     Attachment,
+    Audience,
     ConsentRecord,
     ResearcherProfile,
     StayApplication,
     attachment_path,
+    status_label,
 )
 from exchanges.models.calls import (
     CALL_PERIOD,
@@ -48,6 +51,7 @@ from exchanges.models.stays import (
 )
 
 __all__ = [
+    "AUDIENCE_LABELS",
     "CALL_PERIOD",
     "DIRECTION_HOST_PARTIES",
     "STAY_DATES",
@@ -56,6 +60,7 @@ __all__ = [
     "ApplicationEvent",
     "ApplicationQuerySet",
     "Attachment",
+    "Audience",
     "Call",
     "CallChange",
     "CallHost",
@@ -75,4 +80,5 @@ __all__ = [
     "criteria_problems",
     "currency_validator",
     "default_required_documents",
+    "status_label",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -150,7 +151,7 @@ class StayApplication(models.Model):
         EVALUATION = "evaluation", _("In evaluation")
         REJECTED = "rejected", _("Rejected")
         WAITLISTED = "waitlisted", _("On the waiting list")
-        APPROVED = "approved", _("Approved, awaiting your confirmation")
+        APPROVED = "approved", _("Approved, awaiting the researcher's confirmation")
         AWARDED = "awarded", _("Awarded")
         IN_PROGRESS = "in_progress", _("Stay in progress")
         COMPLETED = "completed", _("Completed")
@@ -222,6 +223,45 @@ class StayApplication(models.Model):
         return None
 
 
+class Audience(models.TextChoices):
+    """Who reads a status: each is told it in their own terms."""
+
+    RESEARCHER = "researcher", _("researcher")
+    HOST = "host", _("host")
+    OFFICIAL = "official", _("official")
+
+
+# The statuses whose wording depends on the reader; any other reads as its ``Status`` label,
+# which is the officials' (and the admin's) wording.
+AUDIENCE_LABELS: dict[str, dict[str, Any]] = {
+    Audience.RESEARCHER: {
+        StayApplication.Status.HOST_REVIEW: _("With the host institution"),
+        StayApplication.Status.APPROVED: _("Approved, awaiting your confirmation"),
+        StayApplication.Status.WITHDRAWN: _("Withdrawn by you"),
+    },
+    Audience.HOST: {
+        StayApplication.Status.HOST_REVIEW: _("Awaiting your decision"),
+        StayApplication.Status.HOST_ACCEPTED: _("Accepted by your institution"),
+        StayApplication.Status.HOST_DECLINED: _("Declined by your institution"),
+        StayApplication.Status.WITHDRAWN: _("Withdrawn by the researcher"),
+    },
+    Audience.OFFICIAL: {
+        StayApplication.Status.WITHDRAWN: _("Withdrawn by the researcher"),
+    },
+}
+
+
+def status_label(status: str, audience: str = Audience.OFFICIAL) -> str:
+    """Return a status's label in the words that fit ``audience``, in the active language."""
+    label = AUDIENCE_LABELS.get(audience, {}).get(status)
+    if label is not None:
+        return str(label)
+    try:
+        return str(StayApplication.Status(status).label)
+    except ValueError:
+        return status
+
+
 def attachment_path(instance: Attachment, filename: str) -> str:
     # The stored name never comes from the user: no path tricks, no collisions.
     return f"stays/{instance.application_id}/{uuid.uuid4().hex}.pdf"
@@ -287,6 +327,20 @@ class ApplicationEvent(TimelineEntry):
     application = models.ForeignKey(
         StayApplication, on_delete=models.CASCADE, related_name="events"
     )
+
+    NOTES: ClassVar[dict[str, Any]] = {
+        "sent_to_host": _("Sent to the host institution."),
+        "erasure_requested": _("Erasure requested."),
+        "visa_refused": _("Visa refused: the stay cannot start."),
+        "report_handed_in": _("Final report handed in."),
+        "signed_one_city": _("Signed for one city; awaiting the other city's signature."),
+        "signed_no_place": _(
+            "Signed by both cities; the host has no place left: on the waiting list, in "
+            "ranking order."
+        ),
+        "signed_waiting_place": _("Signed by both cities; waiting for a place at the host."),
+        "place_freed": _("A place became free: first on the waiting list."),
+    }
 
     class Meta(TimelineEntry.Meta):
         verbose_name = _("application event")

@@ -29,6 +29,7 @@ from exchanges.services.calls import (
     hosts_change_problems,
 )
 from exchanges.services.common import application_transition, date_problems
+from exchanges.services.export import personal_data_export
 from exchanges.services.hosts import host_accept, host_decline
 from exchanges.services.officials import (
     application_cancel,
@@ -102,6 +103,7 @@ __all__ = [
     "host_accept",
     "host_decline",
     "hosts_change_problems",
+    "personal_data_export",
     "profile_save",
     "purge_closed_documents",
     "researcher_anonymise",

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.api.webhooks import emit
@@ -55,14 +55,27 @@ def _officials() -> list[User]:
 
 
 def _event(
-    application: StayApplication, *, actor: User | None, from_status: str, note: str = ""
-) -> None:
-    ApplicationEvent.objects.create(
+    application: StayApplication,
+    *,
+    actor: User | None,
+    from_status: str,
+    note: str = "",
+    note_key: str = "",
+    note_params: dict[str, Any] | None = None,
+) -> ApplicationEvent:
+    """Write a timeline row: the portal's message as a key, a person's note as written."""
+    if note_key and note_key not in ApplicationEvent.NOTES:
+        raise ValueError(f"unknown timeline message {note_key!r}")
+    return ApplicationEvent.objects.create(
         application=application,
         actor=actor,
         from_status=from_status,
         to_status=application.status,
+        note_key=note_key,
+        note_params=note_params or {},
         note=note,
+        # A person writes in the language of the page they use.
+        note_language=(translation.get_language() or "") if note else "",
     )
 
 
@@ -73,6 +86,8 @@ def application_transition(
     as_actor: Actor,
     to_status: str,
     note: str = "",
+    note_key: str = "",
+    note_params: dict[str, Any] | None = None,
     extra_fields: Iterable[str] = (),
 ) -> None:
     """Move a locked application to ``to_status`` if the workflow table allows it.
@@ -94,7 +109,14 @@ def application_transition(
         raise ValidationError(problems, code="rule")
     application.status = to_status
     application.save(update_fields=["status", *extra_fields])
-    _event(application, actor=actor, from_status=from_status, note=note)
+    event = _event(
+        application,
+        actor=actor,
+        from_status=from_status,
+        note=note,
+        note_key=note_key,
+        note_params=note_params,
+    )
     recipients: list[User] = [application.researcher]
     if to_status in NOTIFY_HOST and application.host_id:
         recipients += _host_coordinators(application)
@@ -105,8 +127,8 @@ def application_transition(
         recipients=[r for r in recipients if r.pk != getattr(actor, "pk", None)]
         or [application.researcher],
         template="exchanges/email/status_changed",
-        context={"note": note},
-        objects={"application": application},
+        # The event, not its text: each recipient reads the message in their language.
+        objects={"application": application, "event": event},
     )
     if to_status in DECISIONS:
         # Partner systems hear of decisions, without the applicant's personal data.

@@ -121,7 +121,7 @@ def application_sign(*, actor: User, application_id: int) -> StayApplication:
                 application,
                 actor=actor,
                 from_status=application.status,
-                note=str(_("Signed for one city; awaiting the other city's signature.")),
+                note_key="signed_one_city",
             )
             notify(
                 recipients=[o for o in _officials() if o.party_id in {p.pk for p in missing}],
@@ -138,19 +138,14 @@ def application_sign(*, actor: User, application_id: int) -> StayApplication:
                 actor=actor,
                 as_actor=Actor.OFFICIAL,
                 to_status=S.WAITLISTED,
-                note=str(
-                    _(
-                        "Signed by both cities; the host has no place left: on the waiting "
-                        "list, in ranking order."
-                    )
-                ),
+                note_key="signed_no_place",
             )
         else:
             _event(
                 application,
                 actor=actor,
                 from_status=application.status,
-                note=str(_("Signed by both cities; waiting for a place at the host.")),
+                note_key="signed_waiting_place",
             )
     return application
 
@@ -237,7 +232,7 @@ def waitlist_fill(
                 actor=None,
                 as_actor=Actor.SYSTEM,
                 to_status=S.APPROVED,
-                note=str(_("A place became free: first on the waiting list.")),
+                note_key="place_freed",
             )
             promoted = candidate
             break

@@ -8,9 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from cooperation.accounts import erased_email
 from cooperation.models import User
+from cooperation.notifications import notify
 from cooperation.outbox import dispatch
 from exchanges.models import (
     Attachment,
@@ -34,8 +35,11 @@ def erasure_request(*, actor: User) -> None:
             researcher=user, status__in=BEFORE_DECISION
         ):
             application_withdraw(
-                actor=user, application_id=application.pk, note=str(_("Erasure requested."))
+                actor=user, application_id=application.pk, note_key="erasure_requested"
             )
+        # Told now, while the address is still there and the account active: the outbox
+        # keeps the message (and its address) only for EMAIL_RETENTION_DAYS.
+        notify(recipients=[user], template="exchanges/email/erasure_done")
         user.is_active = False
         user.save(update_fields=["is_active"])
         # Through the outbox (kind "erasure", registered in ExchangesConfig.ready): handed to
@@ -51,7 +55,7 @@ def researcher_anonymise(*, user_id: int) -> bool:
         user = User.objects.select_for_update().get(pk=user_id)
         if user.is_active:
             return False  # not blocked: no erasure was asked for
-        user.email = f"erased-{user.pk}@invalid.example"
+        user.email = erased_email(user.email, user.pk)
         user.first_name = ""
         user.last_name = ""
         user.set_unusable_password()

@@ -309,12 +309,14 @@ def application_submit(*, actor: User, application_id: int, consent: bool) -> St
             actor=None,
             as_actor=Actor.SYSTEM,
             to_status=S.HOST_REVIEW,
-            note=str(_("Sent to the host institution.")),
+            note_key="sent_to_host",
         )
     return application
 
 
-def application_withdraw(*, actor: User, application_id: int, note: str = "") -> StayApplication:
+def application_withdraw(
+    *, actor: User, application_id: int, note: str = "", note_key: str = ""
+) -> StayApplication:
     """Withdraw before the decision, or decline an approval or award (the place is freed)."""
     with transaction.atomic():
         application = _lock_own(actor, application_id)
@@ -331,6 +333,7 @@ def application_withdraw(*, actor: User, application_id: int, note: str = "") ->
             as_actor=Actor.RESEARCHER,
             to_status=S.WITHDRAWN,
             note=note,
+            note_key=note_key,
         )
         if held_place:
             _give_place_to_waitlist(application)
@@ -372,7 +375,7 @@ def stay_update(*, actor: User, application_id: int, data: StayRecord) -> Stay:
                 application,
                 actor=actor,
                 from_status=application.status,
-                note=str(_("Visa refused: the stay cannot start.")),
+                note_key="visa_refused",
             )
             notify(
                 recipients=_officials(),
@@ -414,6 +417,6 @@ def final_report_submit(
             application,
             actor=actor,
             from_status=application.status,
-            note=str(_("Final report handed in.")),
+            note_key="report_handed_in",
         )
     return stay

@@ -8,7 +8,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.roles import Role
-from exchanges.permissions import is_decider
+from exchanges.permissions import audience_of, is_decider
 
 register = template.Library()
 
@@ -38,10 +38,31 @@ def status_class(status: str) -> str:
 
 
 @register.filter
-def status_label(status: str) -> str:
-    from exchanges.models import StayApplication
+def status_label(status: str, audience: str = "official") -> str:
+    """``{{ event.to_status|status_label:audience }}``: the label in the reader's terms."""
+    from exchanges.models import status_label as label
 
-    try:
-        return str(StayApplication.Status(status).label)
-    except ValueError:
-        return status
+    return label(status, audience)
+
+
+@register.filter
+def status_for(application: Any, user: Any) -> str:
+    """``{{ application|status_for:user }}``: the status as ``user`` should read it."""
+    from exchanges.models import status_label as label
+
+    return label(application.status, audience_of(user, application))
+
+
+@register.filter
+def is_mapping(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+@register.filter
+def is_sequence(value: Any) -> bool:
+    return isinstance(value, list | tuple)
+
+
+@register.filter
+def is_url(value: Any) -> bool:
+    return isinstance(value, str) and "/stays/documents/" in value

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -22,7 +23,6 @@ from exchanges import forms, permissions, services
 from exchanges.models import (
     ApplicationEvent,
     Call,
-    ConsentRecord,
     ResearcherProfile,
     StayApplication,
 )
@@ -38,6 +38,26 @@ STEPS = [
     ("submit", _("Consent and submit")),
 ]
 STEP_NAMES = [name for name, _label in STEPS]
+
+
+def steps_done(application: StayApplication) -> dict[str, bool]:
+    """Tell which steps of the form hold what submitting needs (the attachments prefetched)."""
+    kinds = {a.kind for a in application.attachments.all()}
+    return {
+        "host": application.host_id is not None,
+        "dates": bool(application.start_date and application.end_date),
+        "project": bool(
+            application.title and application.work_plan and application.impact_statement
+        ),
+        "documents": set(application.call.required_documents) <= kinds,
+        "submit": application.status != S.DRAFT,
+    }
+
+
+def first_incomplete_step(application: StayApplication) -> str:
+    """Return the first step that still lacks something: where "continue" opens the form."""
+    done = steps_done(application)
+    return next((name for name in STEP_NAMES if not done[name]), STEP_NAMES[-1])
 
 
 @sign_in_required
@@ -83,10 +103,23 @@ def application_start(request: HttpRequest, pk: int) -> HttpResponse:
         if existing:
             return redirect("exchanges:application_detail", existing.pk)
         return redirect("exchanges:call_detail", call.pk)
+    step_url = reverse(
+        "exchanges:application_step", args=[application.pk, first_incomplete_step(application)]
+    )
     if not ResearcherProfile.objects.filter(user_id=request.user.pk or 0).exists():
-        step_url = reverse("exchanges:application_step", args=[application.pk, "host"])
         return redirect(f"{reverse('exchanges:profile')}?{urlencode({'next': step_url})}")
-    return redirect("exchanges:application_step", application.pk, "host")
+    return redirect(step_url)
+
+
+@sign_in_required
+def application_continue(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a draft at its first incomplete step (a submitted one at its page)."""
+    application = _own(request, pk)
+    if application.status != S.DRAFT:
+        return redirect("exchanges:application_detail", application.pk)
+    return redirect(
+        "exchanges:application_step", application.pk, first_incomplete_step(application)
+    )
 
 
 def _own(request: HttpRequest, pk: int) -> StayApplication:
@@ -134,14 +167,24 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             messages.success(request, _("Draft saved."))
             if "save" in request.POST:
                 return redirect("exchanges:application_step", application.pk, step)
-            following = STEP_NAMES[STEP_NAMES.index(step) + 1]
+            # On to the first step that still lacks something after this one, so a person
+            # resuming a draft skips what is already done.
+            application.refresh_from_db()
+            done = steps_done(application)
+            later = STEP_NAMES[STEP_NAMES.index(step) + 1 :]
+            following = next((name for name in later if not done[name]), later[-1])
             return redirect("exchanges:application_step", application.pk, following)
+    done = steps_done(application)
     context = {
         "application": application,
         "call": call,
         "form": form,
         "step": step,
-        "steps": STEPS,
+        # The step bar: each step done, current or still missing.
+        "steps": [
+            (name, label, "current" if name == step else "done" if done[name] else "missing")
+            for name, label in STEPS
+        ],
         "step_number": STEP_NAMES.index(step) + 1,
         "attachments": list(application.attachments.all()),
         "problems": services.submission_problems(application) if step == "submit" else [],
@@ -247,6 +290,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "report_open": stay is not None and not rules.report_problems(application, stay),
         "is_researcher": is_researcher,
         "is_host": permissions.is_host_of(request.user, application),
+        "audience": permissions.audience_of(request.user, application),
         "can_withdraw": is_researcher
         and application.status
         in {S.DRAFT, S.SUBMITTED, S.HOST_REVIEW, S.HOST_ACCEPTED, S.EVALUATION, S.WAITLISTED},
@@ -324,61 +368,10 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
 
 @sign_in_required
 def data_export(request: HttpRequest) -> HttpResponse:
-    """Everything the portal keeps about the researcher, as JSON."""
-    user: Any = request.user
-    profile = ResearcherProfile.objects.filter(user=user).select_related("home_institution").first()
-    applications = (
-        StayApplication.objects.filter(researcher=user)
-        .select_related("call", "host", "host_decision")
-        .prefetch_related("events", "attachments", "signatures", "consents")
-    )
-    data = {
-        "account": {
-            "email": user.email,
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "language": user.language,
-            "date_joined": user.date_joined,
-        },
-        "profile": profile
-        and {
-            "home_institution": str(profile.home_institution),
-            "career_stage": profile.career_stage,
-            "orcid": profile.orcid,
-            "gender": profile.gender,
-            "accessibility_needs": profile.accessibility_needs,
-            "sensitive_consent_at": profile.sensitive_consent_at,
-            "sensitive_consent_version": profile.sensitive_consent_version,
-        },
-        "consents": list(
-            ConsentRecord.objects.filter(user=user).values(
-                "purpose", "text_version", "given_at", "application_id"
-            )
-        ),
-        "applications": [
-            {
-                "id": a.pk,
-                "call": a.call.title,
-                "status": a.status,
-                "host": str(a.host) if a.host else None,
-                "start_date": a.start_date,
-                "end_date": a.end_date,
-                "title": a.title,
-                "work_plan": a.work_plan,
-                "impact_statement": a.impact_statement,
-                "submitted_at": a.submitted_at,
-                "documents": [
-                    {"kind": d.kind, "name": d.original_name, "size": d.size}
-                    for d in a.attachments.all()
-                ],
-                "timeline": [
-                    {"at": e.at, "from": e.from_status, "to": e.to_status, "note": e.note}
-                    for e in a.events.all()
-                ],
-            }
-            for a in applications
-        ],
-    }
+    """Everything the portal keeps about the person, as JSON labelled in their language."""
+    from django.conf import settings
+
+    data = services.personal_data_export(user=request.user, site_url=settings.SITE_URL)  # type: ignore[arg-type]
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
         content_type="application/json; charset=utf-8",
@@ -388,8 +381,20 @@ def data_export(request: HttpRequest) -> HttpResponse:
 
 
 @sign_in_required
+def data_page(request: HttpRequest) -> HttpResponse:
+    """The same data as the JSON download, as a page to read."""
+    data = services.personal_data_export(user=request.user)  # type: ignore[arg-type]
+    return render(request, "exchanges/my_data.html", {"data": data})
+
+
+@sign_in_required
+@reauthentication_required(allow_get=True)
 def erasure(request: HttpRequest) -> HttpResponse:
-    """Ask for erasure: the account is blocked at once, then anonymised."""
+    """Ask for erasure: say what happens, ask for the password again, then block and erase.
+
+    allauth's reauthentication asks for the password (or the second factor) unless the
+    person signed in within ``ACCOUNT_REAUTHENTICATION_TIMEOUT``.
+    """
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         services.erasure_request(actor=request.user)  # type: ignore[arg-type]
         from django.contrib.auth import logout

@@ -8,7 +8,7 @@ registered here (``register_project_history``).
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
@@ -479,6 +479,10 @@ class ProjectEvent(TimelineEntry):
         related_name="timeline",
         verbose_name=_("project"),
     )
+
+    NOTES: ClassVar[dict[str, Any]] = {
+        "imported": _("Imported from a file (line %(line)s)."),
+    }
 
     class Meta(TimelineEntry.Meta):
         verbose_name = _("project timeline entry")

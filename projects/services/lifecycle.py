@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 import projects.services.rules as rules
@@ -67,11 +68,27 @@ def project_party_ids(project: JointProject, *, without: int | None = None) -> l
 
 
 def _record(
-    project: JointProject, *, actor: User | None, from_status: str, to_status: str, note: str
+    project: JointProject,
+    *,
+    actor: User | None,
+    from_status: str,
+    to_status: str,
+    note: str,
+    note_key: str = "",
+    note_params: dict[str, Any] | None = None,
 ) -> None:
-    # Every status change of a project, by whatever path, writes its timeline row here.
+    # Every status change of a project, by whatever path, writes its timeline row here. The
+    # portal's own words are a key (read in each reader's language); a person's note is kept
+    # as written, with its language.
     ProjectEvent.objects.create(
-        project=project, actor=actor, from_status=from_status, to_status=to_status, note=note
+        project=project,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        note_key=note_key,
+        note_params=note_params or {},
+        note_language=(translation.get_language() or "") if note else "",
     )
 
 
@@ -229,6 +246,8 @@ def project_create(
     areas: Iterable[StrategicArea] = (),
     axes: Iterable[Axis] = (),
     note: str = "",
+    note_key: str = "",
+    note_params: dict[str, Any] | None = None,
     cities: frozenset[int] | None = None,
 ) -> JointProject:
     """Create a project with its institutions (officials' admin, imports) and its timeline row.
@@ -266,7 +285,15 @@ def project_create(
         [Participation(project=project, institution=i, role=role) for i, role in institutions]
     )
     Participation.history.bulk_history_create(participations, default_user=actor)
-    _record(project, actor=actor, from_status="", to_status=project.status, note=note)
+    _record(
+        project,
+        actor=actor,
+        from_status="",
+        to_status=project.status,
+        note=note,
+        note_key=note_key,
+        note_params=note_params,
+    )
     events.project_created(project)
     return project
 

@@ -163,3 +163,16 @@ def submitted(draft):
 @pytest.fixture
 def in_evaluation(submitted, coordinator, official_cdmx, reviewer):
     return score(accept(submitted, coordinator), official_cdmx, reviewer)
+
+
+def erase(client, user=None) -> None:
+    """Ask for erasure on the page, giving the password again as allauth's reauthentication
+    asks (the tests' callers capture the on-commit callbacks that anonymise)."""
+    from django.urls import reverse
+
+    from tests.conftest import PASSWORD
+
+    # The factories give every account PASSWORD.
+    asked = client.post(reverse("exchanges:erasure"), {"confirm": "yes"})
+    assert asked["Location"].startswith("/accounts/reauthenticate/")
+    client.post(asked["Location"], {"password": PASSWORD})

@@ -17,7 +17,7 @@ from exchanges import services
 from exchanges.models import Attachment, ResearcherProfile, Score, StayApplication
 from exchanges.services.rules import host_today
 from exchanges.validators import clean_file_name, validate_orcid
-from tests.exchanges.conftest import accept
+from tests.exchanges.conftest import accept, erase
 from tests.exchanges.factories import CallFactory, add_host, pdf_bytes
 from tests.factories import UserFactory
 
@@ -310,12 +310,14 @@ def test_withdrawn_application_refuses_every_page_action(login, submitted):
 
 
 def test_personal_data_download_is_complete_json(login, submitted):
+    submitted.researcher.language = "en"  # labels are in the person's language
+    submitted.researcher.save(update_fields=["language"])
     response = login(submitted.researcher).get(reverse("exchanges:data_export"))
     data = json.loads(response.content)
-    assert data["account"]["email"] == submitted.researcher.email
-    assert data["applications"][0]["title"] == submitted.title
-    assert len(data["applications"][0]["timeline"]) == 3
-    assert data["consents"][0]["text_version"] == services.CONSENT_TEXT_VERSION
+    assert data["Account"]["E-mail address"] == submitted.researcher.email
+    assert data["Applications"][0]["Project title"] == submitted.title
+    assert len(data["Applications"][0]["Timeline"]) == 3
+    assert data["Consents"][0]["Text version"] == services.CONSENT_TEXT_VERSION
 
 
 def test_erasure_blocks_then_anonymises_keeping_aggregates(
@@ -327,7 +329,7 @@ def test_erasure_blocks_then_anonymises_keeping_aggregates(
     )
     by_gender = ResearcherProfile.objects.filter(gender="woman").count()
     with django_capture_on_commit_callbacks(execute=True):
-        login(researcher).post(reverse("exchanges:erasure"), {"confirm": "yes"})
+        erase(login(researcher), researcher)
     researcher.refresh_from_db()
     assert not researcher.is_active
     assert researcher.email.startswith("erased-") and researcher.last_name == ""

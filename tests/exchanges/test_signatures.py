@@ -134,7 +134,7 @@ def test_both_signatures_with_no_place_left_put_it_on_the_waiting_list(
     assert _sign_both_rest.pk == second.pk
     assert second.status == S.WAITLISTED
     assert second.signatures.count() == 2
-    assert "waiting list" in second.events.last().note
+    assert "waiting list" in second.events.last().message
 
 
 def test_a_freed_place_goes_to_the_best_ranked_co_signed_and_both_cities_are_told(

@@ -147,7 +147,7 @@ def test_a_refused_visa_blocks_the_start_and_tells_the_officials(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         _record(awarded, visa_status="refused")
-    assert awarded.events.last().note.startswith("Visa refused")
+    assert awarded.events.last().message.startswith("Visa refused")
     subjects = {m.to[0]: m.subject for m in mail.outbox}
     assert "Visado denegado" in subjects[official_cdmx.email]
     assert "Visat denegat" in subjects[official_bcn.email]

@@ -293,6 +293,7 @@ def test_status_mails_go_out_in_the_recipients_language(
     with django_capture_on_commit_callbacks(execute=True):
         submit(draft)
     subjects = {m.to[0]: m.subject for m in mail.outbox}
-    assert subjects[draft.researcher.email].endswith("Amb la institució d'acollida")
-    assert subjects[coordinator.email].endswith("With the host")
+    # Each in their language and in their terms: the host is asked for its decision.
+    assert subjects[draft.researcher.email].endswith("A la institució d'acollida")
+    assert subjects[coordinator.email].endswith("Awaiting your decision")
     assert ApplicationEvent.objects.filter(application=draft).count() == 3

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cooperation.api.models import WebhookDelivery
 from projects import import_runs, imports
@@ -102,8 +102,10 @@ def test_admin_confirm_queues_a_run_that_a_worker_writes_and_the_page_follows(
     # Every imported project's status has its timeline row, naming the official.
     event = ProjectEvent.objects.get(project__code="CDMX-BCN-2019-0002")
     assert (event.actor, event.from_status, event.to_status) == (official_cdmx, "", "completed")
-    # Written by the worker in the official's language (Spanish, the default).
-    assert event.note == "Importado de un archivo (línea 3)."
+    # Stored as a message with the line, read in the reader's language.
+    assert (event.note_key, event.note_params, event.note) == ("imported", {"line": 3}, "")
+    with translation.override("es"):
+        assert event.message == "Importado de un archivo (línea 3)."
     assert list(media.joinpath("project-imports").iterdir()) == []
     page = client.get(done["Location"])
     content = page.content.decode()
