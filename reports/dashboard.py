@@ -17,16 +17,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from cooperation.models import Institution, Party
-from exchanges.models import Call, ResearcherProfile, StayApplication
+from cooperation.disclosure import Publication, protect
+from cooperation.models import Institution
+from exchanges.models import Call
 from projects.models import Currency, JointProject, TeamMember
+from reports.kinds import people
 from reports.kinds.common import NONE, area_names, axis_names
-from reports.kinds.mobility import (
-    DIRECTION_BY_HOST_CITY,
-    STAY_STATUSES,
-    SUPPRESS_BELOW,
-    suppress,
-)
+from reports.kinds.people import DIRECTION_BY_HOST_CITY
 from reports.kinds.programme import amount_key, funding_sql, rate_notes, rates_for
 from reports.sql import fetch_all, table
 
@@ -102,7 +99,7 @@ def bar_chart(chart_id: str, title: str, bars: list[tuple[str, float, str]]) -> 
     )
 
 
-def _key_figures(using: str) -> list[tuple[str, str]]:
+def _key_figures(using: str, stays: people.Stays) -> list[tuple[str, str]]:
     now = timezone.now()
     (figures,) = fetch_all(
         using,
@@ -110,17 +107,16 @@ def _key_figures(using: str) -> list[tuple[str, str]]:
         SELECT (SELECT COUNT(*) FROM {table(JointProject)}) AS projects,
                (SELECT COUNT(*) FROM {table(JointProject)} WHERE status = 'active') AS active,
                (SELECT COUNT(*) FROM {table(Institution)} WHERE active) AS institutions,
-               (SELECT COUNT(*) FROM {table(StayApplication)} WHERE status = ANY(%s)) AS stays,
                (SELECT COUNT(*) FROM {table(Call)} WHERE opens_at <= %s AND closes_at > %s)
                    AS open_calls
         """,  # noqa: S608 (names from Meta)
-        [[str(s) for s in STAY_STATUSES], now, now],
+        [now, now],
     )
     return [
         (_("Joint projects"), _number(figures["projects"])),
         (_("Active projects"), _number(figures["active"])),
         (_("Institutions"), _number(figures["institutions"])),
-        (_("Researcher stays"), _number(figures["stays"])),
+        (_("Researcher stays"), _number(stays.pub.shown(people.ALL))),
         (_("Open calls"), _number(figures["open_calls"])),
     ]
 
@@ -201,81 +197,86 @@ def _funding_by_city_and_year(using: str) -> Chart:
     )
 
 
-def _stays_balance(using: str) -> Chart:
-    rows = fetch_all(
-        using,
-        f"""
-        SELECT hp.code AS host_city, COUNT(*) AS stays,
-               COUNT(*) FILTER (WHERE a.status = 'completed') AS completed
-        FROM {table(StayApplication)} a
-        JOIN {table(Institution)} h ON h.id = a.host_id
-        JOIN {table(Party)} hp ON hp.id = h.party_id
-        WHERE a.status = ANY(%s)
-        GROUP BY hp.code
-        """,  # noqa: S608 (names from Meta)
-        [[str(s) for s in STAY_STATUSES]],
-    )
-    counts = {row["host_city"]: (row["stays"], row["completed"]) for row in rows}
+def _stays_balance(stays: people.Stays) -> Chart:
+    """Stays each way in the period, from the protected publication the report reads too."""
+    pub = stays.pub
     items = [
-        (str(direction.label), *counts.get(host, (0, 0)))
+        (str(direction.label), pub.shown(people.total_key(host)), pub.shown(("completed", host)))
         for host, direction in DIRECTION_BY_HOST_CITY.items()
     ]
-    to_bcn = counts.get("BCN", (0, 0))[0]
-    to_cdmx = counts.get("CDMX", (0, 0))[0]
+    to_bcn, to_cdmx = (pub.shown(people.total_key(c)) for c in ("BCN", "CDMX"))
+    balance = (
+        _number(to_bcn - to_cdmx) if isinstance(to_bcn, int) and isinstance(to_cdmx, int) else NONE
+    )
     return Chart(
         id="stays",
         title=_("Balance of stays between the two cities"),
         columns=[_("Direction"), _("Stays"), _("Completed")],
-        rows=[(label, [_number(stays), _number(done)]) for label, stays, done in items],
-        bars=[(label, float(stays), _number(stays)) for label, stays, _done in items],
+        rows=[(label, [_number(n), _number(done)]) for label, n, done in items],
+        bars=[
+            (label, float(n) if isinstance(n, int) else 0.0, _number(n)) for label, n, _d in items
+        ],
         notes=[
-            _("Balance: %(to_bcn)s stays to Barcelona, %(to_cdmx)s to Mexico City.")
-            % {"to_bcn": _number(to_bcn), "to_cdmx": _number(to_cdmx)}
+            _(
+                "Balance: %(to_bcn)s stays to Barcelona, %(to_cdmx)s to Mexico City "
+                "(difference %(balance)s)."
+            )
+            % {"to_bcn": _number(to_bcn), "to_cdmx": _number(to_cdmx), "balance": balance},
+            PROTECTION_NOTE(),
         ],
     )
 
 
-def _womens_participation(using: str) -> Chart:
-    consented = "rp.sensitive_consent_at IS NOT NULL AND rp.anonymised_at IS NULL"
-    rows = fetch_all(
+def team_publication(using: str) -> Publication:
+    """Project team members by self-declared gender group, protected (all projects)."""
+    (row,) = fetch_all(
         using,
         f"""
-        SELECT 'team' AS "group",
-               COUNT(*) FILTER (WHERE gender = 'woman') AS women,
+        SELECT COUNT(*) FILTER (WHERE gender = 'woman') AS woman,
                COUNT(*) FILTER (WHERE gender NOT IN ('', 'woman', 'undisclosed')) AS others,
                COUNT(*) FILTER (WHERE gender IN ('', 'undisclosed')) AS unstated
         FROM {table(TeamMember)}
-        UNION ALL
-        SELECT 'stays',
-               COUNT(*) FILTER (WHERE {consented} AND rp.gender = 'woman'),
-               COUNT(*) FILTER (WHERE {consented}
-                                AND rp.gender NOT IN ('', 'woman', 'undisclosed')),
-               COUNT(*) FILTER (WHERE NOT ({consented}) OR rp.gender IS NULL
-                                OR rp.gender IN ('', 'undisclosed'))
-        FROM {table(StayApplication)} a
-        LEFT JOIN {table(ResearcherProfile)} rp ON rp.user_id = a.researcher_id
-        WHERE a.status = ANY(%s)
         """,  # noqa: S608 (names from Meta)
-        [[str(s) for s in STAY_STATUSES]],
+        [],
     )
-    labels = {"team": _("Project teams"), "stays": _("Researchers on stays")}
+    pub = Publication()
+    members = [pub.cell(("team", name), row[name]) for name in ("woman", "others", "unstated")]
+    # The number of team members is public: the teams are listed by name.
+    pub.cell(("team", "*"), sum(pub.values[m] for m in members))
+    pub.relate(("team", "*"), members)
+    return protect(pub)
+
+
+def _womens_participation(stays: people.Stays, team: Publication) -> Chart:
+    groups = [
+        (_("Project teams"), team, ("team", "woman"), ("team", "others"), ("team", "unstated")),
+        (
+            _("Researchers on stays"),
+            stays.pub,
+            ("women_share", "woman"),
+            ("women_share", "others"),
+            ("women_share", "unstated"),
+        ),
+    ]
     table_rows = []
     bars = []
-    for row in rows:
-        group, women, others, unstated = row["group"], row["women"], row["others"], row["unstated"]
+    for label, pub, women_key, others_key, unstated_key in groups:
+        women, others = pub.number(women_key), pub.number(others_key)
         # The share is shown only when both counts behind it are shown: with a hidden count
         # beside it, it would tell what the hidden count is.
         share = (
             Decimal(women) * 100 / Decimal(women + others)
-            if women >= SUPPRESS_BELOW and others >= SUPPRESS_BELOW
+            if women is not None and others is not None and women + others
             else None
         )
         shown = NONE if share is None else f"{_number(share, 1)} %"
-        label = str(labels[group])
         table_rows.append(
-            (label, [*(_number(suppress(c)) for c in (women, others, unstated)), shown])
+            (
+                str(label),
+                [*(_number(pub.shown(k)) for k in (women_key, others_key, unstated_key)), shown],
+            )
         )
-        bars.append((label, float(share or 0), shown))
+        bars.append((str(label), float(share or 0), shown))
     return Chart(
         id="women",
         title=_("Women's participation"),
@@ -291,23 +292,32 @@ def _womens_participation(using: str) -> Chart:
         notes=[
             _(
                 "Gender is self-declared and optional; for stays it counts only researchers "
-                "who consented. Counts below 5 are shown as “<5”; the share of women is "
-                "among the people who stated their gender."
-            )
+                "who consented. The share of women is among the people who stated their "
+                "gender."
+            ),
+            PROTECTION_NOTE(),
         ],
+    )
+
+
+def PROTECTION_NOTE() -> str:
+    return _(
+        "“<5”: fewer than five people; “x”: hidden so that a count under five cannot be "
+        "worked out from the other figures published for the same period."
     )
 
 
 def dashboard_context(using: str) -> dict[str, Any]:
     """Return the key figures and the charts of the dashboard."""
     by_area, by_axis = _projects_by_area_and_axis(using)
+    stays = people.stays_publication({}, using=using)
     return {
-        "key_figures": _key_figures(using),
+        "key_figures": _key_figures(using, stays),
         "charts": [
             by_area,
             by_axis,
             _funding_by_city_and_year(using),
-            _stays_balance(using),
-            _womens_participation(using),
+            _stays_balance(stays),
+            _womens_participation(stays, team_publication(using)),
         ],
     }

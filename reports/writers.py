@@ -177,8 +177,16 @@ def write_pdf(tables: list[Table], header: Header, path: Path, tick: Tick) -> No
             rows.append(row)
             tick()
         if table.chart and rows:
-            at = (table.position(table.chart.label), table.position(table.chart.value))
-            story.append(_bar_chart(rows, at, width, Drawing, HorizontalBarChart, colors))
+            if table.chart.points is not None:
+                totals = dict(table.chart.points())
+            else:
+                totals = _sum_per_label(
+                    rows, table.position(table.chart.label), table.position(table.chart.value)
+                )
+            drawn = {label: value for label, value in totals.items() if value is not None}
+            if drawn:
+                story.append(Paragraph(_escape(str(table.chart.title)), styles["Heading3"]))
+                story.append(_bar_chart(drawn, width, Drawing, HorizontalBarChart, colors))
         data = [[Paragraph(f"<b>{_escape(str(c.label))}</b>", cell_style) for c in table.columns]]
         for row in rows:
             data.append(
@@ -198,20 +206,29 @@ def write_pdf(tables: list[Table], header: Header, path: Path, tick: Tick) -> No
     document.build(story)
 
 
-def _bar_chart(
-    rows: list[tuple[Any, ...]],
-    at: tuple[int, int],
-    width: float,
-    Drawing: Any,
-    Chart: Any,
-    colors: Any,
-) -> Any:
-    """Sum the value column per label (the label and value columns stand at ``at``)."""
-    label_at, value_at = at
-    totals: dict[str, float] = {}
+def _sum_per_label(
+    rows: list[tuple[Any, ...]], label_at: int, value_at: int
+) -> dict[str, float | None]:
+    """Sum the value column per label, for a table whose rows do not overlap.
+
+    A label with a hidden count (a text such as "<5") gets no bar: its sum is unknown.
+    """
+    totals: dict[str, float | None] = {}
     for row in rows:
-        label = str(row[label_at])
-        totals[label] = totals.get(label, 0.0) + float(row[value_at] or 0)
+        label, value = str(row[label_at]), row[value_at]
+        if label in totals and totals[label] is None:
+            continue
+        if isinstance(value, str):
+            totals[label] = None
+        else:
+            totals[label] = (totals.get(label) or 0.0) + float(value or 0)
+    return totals
+
+
+def _bar_chart(
+    totals: dict[str, float], width: float, Drawing: Any, Chart: Any, colors: Any
+) -> Any:
+    """Draw one bar per label, with its value (the first twenty labels)."""
     labels = list(totals)[:20]
     height = 30 + 18 * len(labels)
     drawing = Drawing(width, height)

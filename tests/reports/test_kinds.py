@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from cooperation.disclosure import HIDDEN, SMALL
 from cooperation.models import Axis, StrategicArea
 from cooperation.roles import Role
 from exchanges.models import (
@@ -25,7 +26,6 @@ from exchanges.models import (
 )
 from projects.models import ExchangeRate, Measurement
 from reports import services
-from reports.kinds.mobility import SUPPRESSED, suppress
 from reports.models import ReportRun
 from tests.exchanges.factories import CallFactory
 from tests.factories import InstitutionFactory, UserFactory
@@ -307,28 +307,51 @@ def stays(cdmx, bcn, areas):
     )
 
 
-def test_suppression_hides_every_count_below_five():
-    assert [suppress(n) for n in (0, 1, 4, 5, 12)] == [SUPPRESSED] * 3 + [5, 12]
+def _agrees(shown: object, true: int) -> bool:
+    """A published count is its true value, "<5" for 1–4, or "x" (hidden as a complement)."""
+    if 0 < true < 5:
+        return shown == SMALL
+    return str(shown) in (str(true), HIDDEN)
 
 
-def test_mobility_counts_stays_and_hides_small_gender_and_inclusion_counts(
-    stays, english_official, areas
+def test_mobility_counts_each_stay_once_and_no_hidden_count_can_be_worked_out(
+    stays, english_official
 ):
+    from cooperation.disclosure import audit
+    from reports.kinds.people import stays_publication
+
     tables = _csv_tables(_run(english_official, "mobility"))
     to_bcn, to_cdmx = "Mexico City → Barcelona", "Barcelona → Mexico City"
-    area = areas[0].name_en
-    assert {tuple(r[:4]): r[4] for r in tables["stays"][1:]} == {
-        (to_bcn, "Research centre", area, "Under 30 days"): "1",
-        (to_bcn, "Research centre", area, "30 to 89 days"): "5",
-        (to_bcn, "Research centre", area, "180 days or more"): "1",
-        (to_cdmx, "University", area, "30 to 89 days"): "1",
+    truth = {
+        (to_bcn, "Research centre", "Under 30 days"): 1,
+        (to_bcn, "Research centre", "30 to 89 days"): 5,
+        (to_bcn, "Research centre", "180 days or more"): 1,
+        (to_bcn, "All", "All"): 7,
+        (to_cdmx, "University", "30 to 89 days"): 1,
+        (to_cdmx, "All", "All"): 1,
     }
-    gender = {r[0]: r[1:] for r in tables["gender"][1:]}
+    shown = {tuple(r[:3]): r[3] for r in tables["stays"][1:]}
+    assert set(shown) == set(truth)
+    assert all(_agrees(shown[k], n) for k, n in truth.items()), shown
+    gender = {r["Direction"]: r for r in _by_header(tables["gender"])}
     assert tables["gender"][0][1:3] == ["Woman", "Man"]
-    assert gender[to_bcn] == ["5", "<5", "<5", "<5", "<5", "<5"]
-    assert gender[to_cdmx] == ["<5"] * 6  # one person, without consent
-    inclusion = {r[0]: r[1:] for r in tables["inclusion"][1:]}
-    assert inclusion[to_bcn] == ["<5", "6"]  # 1 declared (hidden), 6 none
+    # 5 women and 2 men to Barcelona: "<5" men beside 5 women and a total of 7 would give
+    # the men away by subtraction, so the 5 or the 7 is hidden too.
+    bcn = gender[to_bcn]
+    assert bcn["Man"] == SMALL and bcn["Non-binary"] == "0"
+    assert HIDDEN in (bcn["Woman"], bcn["Stays"])
+    assert _agrees(bcn["Woman"], 5) and _agrees(bcn["Stays"], 7)
+    assert gender[to_cdmx]["Not stated"] == SMALL  # one person, without consent
+    inclusion = {r["Direction"]: r for r in _by_header(tables["inclusion"])}
+    assert inclusion[to_bcn]["Accessibility needs declared"] == SMALL
+    assert HIDDEN in (inclusion[to_bcn]["None declared"], inclusion[to_bcn]["Stays"])
+    # The areas' rows overlap and say so.
+    assert "overlap" in archive_notes(english_official)
+    assert audit(stays_publication({}, using="default").pub) == set()
+
+
+def archive_notes(official) -> str:
+    return " ".join(" ".join(r) for r in _csv_tables(_run(official, "mobility"))["parameters"])
 
 
 def test_mobility_pdf_and_xlsx_show_suppressed_counts_as_text(stays, english_official):
@@ -336,18 +359,21 @@ def test_mobility_pdf_and_xlsx_show_suppressed_counts_as_text(stays, english_off
 
     workbook = load_workbook(_run(english_official, "mobility", fmt="xlsx").file.path)
     rows = [[c.value for c in row] for row in workbook["Gender of the researchers"]]
-    assert ["Mexico City → Barcelona", 5, "<5", "<5", "<5", "<5", "<5"] in rows
+    bcn = next(r for r in rows if r[0] == "Mexico City → Barcelona")
+    assert bcn[2] == SMALL and bcn[3] == 0 and HIDDEN in (bcn[1], bcn[-1])
     text = _pdf_text(_run(english_official, "mobility", fmt="pdf"))
     assert "Researcher mobility" in text and "<5" in text
 
 
 def test_mobility_filters_by_direction_and_period(stays, english_official):
     tables = _csv_tables(_run(english_official, "mobility", host_city="CDMX"))
-    assert [r[0] for r in tables["stays"][1:]] == ["Barcelona → Mexico City"]
+    assert {r[0] for r in tables["stays"][1:]} == {"Barcelona → Mexico City"}
     tables = _csv_tables(_run(english_official, "mobility", date_from="2026-11-01"))
     # The 60-day stays end on 31 October: only the stay to Mexico City (to 30 November) and
-    # the 200-day one reach into November.
-    assert sorted(r[4] for r in tables["stays"][1:]) == ["1", "1"]
+    # the 200-day one reach into November: one each way.
+    totals = [r[3] for r in tables["stays"][1:] if r[1] == "All"]
+    assert totals == [SMALL, SMALL]
+    assert len(tables["stays"]) == 5  # header, one stay and the total of each direction
 
 
 # Call outcome ------------------------------------------------------------------------------
@@ -401,8 +427,11 @@ def test_call_outcome_has_the_hand_computed_figures(outcome, english_official):
     with open(path, encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
     figures = {r[0]: r[2:] for r in rows[1:]}
+    # 4 submitted, 2 accepted, 1 declined, 2 scored (average 6.30), 1 approved, 0
+    # waitlisted, 1 rejected, 1 withdrawn, 0 cancelled: every count of applicants is 1–4,
+    # hidden, and so are the rate and the average that would tell them.
     assert figures["Call 2026"] == [
-        "4", "2", "1", "0.6667", "2", "6.30", "1", "0", "1", "1", "0"
+        "<5", "<5", "<5", "", "<5", "", "<5", "0", "<5", "<5", "0"
     ]  # fmt: skip
     assert figures["Empty call"] == ["0", "0", "0", "", "0", "", "0", "0", "0", "0", "0"]
 
@@ -414,10 +443,9 @@ def test_call_outcome_pdf_and_xlsx_read_back(outcome, english_official):
         "Outcome of each call"
     ]
     row = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "Call 2026")
-    assert row[2:8] == (4, 2, 1, 0.6667, 2, 6.3)
-    assert sheet["F2"].number_format == "0.0%"
+    assert row[2:8] == ("<5", "<5", "<5", None, "<5", None)
     text = _pdf_text(_run(english_official, "calls", fmt="pdf"))
-    assert "Call 2026" in text and "66.7%" in text and "6.30" in text
+    assert "Call 2026" in text and "<5" in text
 
 
 # Indicator progress ------------------------------------------------------------------------
@@ -562,9 +590,11 @@ def test_a_new_gender_gets_its_own_column_and_moves_no_other_count(
     tables = _csv_tables(_run(english_official, "mobility"))
     assert tables["gender"][0] == [
         "Direction", "Agender", "Woman", "Man", "Non-binary", "Another identity",
-        "I prefer not to say", "Not stated",
+        "I prefer not to say", "Not stated", "Stays",
     ]  # fmt: skip
     to_bcn = next(r for r in _by_header(tables["gender"]) if r["Direction"].endswith("Barcelona"))
-    assert (to_bcn["Agender"], to_bcn["Woman"], to_bcn["Not stated"]) == ("<5", "5", "<5")
+    assert (to_bcn["Agender"], to_bcn["Man"], to_bcn["Not stated"]) == ("0", SMALL, "0")
+    assert _agrees(to_bcn["Woman"], 5)
     inclusion = _by_header(tables["inclusion"])
-    assert [r["None declared"] for r in inclusion if r["Direction"] == to_bcn["Direction"]] == ["6"]
+    (none,) = [r["None declared"] for r in inclusion if r["Direction"] == to_bcn["Direction"]]
+    assert _agrees(none, 6)
