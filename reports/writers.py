@@ -17,7 +17,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.utils.formats import date_format
+from django.utils.formats import number_format as localised
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cooperation.spreadsheets import csv_writer, xlsx_cell, xlsx_row
@@ -45,7 +48,10 @@ def _cell(value: Any) -> Any:
 
 
 def write_csv(tables: list[Table], header: Header, path: Path, tick: Tick) -> None:
-    """One table: a CSV file. Several: a ZIP with one CSV per table (UTF-8 with BOM for Excel)."""
+    """A ZIP with one CSV per table and ``parameters.csv`` (UTF-8 with BOM for Excel).
+
+    Even a report of one table is a ZIP: its parameters and notes travel with its figures.
+    """
 
     def write_table(table: Table, handle: Any) -> None:
         writer = csv_writer(handle)
@@ -54,10 +60,6 @@ def write_csv(tables: list[Table], header: Header, path: Path, tick: Tick) -> No
             writer.writerow([_cell(value) for value in row])
             tick()
 
-    if len(tables) == 1:
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            write_table(tables[0], handle)
-        return
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for table in tables:
             with archive.open(f"{table.code}.csv", "w") as raw:
@@ -218,7 +220,7 @@ def _sum_per_label(
         label, value = str(row[label_at]), row[value_at]
         if label in totals and totals[label] is None:
             continue
-        if isinstance(value, str):
+        if isinstance(value, str) or value is None:  # hidden, or no rate to convert
             totals[label] = None
         else:
             totals[label] = (totals.get(label) or 0.0) + float(value or 0)
@@ -228,31 +230,53 @@ def _sum_per_label(
 def _bar_chart(
     totals: dict[str, float], width: float, Drawing: Any, Chart: Any, colors: Any
 ) -> Any:
-    """Draw one bar per label, with its value (the first twenty labels)."""
+    """Draw one bar per label, with its value written after it (the first twenty labels).
+
+    Long labels wrap onto several lines instead of running off the page.
+    """
+    import textwrap
+
     labels = list(totals)[:20]
-    height = 30 + 18 * len(labels)
+    wrapped = ["\n".join(textwrap.wrap(label, 38)) or label for label in labels]
+    lines = max((w.count("\n") + 1 for w in wrapped), default=1)
+    step = max(18, 9 * lines + 6)
+    height = 30 + step * len(labels)
     drawing = Drawing(width, height)
     bars = Chart()
-    bars.x, bars.y = 180, 15
-    bars.width, bars.height = width - 220, height - 30
-    bars.data = [[totals[label] for label in labels]]
-    bars.categoryAxis.categoryNames = labels
+    bars.x, bars.y = 200, 15
+    bars.width, bars.height = width - 260, height - 30
+    # reportlab draws the first category at the bottom: reverse, to read top to bottom.
+    bars.data = [[totals[label] for label in reversed(labels)]]
+    bars.categoryAxis.categoryNames = list(reversed(wrapped))
     bars.categoryAxis.labels.fontSize = 7
+    bars.categoryAxis.labels.leading = 8
     bars.valueAxis.valueMin = 0
+    bars.valueAxis.labelTextFormat = lambda v: localised(v, 0, use_l10n=True)
+    bars.barLabelFormat = lambda v: localised(v, 0, use_l10n=True, force_grouping=True)
+    bars.barLabels.fontSize = 7
+    bars.barLabels.boxAnchor = "w"
+    bars.barLabels.dx = 3
     bars.bars[0].fillColor = colors.HexColor("#0b4f9c")
     drawing.add(bars)
     return drawing
 
 
 def _pdf_value(value: Any, kind: str) -> str:
+    """Show a value in the report's language (the run's translation is active)."""
     if isinstance(value, bool) or value is None:
         return str(_cell(value))
     if kind == "int" and isinstance(value, int):
-        return f"{value:,}"
+        return localised(value, 0, use_l10n=True, force_grouping=True)
     if kind == "decimal" and isinstance(value, Decimal | float | int):
-        return f"{value:,.2f}"
+        return localised(value, 2, use_l10n=True, force_grouping=True)
     if kind == "percent" and isinstance(value, Decimal | float | int):
-        return f"{float(value):.1%}"
+        # Spanish and Catalan put a space before the sign; English does not.
+        sign = "%" if (get_language() or "").startswith("en") else "\u00a0%"
+        return localised(Decimal(str(value)) * 100, 1, use_l10n=True) + sign
+    if isinstance(value, datetime.datetime):
+        return date_format(value, "SHORT_DATETIME_FORMAT", use_l10n=True)
+    if isinstance(value, datetime.date):
+        return date_format(value, "SHORT_DATE_FORMAT", use_l10n=True)
     return str(value)
 
 
@@ -264,4 +288,4 @@ WRITERS = {"csv": write_csv, "xlsx": write_xlsx, "pdf": write_pdf}
 
 
 def extension(fmt: str, tables: int) -> str:
-    return "zip" if fmt == "csv" and tables > 1 else fmt
+    return "zip" if fmt == "csv" else fmt

@@ -99,7 +99,7 @@ def test_dashboard_shows_figures_charts_and_their_tables(programme, official_bcn
         ["Project teams", "6", "5", "0", "54.5 %"],
         ["Researchers on stays", "0", "0", "<5", "—"],
     ]
-    assert "Exchange rate: 1 MXN = 0.05 EUR (rate of 2026-01-01)." in html
+    assert "Exchange rate: 1 MXN = 0.05 EUR, of 2026-01-01" in html
 
 
 def test_dashboard_runs_a_constant_number_of_queries(
@@ -183,3 +183,24 @@ def test_the_schedule_migration_reverses_and_applies_again():
     module.schedule(apps, None)  # twice: still one task
     assert PeriodicTask.objects.filter(name="Monthly programme overview").count() == 1
     assert reverse("admin:reports_dashboard_changelist") == URL
+
+
+def test_dashboard_charts_count_each_project_once(official_cdmx, login, cdmx, bcn):
+    from cooperation.models import Axis, StrategicArea
+
+    u = InstitutionFactory(code="X-CDMX", party=cdmx)
+    c = InstitutionFactory(code="X-BCN", party=bcn)
+    area1, area2 = StrategicArea.objects.order_by("number")[:2]
+    axis1, axis2 = Axis.objects.order_by("number")[:2]
+    both = ProjectFactory(institutions=[u, c], primary_area=area1)
+    both.axes.add(axis1, axis2)
+    both.areas.add(area2)  # a second area: still counted under its primary area only
+    one = ProjectFactory(institutions=[c, u], primary_area=area2)
+    one.axes.add(axis1)
+    html = login(official_cdmx).get(URL).content.decode()
+    by_area = {row[0]: row[1] for row in _cells(html, "projects-area-table")}
+    assert by_area[str(area1.name)] == "1" and by_area[str(area2.name)] == "1"
+    assert sum(int(v) for v in by_area.values()) == 2  # the areas add up to the projects
+    by_axis = {row[0]: row[1] for row in _cells(html, "projects-axis-table")}
+    assert by_axis[str(axis1.name)] == "2" and by_axis[str(axis2.name)] == "1"
+    assert "A project with several axes counts under each of them." in html

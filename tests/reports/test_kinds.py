@@ -151,25 +151,33 @@ def test_programme_overview_converts_funding_with_the_rates_of_the_date(
     ]
     a1, a2 = (a.name_en for a in areas)
     x1, x2 = (x.name_en for x in axes)
-    detail = [(r[0], r[1], r[2], r[3], r[-1]) for r in tables["funding"][1:]]
+    # Each commitment once, under its project's primary area: the rows add up to 10,900.
+    detail = [(r[0], r[1], r[2], r[-1]) for r in tables["funding"][1:]]
     assert detail == [
-        (a1, x1, "BCN", "2026", "1000.00"),
-        (a1, x1, "CDMX", "2026", "5000.00"),
-        (a1, x1, "CDMX", "2027", "2500.00"),
-        (a1, x2, "BCN", "2026", "1000.00"),
-        (a1, x2, "CDMX", "2026", "5000.00"),
-        (a1, x2, "CDMX", "2027", "2500.00"),
-        (a2, x1, "BCN", "2026", "2000.00"),
-        (a2, x1, "CDMX", "2026", "400.00"),
+        (a1, "BCN", "2026", "1000.00"),
+        (a1, "CDMX", "2026", "5000.00"),
+        (a1, "CDMX", "2027", "2500.00"),
+        (a2, "BCN", "2026", "2000.00"),
+        (a2, "CDMX", "2026", "400.00"),
     ]
-    assert tables["projects"][1:] == [
-        [a1, x1, "CDMX", "2026", "1", "1"],
-        [a1, x2, "CDMX", "2026", "1", "1"],
-        [a2, x1, "BCN", "2025", "1", "0"],
+    # P1 has two axes: under each of them in full; the last row is the true total.
+    assert [(r[0], r[-1]) for r in tables["funding_by_axis"][1:]] == [
+        (x1, "10900.00"),
+        (x2, "8500.00"),
+        ("All projects, each once", "10900.00"),
+    ]
+    assert tables["projects"][1:] == [[a1, "CDMX", "2026", "1", "1"], [a2, "BCN", "2025", "1", "0"]]
+    assert tables["projects_by_axis"][1:] == [
+        [x1, "2", "1"],
+        [x2, "1", "1"],
+        ["All projects, each once", "2", "1"],
     ]
     notes = [row[1] for row in tables["parameters"] if row[0] == "Note"]
-    assert "Exchange rate: 1 MXN = 0.05 EUR (rate of 2026-01-10)." in notes
-    assert "Exchange rate: 1 USD = 0.8 EUR (rate of 2026-01-05)." in notes
+    assert any("the axes' rows overlap" in note for note in notes)
+    assert any(note.startswith("Funding by area: all of a project's funding") for note in notes)
+    # The rates as kept: MXN→EUR 0.05, and EUR→USD 1.25 (not its inverse rounded).
+    assert any(n.startswith("Exchange rate: 1 MXN = 0.05 EUR, of 2026-01-10") for n in notes)
+    assert any(n.startswith("Exchange rate: 1 EUR = 1.25 USD, of 2026-01-05") for n in notes)
     assert ["Date of the exchange rates", "2026-01-20"] in tables["parameters"]
 
 
@@ -187,7 +195,7 @@ def test_programme_overview_leaves_totals_empty_where_a_rate_is_missing(
 def test_programme_overview_filters_by_city_area_and_period(programme, english_official, areas):
     tables = _csv_tables(_run(english_official, "programme", city="BCN", rate_date="2026-01-20"))
     assert [r[0] for r in tables["funding_by_city"][1:]] == ["BCN"]
-    assert [r[2] for r in tables["projects"][1:]] == ["BCN"]
+    assert [r[1] for r in tables["projects"][1:]] == ["BCN"]
     tables = _csv_tables(
         _run(english_official, "programme", areas=[areas[1].pk], rate_date="2026-01-20")
     )
@@ -207,8 +215,10 @@ def test_programme_overview_xlsx_has_formatted_converted_amounts(programme, engl
     workbook = load_workbook(run.file.path)
     assert workbook.sheetnames == [
         "Parameters",
-        "Projects by area, axis, lead ci",
-        "Funding by area, axis, city and",
+        "Projects by primary area, lead ",
+        "Projects by axis",
+        "Funding by primary area, city a",
+        "Funding by axis",
         "Funding by city and year",
     ]
     sheet = workbook["Funding by city and year"]
@@ -216,7 +226,7 @@ def test_programme_overview_xlsx_has_formatted_converted_amounts(programme, engl
     assert rows[2] == ["CDMX", 2026, 2, 2, Decimal("100000.00"), 0, Decimal("500.00"), 5400]
     assert sheet["H3"].number_format == "#,##0.00"
     notes = [row[1].value for row in workbook["Parameters"].iter_rows() if row[0].value == "Note"]
-    assert "Exchange rate: 1 MXN = 0.05 EUR (rate of 2026-01-10)." in notes
+    assert any(n.startswith("Exchange rate: 1 MXN = 0.05 EUR, of 2026-01-10") for n in notes)
 
 
 def test_programme_overview_pdf_states_rates_and_totals(programme, official_bcn):
@@ -226,7 +236,29 @@ def test_programme_overview_pdf_states_rates_and_totals(programme, official_bcn)
     text = _pdf_text(run)
     assert "Visió general del programa" in text
     assert "1 MXN = 0.05 EUR" in text and "2026-01-10" in text
-    assert "5,400.00" in text and "100,000.00" in text and "3,000.00" in text
+    # Catalan numbers: a point between thousands, a comma before the decimals.
+    assert "5.400,00" in text and "100.000,00" in text and "3.000,00" in text
+    assert "5,400.00" not in text
+
+
+def test_programme_pdf_charts_count_each_project_and_commitment_once(programme, english_official):
+    text = _pdf_text(_run(english_official, "programme", fmt="pdf", rate_date="2026-01-20"))
+    # Funding by area: area 1 holds 8,500 EUR (P1, with two axes, counted once, not 17,000).
+    chart = text.split("Funding by primary area, city and year", 1)[1].split("Strategic area")[0]
+    assert "8,500" in chart and "2,400" in chart and "17,000" not in chart
+
+
+def test_a_rate_kept_as_1_eur_22_mxn_reproduces_the_totals(cdmx, bcn, english_official):
+    u = InstitutionFactory(code="R-CDMX", party=cdmx)
+    c = InstitutionFactory(code="R-BCN", party=bcn)
+    project = ProjectFactory(institutions=[u, c])
+    FundingFactory(project=project, funder_party=cdmx, amount=Decimal("1234567"), currency="MXN")
+    ExchangeRate.objects.create(date=D(2026, 1, 2), base="EUR", quote="MXN", rate=Decimal("22"))
+    tables = _csv_tables(_run(english_official, "programme", rate_date="2026-02-01"))
+    # 1,234,567 / 22 = 56,116.68; the inverse rounded to six decimals would give 56,116.74.
+    assert tables["funding_by_city"][1][-1] == "56116.68"
+    notes = [row[1] for row in tables["parameters"] if row[0] == "Note"]
+    assert any(n.startswith("Exchange rate: 1 EUR = 22 MXN, of 2026-01-02") for n in notes)
 
 
 def test_programme_overview_refuses_a_period_that_ends_before_it_starts(official_cdmx):
@@ -423,9 +455,9 @@ def outcome(cdmx, bcn):
 
 
 def test_call_outcome_has_the_hand_computed_figures(outcome, english_official):
-    path = _run(english_official, "calls").file.path
-    with open(path, encoding="utf-8-sig") as handle:
-        rows = list(csv.reader(handle))
+    tables = _csv_tables(_run(english_official, "calls"))
+    rows = tables["calls"]
+    assert any(r[0] == "Note" for r in tables["parameters"])  # one table, with its notes
     figures = {r[0]: r[2:] for r in rows[1:]}
     # 4 submitted, 2 accepted, 1 declined, 2 scored (average 6.30), 1 approved, 0
     # waitlisted, 1 rejected, 1 withdrawn, 0 cancelled: every count of applicants is 1–4,
