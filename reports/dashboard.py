@@ -7,22 +7,35 @@ the size of the programme (see the query count pinned in tests/reports/test_dash
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from cooperation.disclosure import Publication, protect
-from cooperation.models import Institution
+from cooperation.models import Institution, Party
 from exchanges.models import Call
 from projects.models import Currency, JointProject, TeamMember
 from reports.kinds import people
-from reports.kinds.common import NONE, area_names, axis_names
+from reports.kinds.common import (
+    NONE,
+    CityChoiceField,
+    PeriodForm,
+    area_names,
+    as_date,
+    axis_names,
+    lead_city_join,
+    project_conditions,
+    where,
+)
 from reports.kinds.people import DIRECTION_BY_HOST_CITY
 from reports.kinds.programme import amount_key, funding_sql, rate_notes, rates_for
 from reports.sql import fetch_all, table
@@ -40,6 +53,7 @@ class Chart:
     rows: list[tuple[str, list[str]]]
     bars: list[tuple[str, float, str]]  # label, value, value as shown
     notes: list[str] = field(default_factory=list)
+    period: str = ""
 
     @property
     def svg(self) -> SafeString:
@@ -99,40 +113,107 @@ def bar_chart(chart_id: str, title: str, bars: list[tuple[str, float, str]]) -> 
     )
 
 
-def _key_figures(using: str, stays: people.Stays) -> list[tuple[str, str]]:
+class DashboardForm(PeriodForm):
+    """The dashboard's period (a year, or from–to) and city; empty: all time, both cities."""
+
+    year = forms.IntegerField(label=_l("Year"), required=False, min_value=2000, max_value=2100)
+    city = CityChoiceField(help_text=_l("Projects led from this city, its funding and its hosts."))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("year") and (data.get("date_from") or data.get("date_to")):
+            raise forms.ValidationError(_("Choose a year or a period from–to, not both."))
+        if year := data.get("year"):
+            data["date_from"] = datetime.date(year, 1, 1)
+            data["date_to"] = datetime.date(year, 12, 31)
+        return data
+
+
+def period_label(parameters: dict[str, Any]) -> str:
+    """Name the period (and city) a panel covers, in the official's language."""
+    start, end = as_date(parameters.get("date_from")), as_date(parameters.get("date_to"))
+    shown = {
+        "from": date_format(start, "SHORT_DATE_FORMAT") if start else "",
+        "to": date_format(end, "SHORT_DATE_FORMAT") if end else "",
+    }
+    if start and end:
+        text = _("Period: %(from)s to %(to)s") % shown
+    elif start:
+        text = _("Period: from %(from)s") % shown
+    elif end:
+        text = _("Period: until %(to)s") % shown
+    else:
+        text = _("Period: all time")
+    if parameters.get("city"):
+        text += " · " + _("City: %(city)s") % {"city": parameters["city"]}
+    return text
+
+
+def _projects_scope(parameters: dict[str, Any]) -> tuple[str, list[Any]]:
+    """The projects running in the period (and led from the city): a WHERE on ``jp``."""
+    conditions, params = project_conditions(parameters)
+    if parameters.get("city"):
+        conditions.append("lead_party.code = %s")
+        params.append(parameters["city"])
+    return where(conditions), params
+
+
+def _key_figures(
+    using: str, stays: people.Stays, parameters: dict[str, Any]
+) -> list[tuple[str, str]]:
     now = timezone.now()
+    scope, params = _projects_scope(parameters)
+    institution_city = "AND p.code = %s" if parameters.get("city") else ""
+    start, end = as_date(parameters.get("date_from")), as_date(parameters.get("date_to"))
     (figures,) = fetch_all(
         using,
         f"""
-        SELECT (SELECT COUNT(*) FROM {table(JointProject)}) AS projects,
-               (SELECT COUNT(*) FROM {table(JointProject)} WHERE status = 'active') AS active,
-               (SELECT COUNT(*) FROM {table(Institution)} WHERE active) AS institutions,
-               (SELECT COUNT(*) FROM {table(Call)} WHERE opens_at <= %s AND closes_at > %s)
-                   AS open_calls
+        SELECT (SELECT COUNT(*) FROM {table(JointProject)} jp {lead_city_join()} {scope})
+                   AS projects,
+               (SELECT COUNT(*) FILTER (WHERE jp.status = 'active') FROM {table(JointProject)} jp
+                {lead_city_join()} {scope}) AS active,
+               (SELECT COUNT(*) FROM {table(Institution)} i JOIN {table(Party)} p
+                ON p.id = i.party_id WHERE i.active {institution_city}) AS institutions,
+               (SELECT COUNT(*) FROM {table(Call)}
+                WHERE opens_at::date <= COALESCE(%s, %s::date)
+                  AND closes_at::date >= COALESCE(%s, %s::date)) AS open_calls
         """,  # noqa: S608 (names from Meta)
-        [now, now],
+        [
+            *params,
+            *params,
+            *([parameters["city"]] if parameters.get("city") else []),
+            end,
+            now.date(),
+            start,
+            now.date(),
+        ],
     )
+    cities = [parameters["city"]] if parameters.get("city") else None
+    stays_key = people.total_key(cities[0]) if cities else people.ALL
     return [
         (_("Joint projects"), _number(figures["projects"])),
         (_("Active projects"), _number(figures["active"])),
         (_("Institutions"), _number(figures["institutions"])),
-        (_("Researcher stays"), _number(stays.pub.shown(people.ALL))),
-        (_("Open calls"), _number(figures["open_calls"])),
+        (_("Researcher stays"), _number(stays.pub.shown(stays_key))),
+        (_("Calls open in the period"), _number(figures["open_calls"])),
     ]
 
 
-def _projects_by_area_and_axis(using: str) -> tuple[Chart, Chart]:
+def _projects_by_area_and_axis(using: str, parameters: dict[str, Any]) -> tuple[Chart, Chart]:
+    scope, params = _projects_scope(parameters)
     rows = fetch_all(
         using,
         f"""
+        WITH scoped AS (SELECT jp.id, jp.primary_area_id FROM {table(JointProject)} jp
+                        {lead_city_join()} {scope})
         SELECT 'area' AS kind, primary_area_id AS id, COUNT(*) AS projects
-        FROM {table(JointProject)}
-        GROUP BY primary_area_id
+        FROM scoped GROUP BY primary_area_id
         UNION ALL
-        SELECT 'axis', axis_id, COUNT(DISTINCT jointproject_id)
-        FROM {table(JointProject.axes.through)} GROUP BY axis_id
+        SELECT 'axis', x.axis_id, COUNT(DISTINCT x.jointproject_id)
+        FROM {table(JointProject.axes.through)} x JOIN scoped ON scoped.id = x.jointproject_id
+        GROUP BY x.axis_id
         """,  # noqa: S608 (names from Meta)
-        [],
+        params,
     )
     counts = {(row["kind"], row["id"]): row["projects"] for row in rows}
 
@@ -156,10 +237,10 @@ def _projects_by_area_and_axis(using: str) -> tuple[Chart, Chart]:
     return by_area, by_axis
 
 
-def _funding_by_city_and_year(using: str) -> Chart:
+def _funding_by_city_and_year(using: str, parameters: dict[str, Any]) -> Chart:
     on = timezone.localdate()
     rates = rates_for(REPORTING_CURRENCY, on)
-    sql, params = funding_sql({}, rates, REPORTING_CURRENCY, ["city", "year"])
+    sql, params = funding_sql(parameters, rates, REPORTING_CURRENCY, ["city", "year"])
     rows = fetch_all(using, sql, params)
     currencies = list(Currency.values)
     total_label = _("Total in %(currency)s") % {"currency": REPORTING_CURRENCY}
@@ -197,12 +278,13 @@ def _funding_by_city_and_year(using: str) -> Chart:
     )
 
 
-def _stays_balance(stays: people.Stays) -> Chart:
+def _stays_balance(stays: people.Stays, parameters: dict[str, Any]) -> Chart:
     """Stays each way in the period, from the protected publication the report reads too."""
     pub = stays.pub
     items = [
         (str(direction.label), pub.shown(people.total_key(host)), pub.shown(("completed", host)))
         for host, direction in DIRECTION_BY_HOST_CITY.items()
+        if parameters.get("city") in (None, "", host)
     ]
     to_bcn, to_cdmx = (pub.shown(people.total_key(c)) for c in ("BCN", "CDMX"))
     balance = (
@@ -307,17 +389,30 @@ def PROTECTION_NOTE() -> str:
     )
 
 
-def dashboard_context(using: str) -> dict[str, Any]:
-    """Return the key figures and the charts of the dashboard."""
-    by_area, by_axis = _projects_by_area_and_axis(using)
-    stays = people.stays_publication({}, using=using)
+def dashboard_context(using: str, parameters: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the key figures and the charts of the dashboard for a period and city.
+
+    Each panel names what it covers; the stays are those of the period (``reports.kinds.
+    people``, the same protected cells as the mobility report of that period), with the city
+    choosing the stays it hosts.
+    """
+    parameters = {k: v for k, v in (parameters or {}).items() if v not in (None, "")}
+    period = period_label(parameters)
+    by_area, by_axis = _projects_by_area_and_axis(using, parameters)
+    population = {k: parameters[k] for k in ("date_from", "date_to") if k in parameters}
+    stays = people.stays_publication(population, using=using)
+    charts = [
+        by_area,
+        by_axis,
+        _funding_by_city_and_year(using, parameters),
+        _stays_balance(stays, parameters),
+        _womens_participation(stays, team_publication(using)),
+    ]
+    for chart in charts:
+        chart.period = period
+    charts[-1].period = period + " · " + _("project teams: all projects, every period")
     return {
-        "key_figures": _key_figures(using, stays),
-        "charts": [
-            by_area,
-            by_axis,
-            _funding_by_city_and_year(using),
-            _stays_balance(stays),
-            _womens_participation(stays, team_publication(using)),
-        ],
+        "key_figures": _key_figures(using, stays, parameters),
+        "key_figures_period": period,
+        "charts": charts,
     }
