@@ -27,6 +27,7 @@ from cooperation.spreadsheets import csv_writer, xlsx_cell, xlsx_row
 from reports.kinds.base import Table
 
 Tick = Callable[[], None]
+Layout = Callable[[float], None]
 
 
 @dataclass
@@ -47,7 +48,9 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def write_csv(tables: list[Table], header: Header, path: Path, tick: Tick) -> None:
+def write_csv(
+    tables: list[Table], header: Header, path: Path, tick: Tick, layout: Layout | None = None
+) -> None:
     """A ZIP with one CSV per table and ``parameters.csv`` (UTF-8 with BOM for Excel).
 
     Even a report of one table is a ZIP: its parameters and notes travel with its figures.
@@ -83,7 +86,9 @@ def write_csv(tables: list[Table], header: Header, path: Path, tick: Tick) -> No
 _NUMBER_FORMATS = {"int": "#,##0", "decimal": "#,##0.00", "percent": "0.0%", "date": "yyyy-mm-dd"}
 
 
-def write_xlsx(tables: list[Table], header: Header, path: Path, tick: Tick) -> None:
+def write_xlsx(
+    tables: list[Table], header: Header, path: Path, tick: Tick, layout: Layout | None = None
+) -> None:
     """One sheet per table with formatted numbers, plus a sheet with the parameters."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -124,8 +129,14 @@ def write_xlsx(tables: list[Table], header: Header, path: Path, tick: Tick) -> N
     workbook.save(path)
 
 
-def write_pdf(tables: list[Table], header: Header, path: Path, tick: Tick) -> None:
-    """A readable document: title, parameters and notes, then a chart and a table per table."""
+def write_pdf(
+    tables: list[Table], header: Header, path: Path, tick: Tick, layout: Layout | None = None
+) -> None:
+    """A readable document: title, parameters and notes, then a chart and a table per table.
+
+    Laying the pages out is most of a PDF's time: ``layout`` hears the share of it done
+    (reportlab's progress, per block placed), so the run's bar moves while it lasts.
+    """
     from reportlab.graphics.charts.barcharts import HorizontalBarChart
     from reportlab.graphics.shapes import Drawing
     from reportlab.lib import colors
@@ -205,7 +216,19 @@ def write_pdf(tables: list[Table], header: Header, path: Path, tick: Tick) -> No
         )
         pdf_table.setStyle(grid)
         story.append(pdf_table)
+    if layout is not None:
+        size = {"total": 1}
+
+        def on_progress(kind: str, value: int) -> None:
+            if kind == "SIZE_EST":
+                size["total"] = max(int(value), 1)
+            elif kind == "PROGRESS":
+                layout(min(int(value) / size["total"], 1.0))
+
+        document.setProgressCallBack(on_progress)
     document.build(story)
+    if layout is not None:
+        layout(1.0)
 
 
 def _sum_per_label(

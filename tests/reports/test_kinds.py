@@ -630,3 +630,17 @@ def test_a_new_gender_gets_its_own_column_and_moves_no_other_count(
     inclusion = _by_header(tables["inclusion"])
     (none,) = [r["None declared"] for r in inclusion if r["Direction"] == to_bcn["Direction"]]
     assert _agrees(none, 6)
+
+
+def test_a_target_equal_to_its_baseline_has_a_defined_progress(english_official, cdmx, bcn):
+    u = InstitutionFactory(code="T-CDMX", party=cdmx)
+    c = InstitutionFactory(code="T-BCN", party=bcn)
+    project = ProjectFactory(institutions=[u, c])
+    kept = IndicatorFactory(project=project, name="Kept", baseline=Decimal(10), target=Decimal(10))
+    Measurement.objects.create(indicator_id=kept.pk, date=D(2026, 1, 1), value=Decimal(12))
+    lost = IndicatorFactory(project=project, name="Lost", baseline=Decimal(10), target=Decimal(10))
+    Measurement.objects.create(indicator_id=lost.pk, date=D(2026, 1, 1), value=Decimal(8))
+    tables = _csv_tables(_run(english_official, "indicators"))
+    progress = {r[4]: r[10] for r in tables["indicators"][1:]}
+    assert progress == {"Kept": "1", "Lost": "0"}
+    assert tables["by_area"][1][4:] == ["0.5000", "1"]  # average 50 %, one target reached
