@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
@@ -16,11 +16,11 @@ from rest_framework.views import APIView
 from cooperation.api.conditional import ConditionalMixin
 from cooperation.api.filters import RequestedFilterSet
 from cooperation.api.serializers import TranslatedField
+from cooperation.disclosure import SMALL_BELOW
 from cooperation.inputs import bounded_int
-from exchanges.models import Call, CallHost, Criterion, Direction, StayApplication
+from exchanges import statistics
+from exchanges.models import Call, CallHost, Criterion, Direction
 
-# Counts below this are shown as null (with "suppressed": true): small groups could identify people.
-SUPPRESS_BELOW = 5
 MAX_ID = 2**63 - 1  # PostgreSQL bigint: a larger number must not reach the query
 
 
@@ -103,17 +103,13 @@ class CallViewSet(
         return Call.objects.prefetch_related(*prefetches).order_by("id")
 
 
-def _count(value: int) -> dict[str, Any]:
-    if 0 < value < SUPPRESS_BELOW:
-        return {"count": None, "suppressed": True}
-    return {"count": value, "suppressed": False}
-
-
 class StayStatisticsView(APIView):
     """Applications per call and status, and per direction: aggregates only.
 
-    Counts from 1 to 4 are suppressed (null), so that no group small enough to point at a
-    person is published.
+    Every count passes through ``cooperation.disclosure`` (``exchanges.statistics``): counts
+    from 1 to 4 are suppressed (null), and so are the counts that would let one of them be
+    worked out from the others (a call's total minus its other statuses, a direction's total
+    minus its other calls). The suppressed cells are the same in every answer and report.
     """
 
     read_scope = "stays:read"
@@ -144,7 +140,7 @@ class StayStatisticsView(APIView):
             raise serializers.ValidationError(
                 {name: ["Unknown parameter."] for name in sorted(unknown)}
             )
-        applications = StayApplication.objects.exclude(status=StayApplication.Status.DRAFT)
+        calls = sorted(Call.objects.values_list("pk", "direction"))
         call = request.query_params.get("call")
         if call is not None:
             call_id = bounded_int(call, minimum=1, maximum=MAX_ID)
@@ -152,27 +148,28 @@ class StayStatisticsView(APIView):
                 raise serializers.ValidationError(
                     {"call": [gettext("Must be a call's number (a whole number from 1).")]}
                 )
-            applications = applications.filter(call_id=call_id)
-        by_status = (
-            applications.values("call_id", "status")
-            .annotate(total=Count("pk"))
-            .order_by("call_id", "status")
-        )
-        by_direction = (
-            applications.values("call__direction")
-            .annotate(total=Count("pk"))
-            .order_by("call__direction")
-        )
+            calls = [(pk, d) for pk, d in calls if pk == call_id]
+        published = statistics.applications_publication()
+        by_status = [
+            {"call": pk, "status": status, **statistics.shown_count(published, key)}
+            for pk, _direction in calls
+            for status in statistics.STATUSES
+            if published.values[key := statistics.status_key(pk, status)]
+        ]
+        if call is None:
+            by_direction = [
+                {"direction": d, **statistics.shown_count(published, statistics.direction_key(d))}
+                for d in sorted({d for _pk, d in calls})
+            ]
+        else:  # one call: its direction's count is the call's own total
+            by_direction = [
+                {"direction": d, **statistics.shown_count(published, statistics.call_total_key(pk))}
+                for pk, d in calls
+            ]
         return Response(
             {
-                "by_call_and_status": [
-                    {"call": row["call_id"], "status": row["status"], **_count(row["total"])}
-                    for row in by_status
-                ],
-                "by_direction": [
-                    {"direction": row["call__direction"], **_count(row["total"])}
-                    for row in by_direction
-                ],
-                "suppressed_below": SUPPRESS_BELOW,
+                "by_call_and_status": by_status,
+                "by_direction": by_direction,
+                "suppressed_below": SMALL_BELOW,
             }
         )

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from reports.dashboard import dashboard_context
+from reports.dashboard import DashboardForm, dashboard_context
 from reports.kinds.base import jsonable
 from reports.kinds.registry import REGISTRY, get_kind
 from reports.models import Dashboard, ReportRun
@@ -196,10 +196,14 @@ class DashboardAdmin(admin.ModelAdmin):
     ) -> HttpResponse:
         if not can_use_reports(request.user):
             raise PermissionDenied
+        form = DashboardForm(request.GET or None)
+        # A bad period is refused with its message and the dashboard of all time beside it.
+        parameters = form.cleaned_data if form.is_bound and form.is_valid() else {}
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": gettext("Officials' dashboard"),
-            **dashboard_context(report_database()),
+            "form": form,
+            **dashboard_context(report_database(), parameters),
         }
         return TemplateResponse(request, "admin/reports/dashboard.html", context)

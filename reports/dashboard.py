@@ -7,26 +7,36 @@ the size of the programme (see the query count pinned in tests/reports/test_dash
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
+from cooperation.disclosure import Publication, protect
 from cooperation.models import Institution, Party
-from exchanges.models import Call, ResearcherProfile, StayApplication
+from exchanges.models import Call
 from projects.models import Currency, JointProject, TeamMember
-from reports.kinds.common import NONE, area_names, axis_names
-from reports.kinds.mobility import (
-    DIRECTION_BY_HOST_CITY,
-    STAY_STATUSES,
-    SUPPRESS_BELOW,
-    suppress,
+from reports.kinds import people
+from reports.kinds.common import (
+    NONE,
+    CityChoiceField,
+    PeriodForm,
+    area_names,
+    as_date,
+    axis_names,
+    lead_city_join,
+    project_conditions,
+    where,
 )
+from reports.kinds.people import DIRECTION_BY_HOST_CITY
 from reports.kinds.programme import amount_key, funding_sql, rate_notes, rates_for
 from reports.sql import fetch_all, table
 
@@ -43,6 +53,7 @@ class Chart:
     rows: list[tuple[str, list[str]]]
     bars: list[tuple[str, float, str]]  # label, value, value as shown
     notes: list[str] = field(default_factory=list)
+    period: str = ""
 
     @property
     def svg(self) -> SafeString:
@@ -102,41 +113,107 @@ def bar_chart(chart_id: str, title: str, bars: list[tuple[str, float, str]]) -> 
     )
 
 
-def _key_figures(using: str) -> list[tuple[str, str]]:
+class DashboardForm(PeriodForm):
+    """The dashboard's period (a year, or from–to) and city; empty: all time, both cities."""
+
+    year = forms.IntegerField(label=_l("Year"), required=False, min_value=2000, max_value=2100)
+    city = CityChoiceField(help_text=_l("Projects led from this city, its funding and its hosts."))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("year") and (data.get("date_from") or data.get("date_to")):
+            raise forms.ValidationError(_("Choose a year or a period from–to, not both."))
+        if year := data.get("year"):
+            data["date_from"] = datetime.date(year, 1, 1)
+            data["date_to"] = datetime.date(year, 12, 31)
+        return data
+
+
+def period_label(parameters: dict[str, Any]) -> str:
+    """Name the period (and city) a panel covers, in the official's language."""
+    start, end = as_date(parameters.get("date_from")), as_date(parameters.get("date_to"))
+    shown = {
+        "from": date_format(start, "SHORT_DATE_FORMAT") if start else "",
+        "to": date_format(end, "SHORT_DATE_FORMAT") if end else "",
+    }
+    if start and end:
+        text = _("Period: %(from)s to %(to)s") % shown
+    elif start:
+        text = _("Period: from %(from)s") % shown
+    elif end:
+        text = _("Period: until %(to)s") % shown
+    else:
+        text = _("Period: all time")
+    if parameters.get("city"):
+        text += " · " + _("City: %(city)s") % {"city": parameters["city"]}
+    return text
+
+
+def _projects_scope(parameters: dict[str, Any]) -> tuple[str, list[Any]]:
+    """The projects running in the period (and led from the city): a WHERE on ``jp``."""
+    conditions, params = project_conditions(parameters)
+    if parameters.get("city"):
+        conditions.append("lead_party.code = %s")
+        params.append(parameters["city"])
+    return where(conditions), params
+
+
+def _key_figures(
+    using: str, stays: people.Stays, parameters: dict[str, Any]
+) -> list[tuple[str, str]]:
     now = timezone.now()
+    scope, params = _projects_scope(parameters)
+    institution_city = "AND p.code = %s" if parameters.get("city") else ""
+    start, end = as_date(parameters.get("date_from")), as_date(parameters.get("date_to"))
     (figures,) = fetch_all(
         using,
         f"""
-        SELECT (SELECT COUNT(*) FROM {table(JointProject)}) AS projects,
-               (SELECT COUNT(*) FROM {table(JointProject)} WHERE status = 'active') AS active,
-               (SELECT COUNT(*) FROM {table(Institution)} WHERE active) AS institutions,
-               (SELECT COUNT(*) FROM {table(StayApplication)} WHERE status = ANY(%s)) AS stays,
-               (SELECT COUNT(*) FROM {table(Call)} WHERE opens_at <= %s AND closes_at > %s)
-                   AS open_calls
+        SELECT (SELECT COUNT(*) FROM {table(JointProject)} jp {lead_city_join()} {scope})
+                   AS projects,
+               (SELECT COUNT(*) FILTER (WHERE jp.status = 'active') FROM {table(JointProject)} jp
+                {lead_city_join()} {scope}) AS active,
+               (SELECT COUNT(*) FROM {table(Institution)} i JOIN {table(Party)} p
+                ON p.id = i.party_id WHERE i.active {institution_city}) AS institutions,
+               (SELECT COUNT(*) FROM {table(Call)}
+                WHERE opens_at::date <= COALESCE(%s, %s::date)
+                  AND closes_at::date >= COALESCE(%s, %s::date)) AS open_calls
         """,  # noqa: S608 (names from Meta)
-        [[str(s) for s in STAY_STATUSES], now, now],
+        [
+            *params,
+            *params,
+            *([parameters["city"]] if parameters.get("city") else []),
+            end,
+            now.date(),
+            start,
+            now.date(),
+        ],
     )
+    cities = [parameters["city"]] if parameters.get("city") else None
+    stays_key = people.total_key(cities[0]) if cities else people.ALL
     return [
         (_("Joint projects"), _number(figures["projects"])),
         (_("Active projects"), _number(figures["active"])),
         (_("Institutions"), _number(figures["institutions"])),
-        (_("Researcher stays"), _number(figures["stays"])),
-        (_("Open calls"), _number(figures["open_calls"])),
+        (_("Researcher stays"), _number(stays.pub.shown(stays_key))),
+        (_("Calls open in the period"), _number(figures["open_calls"])),
     ]
 
 
-def _projects_by_area_and_axis(using: str) -> tuple[Chart, Chart]:
+def _projects_by_area_and_axis(using: str, parameters: dict[str, Any]) -> tuple[Chart, Chart]:
+    scope, params = _projects_scope(parameters)
     rows = fetch_all(
         using,
         f"""
+        WITH scoped AS (SELECT jp.id, jp.primary_area_id FROM {table(JointProject)} jp
+                        {lead_city_join()} {scope})
         SELECT 'area' AS kind, primary_area_id AS id, COUNT(*) AS projects
-        FROM {table(JointProject)}
-        GROUP BY primary_area_id
+        FROM scoped GROUP BY primary_area_id
         UNION ALL
-        SELECT 'axis', axis_id, COUNT(DISTINCT jointproject_id)
-        FROM {table(JointProject.axes.through)} GROUP BY axis_id
+        SELECT 'axis', x.axis_id, COUNT(DISTINCT x.jointproject_id)
+        FROM {table(JointProject.axes.through)} x JOIN scoped ON scoped.id = x.jointproject_id
+        GROUP BY x.axis_id
         """,  # noqa: S608 (names from Meta)
-        [],
+        params,
     )
     counts = {(row["kind"], row["id"]): row["projects"] for row in rows}
 
@@ -160,10 +237,10 @@ def _projects_by_area_and_axis(using: str) -> tuple[Chart, Chart]:
     return by_area, by_axis
 
 
-def _funding_by_city_and_year(using: str) -> Chart:
+def _funding_by_city_and_year(using: str, parameters: dict[str, Any]) -> Chart:
     on = timezone.localdate()
     rates = rates_for(REPORTING_CURRENCY, on)
-    sql, params = funding_sql({}, rates, REPORTING_CURRENCY, ["city", "year"])
+    sql, params = funding_sql(parameters, rates, REPORTING_CURRENCY, ["city", "year"])
     rows = fetch_all(using, sql, params)
     currencies = list(Currency.values)
     total_label = _("Total in %(currency)s") % {"currency": REPORTING_CURRENCY}
@@ -201,81 +278,87 @@ def _funding_by_city_and_year(using: str) -> Chart:
     )
 
 
-def _stays_balance(using: str) -> Chart:
-    rows = fetch_all(
-        using,
-        f"""
-        SELECT hp.code AS host_city, COUNT(*) AS stays,
-               COUNT(*) FILTER (WHERE a.status = 'completed') AS completed
-        FROM {table(StayApplication)} a
-        JOIN {table(Institution)} h ON h.id = a.host_id
-        JOIN {table(Party)} hp ON hp.id = h.party_id
-        WHERE a.status = ANY(%s)
-        GROUP BY hp.code
-        """,  # noqa: S608 (names from Meta)
-        [[str(s) for s in STAY_STATUSES]],
-    )
-    counts = {row["host_city"]: (row["stays"], row["completed"]) for row in rows}
+def _stays_balance(stays: people.Stays, parameters: dict[str, Any]) -> Chart:
+    """Stays each way in the period, from the protected publication the report reads too."""
+    pub = stays.pub
     items = [
-        (str(direction.label), *counts.get(host, (0, 0)))
+        (str(direction.label), pub.shown(people.total_key(host)), pub.shown(("completed", host)))
         for host, direction in DIRECTION_BY_HOST_CITY.items()
+        if parameters.get("city") in (None, "", host)
     ]
-    to_bcn = counts.get("BCN", (0, 0))[0]
-    to_cdmx = counts.get("CDMX", (0, 0))[0]
+    to_bcn, to_cdmx = (pub.shown(people.total_key(c)) for c in ("BCN", "CDMX"))
+    balance = (
+        _number(to_bcn - to_cdmx) if isinstance(to_bcn, int) and isinstance(to_cdmx, int) else NONE
+    )
     return Chart(
         id="stays",
         title=_("Balance of stays between the two cities"),
         columns=[_("Direction"), _("Stays"), _("Completed")],
-        rows=[(label, [_number(stays), _number(done)]) for label, stays, done in items],
-        bars=[(label, float(stays), _number(stays)) for label, stays, _done in items],
+        rows=[(label, [_number(n), _number(done)]) for label, n, done in items],
+        bars=[
+            (label, float(n) if isinstance(n, int) else 0.0, _number(n)) for label, n, _d in items
+        ],
         notes=[
-            _("Balance: %(to_bcn)s stays to Barcelona, %(to_cdmx)s to Mexico City.")
-            % {"to_bcn": _number(to_bcn), "to_cdmx": _number(to_cdmx)}
+            _(
+                "Balance: %(to_bcn)s stays to Barcelona, %(to_cdmx)s to Mexico City "
+                "(difference %(balance)s)."
+            )
+            % {"to_bcn": _number(to_bcn), "to_cdmx": _number(to_cdmx), "balance": balance},
+            PROTECTION_NOTE(),
         ],
     )
 
 
-def _womens_participation(using: str) -> Chart:
-    consented = "rp.sensitive_consent_at IS NOT NULL AND rp.anonymised_at IS NULL"
-    rows = fetch_all(
+def team_publication(using: str) -> Publication:
+    """Project team members by self-declared gender group, protected (all projects)."""
+    (row,) = fetch_all(
         using,
         f"""
-        SELECT 'team' AS "group",
-               COUNT(*) FILTER (WHERE gender = 'woman') AS women,
+        SELECT COUNT(*) FILTER (WHERE gender = 'woman') AS woman,
                COUNT(*) FILTER (WHERE gender NOT IN ('', 'woman', 'undisclosed')) AS others,
                COUNT(*) FILTER (WHERE gender IN ('', 'undisclosed')) AS unstated
         FROM {table(TeamMember)}
-        UNION ALL
-        SELECT 'stays',
-               COUNT(*) FILTER (WHERE {consented} AND rp.gender = 'woman'),
-               COUNT(*) FILTER (WHERE {consented}
-                                AND rp.gender NOT IN ('', 'woman', 'undisclosed')),
-               COUNT(*) FILTER (WHERE NOT ({consented}) OR rp.gender IS NULL
-                                OR rp.gender IN ('', 'undisclosed'))
-        FROM {table(StayApplication)} a
-        LEFT JOIN {table(ResearcherProfile)} rp ON rp.user_id = a.researcher_id
-        WHERE a.status = ANY(%s)
         """,  # noqa: S608 (names from Meta)
-        [[str(s) for s in STAY_STATUSES]],
+        [],
     )
-    labels = {"team": _("Project teams"), "stays": _("Researchers on stays")}
+    pub = Publication()
+    members = [pub.cell(("team", name), row[name]) for name in ("woman", "others", "unstated")]
+    # The number of team members is public: the teams are listed by name.
+    pub.cell(("team", "*"), sum(pub.values[m] for m in members))
+    pub.relate(("team", "*"), members)
+    return protect(pub)
+
+
+def _womens_participation(stays: people.Stays, team: Publication) -> Chart:
+    groups = [
+        (_("Project teams"), team, ("team", "woman"), ("team", "others"), ("team", "unstated")),
+        (
+            _("Researchers on stays"),
+            stays.pub,
+            ("women_share", "woman"),
+            ("women_share", "others"),
+            ("women_share", "unstated"),
+        ),
+    ]
     table_rows = []
     bars = []
-    for row in rows:
-        group, women, others, unstated = row["group"], row["women"], row["others"], row["unstated"]
+    for label, pub, women_key, others_key, unstated_key in groups:
+        women, others = pub.number(women_key), pub.number(others_key)
         # The share is shown only when both counts behind it are shown: with a hidden count
         # beside it, it would tell what the hidden count is.
         share = (
             Decimal(women) * 100 / Decimal(women + others)
-            if women >= SUPPRESS_BELOW and others >= SUPPRESS_BELOW
+            if women is not None and others is not None and women + others
             else None
         )
         shown = NONE if share is None else f"{_number(share, 1)} %"
-        label = str(labels[group])
         table_rows.append(
-            (label, [*(_number(suppress(c)) for c in (women, others, unstated)), shown])
+            (
+                str(label),
+                [*(_number(pub.shown(k)) for k in (women_key, others_key, unstated_key)), shown],
+            )
         )
-        bars.append((label, float(share or 0), shown))
+        bars.append((str(label), float(share or 0), shown))
     return Chart(
         id="women",
         title=_("Women's participation"),
@@ -291,23 +374,45 @@ def _womens_participation(using: str) -> Chart:
         notes=[
             _(
                 "Gender is self-declared and optional; for stays it counts only researchers "
-                "who consented. Counts below 5 are shown as “<5”; the share of women is "
-                "among the people who stated their gender."
-            )
+                "who consented. The share of women is among the people who stated their "
+                "gender."
+            ),
+            PROTECTION_NOTE(),
         ],
     )
 
 
-def dashboard_context(using: str) -> dict[str, Any]:
-    """Return the key figures and the charts of the dashboard."""
-    by_area, by_axis = _projects_by_area_and_axis(using)
+def PROTECTION_NOTE() -> str:
+    return _(
+        "“<5”: fewer than five people; “x”: hidden so that a count under five cannot be "
+        "worked out from the other figures published for the same period."
+    )
+
+
+def dashboard_context(using: str, parameters: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the key figures and the charts of the dashboard for a period and city.
+
+    Each panel names what it covers; the stays are those of the period (``reports.kinds.
+    people``, the same protected cells as the mobility report of that period), with the city
+    choosing the stays it hosts.
+    """
+    parameters = {k: v for k, v in (parameters or {}).items() if v not in (None, "")}
+    period = period_label(parameters)
+    by_area, by_axis = _projects_by_area_and_axis(using, parameters)
+    population = {k: parameters[k] for k in ("date_from", "date_to") if k in parameters}
+    stays = people.stays_publication(population, using=using)
+    charts = [
+        by_area,
+        by_axis,
+        _funding_by_city_and_year(using, parameters),
+        _stays_balance(stays, parameters),
+        _womens_participation(stays, team_publication(using)),
+    ]
+    for chart in charts:
+        chart.period = period
+    charts[-1].period = period + " · " + _("project teams: all projects, every period")
     return {
-        "key_figures": _key_figures(using),
-        "charts": [
-            by_area,
-            by_axis,
-            _funding_by_city_and_year(using),
-            _stays_balance(using),
-            _womens_participation(using),
-        ],
+        "key_figures": _key_figures(using, stays, parameters),
+        "key_figures_period": period,
+        "charts": charts,
     }

@@ -153,6 +153,8 @@ class Superseded(Exception):
 
 # The share of the progress bar for the statements; the rest is for writing the file.
 QUERY_SHARE = 80
+# Of the writing of a PDF, the share of reading its rows (the rest: laying out its pages).
+PDF_ROWS_SHARE = 0.2
 
 
 class _Progress:
@@ -166,13 +168,22 @@ class _Progress:
         self.total = 0
         self.rows = 0
         self.writing = False
+        self.laid_out: float | None = None  # a PDF's share of its pages laid out, once known
         self.superseded = threading.Event()
 
     @property
     def percent(self) -> int:
         if not self.writing:
             return QUERY_SHARE * self.queried // self.tables
-        return min(99, QUERY_SHARE + (99 - QUERY_SHARE) * self.rows // max(self.total, 1))
+        rows = self.rows / max(self.total, 1)
+        if self.laid_out is None:
+            done = rows
+        else:  # a PDF: reading its rows is quick, laying its pages out is the long part
+            done = PDF_ROWS_SHARE * rows + (1 - PDF_ROWS_SHARE) * self.laid_out
+        return min(99, QUERY_SHARE + int((99 - QUERY_SHARE) * done))
+
+    def layout(self, fraction: float) -> None:
+        self.laid_out = fraction
 
     def check(self) -> None:
         if self.superseded.is_set():
@@ -274,7 +285,11 @@ def report_execute(run_id: int) -> str:
                     )
                     name = name.format(extension(run.format, len(tables)))
                     temporary = scratch / f"{name}.{run.attempts}.{socket.gethostname()}.part"
-                    WRITERS[run.format](tables, header, temporary, progress.tick)
+                    if run.format == ReportRun.Format.PDF:
+                        progress.laid_out = 0.0
+                    WRITERS[run.format](
+                        tables, header, temporary, progress.tick, layout=progress.layout
+                    )
             heartbeat.stop()
             progress.check()
             with transaction.atomic():

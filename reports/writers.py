@@ -17,13 +17,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.utils.formats import date_format
+from django.utils.formats import number_format as localised
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cooperation.spreadsheets import csv_writer, xlsx_cell, xlsx_row
 from reports.kinds.base import Table
 
 Tick = Callable[[], None]
+Layout = Callable[[float], None]
 
 
 @dataclass
@@ -44,8 +48,13 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def write_csv(tables: list[Table], header: Header, path: Path, tick: Tick) -> None:
-    """One table: a CSV file. Several: a ZIP with one CSV per table (UTF-8 with BOM for Excel)."""
+def write_csv(
+    tables: list[Table], header: Header, path: Path, tick: Tick, layout: Layout | None = None
+) -> None:
+    """A ZIP with one CSV per table and ``parameters.csv`` (UTF-8 with BOM for Excel).
+
+    Even a report of one table is a ZIP: its parameters and notes travel with its figures.
+    """
 
     def write_table(table: Table, handle: Any) -> None:
         writer = csv_writer(handle)
@@ -54,10 +63,6 @@ def write_csv(tables: list[Table], header: Header, path: Path, tick: Tick) -> No
             writer.writerow([_cell(value) for value in row])
             tick()
 
-    if len(tables) == 1:
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            write_table(tables[0], handle)
-        return
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for table in tables:
             with archive.open(f"{table.code}.csv", "w") as raw:
@@ -81,7 +86,9 @@ def write_csv(tables: list[Table], header: Header, path: Path, tick: Tick) -> No
 _NUMBER_FORMATS = {"int": "#,##0", "decimal": "#,##0.00", "percent": "0.0%", "date": "yyyy-mm-dd"}
 
 
-def write_xlsx(tables: list[Table], header: Header, path: Path, tick: Tick) -> None:
+def write_xlsx(
+    tables: list[Table], header: Header, path: Path, tick: Tick, layout: Layout | None = None
+) -> None:
     """One sheet per table with formatted numbers, plus a sheet with the parameters."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -122,8 +129,14 @@ def write_xlsx(tables: list[Table], header: Header, path: Path, tick: Tick) -> N
     workbook.save(path)
 
 
-def write_pdf(tables: list[Table], header: Header, path: Path, tick: Tick) -> None:
-    """A readable document: title, parameters and notes, then a chart and a table per table."""
+def write_pdf(
+    tables: list[Table], header: Header, path: Path, tick: Tick, layout: Layout | None = None
+) -> None:
+    """A readable document: title, parameters and notes, then a chart and a table per table.
+
+    Laying the pages out is most of a PDF's time: ``layout`` hears the share of it done
+    (reportlab's progress, per block placed), so the run's bar moves while it lasts.
+    """
     from reportlab.graphics.charts.barcharts import HorizontalBarChart
     from reportlab.graphics.shapes import Drawing
     from reportlab.lib import colors
@@ -177,8 +190,16 @@ def write_pdf(tables: list[Table], header: Header, path: Path, tick: Tick) -> No
             rows.append(row)
             tick()
         if table.chart and rows:
-            at = (table.position(table.chart.label), table.position(table.chart.value))
-            story.append(_bar_chart(rows, at, width, Drawing, HorizontalBarChart, colors))
+            if table.chart.points is not None:
+                totals = dict(table.chart.points())
+            else:
+                totals = _sum_per_label(
+                    rows, table.position(table.chart.label), table.position(table.chart.value)
+                )
+            drawn = {label: value for label, value in totals.items() if value is not None}
+            if drawn:
+                story.append(Paragraph(_escape(str(table.chart.title)), styles["Heading3"]))
+                story.append(_bar_chart(drawn, width, Drawing, HorizontalBarChart, colors))
         data = [[Paragraph(f"<b>{_escape(str(c.label))}</b>", cell_style) for c in table.columns]]
         for row in rows:
             data.append(
@@ -195,47 +216,90 @@ def write_pdf(tables: list[Table], header: Header, path: Path, tick: Tick) -> No
         )
         pdf_table.setStyle(grid)
         story.append(pdf_table)
+    if layout is not None:
+        size = {"total": 1}
+
+        def on_progress(kind: str, value: int) -> None:
+            if kind == "SIZE_EST":
+                size["total"] = max(int(value), 1)
+            elif kind == "PROGRESS":
+                layout(min(int(value) / size["total"], 1.0))
+
+        document.setProgressCallBack(on_progress)
     document.build(story)
+    if layout is not None:
+        layout(1.0)
+
+
+def _sum_per_label(
+    rows: list[tuple[Any, ...]], label_at: int, value_at: int
+) -> dict[str, float | None]:
+    """Sum the value column per label, for a table whose rows do not overlap.
+
+    A label with a hidden count (a text such as "<5") gets no bar: its sum is unknown.
+    """
+    totals: dict[str, float | None] = {}
+    for row in rows:
+        label, value = str(row[label_at]), row[value_at]
+        if label in totals and totals[label] is None:
+            continue
+        if isinstance(value, str) or value is None:  # hidden, or no rate to convert
+            totals[label] = None
+        else:
+            totals[label] = (totals.get(label) or 0.0) + float(value or 0)
+    return totals
 
 
 def _bar_chart(
-    rows: list[tuple[Any, ...]],
-    at: tuple[int, int],
-    width: float,
-    Drawing: Any,
-    Chart: Any,
-    colors: Any,
+    totals: dict[str, float], width: float, Drawing: Any, Chart: Any, colors: Any
 ) -> Any:
-    """Sum the value column per label (the label and value columns stand at ``at``)."""
-    label_at, value_at = at
-    totals: dict[str, float] = {}
-    for row in rows:
-        label = str(row[label_at])
-        totals[label] = totals.get(label, 0.0) + float(row[value_at] or 0)
+    """Draw one bar per label, with its value written after it (the first twenty labels).
+
+    Long labels wrap onto several lines instead of running off the page.
+    """
+    import textwrap
+
     labels = list(totals)[:20]
-    height = 30 + 18 * len(labels)
+    wrapped = ["\n".join(textwrap.wrap(label, 38)) or label for label in labels]
+    lines = max((w.count("\n") + 1 for w in wrapped), default=1)
+    step = max(18, 9 * lines + 6)
+    height = 30 + step * len(labels)
     drawing = Drawing(width, height)
     bars = Chart()
-    bars.x, bars.y = 180, 15
-    bars.width, bars.height = width - 220, height - 30
-    bars.data = [[totals[label] for label in labels]]
-    bars.categoryAxis.categoryNames = labels
+    bars.x, bars.y = 200, 15
+    bars.width, bars.height = width - 260, height - 30
+    # reportlab draws the first category at the bottom: reverse, to read top to bottom.
+    bars.data = [[totals[label] for label in reversed(labels)]]
+    bars.categoryAxis.categoryNames = list(reversed(wrapped))
     bars.categoryAxis.labels.fontSize = 7
+    bars.categoryAxis.labels.leading = 8
     bars.valueAxis.valueMin = 0
+    bars.valueAxis.labelTextFormat = lambda v: localised(v, 0, use_l10n=True)
+    bars.barLabelFormat = lambda v: localised(v, 0, use_l10n=True, force_grouping=True)
+    bars.barLabels.fontSize = 7
+    bars.barLabels.boxAnchor = "w"
+    bars.barLabels.dx = 3
     bars.bars[0].fillColor = colors.HexColor("#0b4f9c")
     drawing.add(bars)
     return drawing
 
 
 def _pdf_value(value: Any, kind: str) -> str:
+    """Show a value in the report's language (the run's translation is active)."""
     if isinstance(value, bool) or value is None:
         return str(_cell(value))
     if kind == "int" and isinstance(value, int):
-        return f"{value:,}"
+        return localised(value, 0, use_l10n=True, force_grouping=True)
     if kind == "decimal" and isinstance(value, Decimal | float | int):
-        return f"{value:,.2f}"
+        return localised(value, 2, use_l10n=True, force_grouping=True)
     if kind == "percent" and isinstance(value, Decimal | float | int):
-        return f"{float(value):.1%}"
+        # Spanish and Catalan put a space before the sign; English does not.
+        sign = "%" if (get_language() or "").startswith("en") else "\u00a0%"
+        return localised(Decimal(str(value)) * 100, 1, use_l10n=True) + sign
+    if isinstance(value, datetime.datetime):
+        return date_format(value, "SHORT_DATETIME_FORMAT", use_l10n=True)
+    if isinstance(value, datetime.date):
+        return date_format(value, "SHORT_DATE_FORMAT", use_l10n=True)
     return str(value)
 
 
@@ -247,4 +311,4 @@ WRITERS = {"csv": write_csv, "xlsx": write_xlsx, "pdf": write_pdf}
 
 
 def extension(fmt: str, tables: int) -> str:
-    return "zip" if fmt == "csv" and tables > 1 else fmt
+    return "zip" if fmt == "csv" else fmt

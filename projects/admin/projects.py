@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -220,23 +220,21 @@ class JointProjectAdmin(
             "<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a></li>', links)
         )
 
-    @admin.display(description=gettext_lazy("Team by self-declared gender"))
+    @admin.display(description=gettext_lazy("Team and self-declared gender"))
     def team_by_gender(self, obj: JointProject | None) -> str:
+        # No count by gender beside the named team: in a team of a few people a count points
+        # at a person, and the teams' counts add up to the dashboard's programme totals, so
+        # one shown here would let a hidden one there be worked out. Gender is published only
+        # in those totals, under disclosure control (cooperation.disclosure).
         if obj is None or obj.pk is None:
             return "—"
-        counts = dict(
-            TeamMember.objects.filter(project=obj)
-            .values("gender")
-            .annotate(total=Count("pk"))
-            .values_list("gender", "total")
-        )
-        if not counts:
+        size = TeamMember.objects.filter(project=obj).count()
+        if not size:
             return _("No team members yet.")
-        labels = [
-            (str(TeamMember.Gender(gender).label) if gender else _("Not declared"), total)
-            for gender, total in sorted(counts.items())
-        ]
-        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {}</li>", labels))
+        return _(
+            "%(size)s people in the team. Self-declared gender is published only in the "
+            "programme's totals, under disclosure control (officials' dashboard)."
+        ) % {"size": size}
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # A completed or cancelled project is a closed record: its page is read-only.

@@ -27,11 +27,18 @@ class Column:
 
 @dataclass
 class Chart:
-    """A bar chart (PDF) of one numeric column against a label column, both named by key."""
+    """A bar chart (PDF) of one numeric column against a label column, both named by key.
+
+    Without ``points`` the bars add up the value column per label, which is right only when
+    the table's rows do not overlap. A table whose rows count the same project or stay more
+    than once (one row per axis, per area) gives ``points``: the distinct count per label,
+    from its own statement. A hidden count (disclosure control) is never drawn.
+    """
 
     label: str
     value: str
     title: Any = ""
+    points: Callable[[], list[tuple[str, float | None]]] | None = None
 
 
 @dataclass

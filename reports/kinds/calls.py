@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.disclosure import Publication
 from exchanges.models import (
     Call,
     Criterion,
@@ -16,6 +17,7 @@ from exchanges.models import (
     Score,
     StayApplication,
 )
+from exchanges.statistics import applications_publication, call_total_key, status_key
 from reports.kinds.base import Chart, Column, ReportKind, Table
 from reports.kinds.common import PeriodForm, areas_field, as_date, where
 from reports.sql import Cached, Row, table
@@ -96,18 +98,44 @@ class CallOutcome(ReportKind):
             params,
         )
         directions = dict(Direction.choices)
+        found: list[Publication] = []
+
+        def published() -> Publication:
+            # The same protected counts as the API's stay-statistics (exchanges.statistics).
+            if not found:
+                found.append(applications_publication(using=using))
+            return found[0]
 
         def rows() -> Iterator[Row]:
+            pub = published()
             calls = Call.objects.using(using).filter(pk__in=[r["call_id"] for r in outcome.rows])
             titles = {call.pk: str(call.title) for call in calls}
             for row in outcome.rows:
-                accepted = row["host_accepted"]
-                decided = accepted + row["host_declined"]
+                pk = row["call_id"]
+                accepted = pub.shown(("host", pk, "accepted"))
+                declined = pub.shown(("host", pk, "declined"))
+                scored = pub.shown(("scored", pk))
+                counts = {
+                    "applications": pub.shown(call_total_key(pk)),
+                    "host_accepted": accepted,
+                    "host_declined": declined,
+                    "scored": scored,
+                    "approved": pub.shown(("approved", pk)),
+                    **{
+                        name: pub.shown(status_key(pk, name))
+                        for name in ("waitlisted", "rejected", "withdrawn", "cancelled")
+                    },
+                }
+                both = isinstance(accepted, int) and isinstance(declined, int)
+                decided = accepted + declined if both else 0  # type: ignore[operator]
                 yield {
                     **row,
-                    "call": titles.get(row["call_id"], row["call_id"]),
+                    **counts,
+                    "call": titles.get(pk, pk),
                     "direction": directions.get(row["direction"], row["direction"]),
-                    "acceptance": round(accepted / decided, 4) if decided else None,
+                    # A rate or an average over a hidden count would tell it: not shown.
+                    "acceptance": round(accepted / decided, 4) if both and decided else None,  # type: ignore[operator]
+                    "average_score": row["average_score"] if isinstance(scored, int) else None,
                 }
 
         return [
@@ -136,7 +164,9 @@ class CallOutcome(ReportKind):
                     str(
                         _(
                             "Scores count only submitted reviews without a conflict of "
-                            "interest; the average is over the applications scored."
+                            "interest; the average is over the applications scored. "
+                            "“<5”: fewer than five applications; “x”: hidden so that a count "
+                            "under five cannot be worked out from the others."
                         )
                     )
                 ],

@@ -22,9 +22,12 @@ from reports.kinds.common import (
 )
 from reports.sql import Cached, Row, fetch_all, stream, table
 
-# Progress from the baseline towards the target: 0 at the baseline, 1 on target.
+# Progress from the baseline towards the target: 0 at the baseline, 1 on target. A target
+# equal to its baseline (keep a level) has no way to go: it is reached (1) when the latest
+# actual is at least the target, and not (0) below it.
 PROGRESS = (
-    "CASE WHEN latest.value IS NULL OR i.target = i.baseline THEN NULL "
+    "CASE WHEN latest.value IS NULL THEN NULL "
+    "WHEN i.target = i.baseline THEN CASE WHEN latest.value >= i.target THEN 1 ELSE 0 END "
     "ELSE ROUND((latest.value - i.baseline) / (i.target - i.baseline), 4) END"
 )
 
@@ -126,7 +129,8 @@ class IndicatorProgress(ReportKind):
                         _(
                             "Progress is the latest actual's way from the baseline to the "
                             "target (100% on target); the actual is the latest measurement "
-                            "up to the end of the period."
+                            "up to the end of the period. A target equal to its baseline is "
+                            "100% when the actual is at least the target, else 0%."
                         )
                     )
                 ],

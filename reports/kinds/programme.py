@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import Axis, Institution, Party, StrategicArea
-from projects.models import Currency, FundingCommitment, JointProject
-from projects.services import exchange_rate
+from projects.models import Currency, ExchangeRate, FundingCommitment, JointProject
 from reports.kinds.base import Chart, Column, ReportKind, Table
 from reports.kinds.common import (
     NONE,
@@ -31,16 +32,47 @@ def amount_key(currency: str) -> str:
     return f"amount_{currency.lower()}"
 
 
-def rates_for(target: str, on: Any) -> dict[str, tuple[Decimal, Any] | None]:
-    """Return the rate (and its date) from each currency to ``target``, None when none is kept."""
+@dataclass(frozen=True)
+class Rate:
+    """The rate kept by officials for a pair, as kept (``1 base = rate quote``), and its date.
+
+    A report converts with it as it is kept: multiplying when it is kept from the amount's
+    currency, dividing when it is kept the other way round, so that the note's rate (for
+    example 1 EUR = 22 MXN) reproduces every total exactly, never a rounded inverse.
+    """
+
+    base: str
+    quote: str
+    rate: Decimal
+    date: Any
+
+    def sql(self, currency: str) -> str:
+        return "* %s::numeric" if self.base == currency else "/ %s::numeric"
+
+
+def kept_rate(*, base: str, quote: str, on: Any) -> Rate | None:
+    """Return the latest rate kept between two currencies on or before ``on``, as kept."""
+    row = (
+        ExchangeRate.objects.filter(date__lte=on)
+        .filter(Q(base=base, quote=quote) | Q(base=quote, quote=base))
+        .order_by("-date", "pk")
+        .first()
+    )
+    if row is None:
+        return None
+    return Rate(base=row.base, quote=row.quote, rate=row.rate, date=row.date)
+
+
+def rates_for(target: str, on: Any) -> dict[str, Rate | None]:
+    """Return the rate kept between each currency and ``target``, None when none is kept."""
     return {
-        currency: exchange_rate(base=currency, quote=target, on=on)
+        currency: kept_rate(base=currency, quote=target, on=on)
         for currency in Currency.values
         if currency != target
     }
 
 
-def rate_notes(target: str, on: Any, rates: dict[str, tuple[Decimal, Any] | None]) -> list[str]:
+def rate_notes(target: str, on: Any, rates: dict[str, Rate | None]) -> list[str]:
     notes = []
     for currency, found in rates.items():
         if found is None:
@@ -52,14 +84,18 @@ def rate_notes(target: str, on: Any, rates: dict[str, tuple[Decimal, Any] | None
                 % {"base": currency, "quote": target, "date": on.isoformat()}
             )
         else:
-            rate, rate_date = found
             notes.append(
-                gettext("Exchange rate: 1 %(base)s = %(rate)s %(quote)s (rate of %(date)s).")
+                gettext(
+                    "Exchange rate: 1 %(base)s = %(rate)s %(quote)s, of %(date)s, as kept by "
+                    "the programme's officials in the portal (Exchange rates); amounts in "
+                    "%(currency)s are converted with it exactly."
+                )
                 % {
-                    "base": currency,
-                    "quote": target,
-                    "rate": format(rate.quantize(Decimal("0.000001")).normalize(), "f"),
-                    "date": rate_date.isoformat(),
+                    "base": found.base,
+                    "quote": found.quote,
+                    "rate": format(found.rate.normalize(), "f"),
+                    "date": found.date.isoformat(),
+                    "currency": currency,
                 }
             )
     return notes
@@ -67,7 +103,7 @@ def rate_notes(target: str, on: Any, rates: dict[str, tuple[Decimal, Any] | None
 
 def funding_sql(
     parameters: dict[str, Any],
-    rates: dict[str, tuple[Decimal, Any] | None],
+    rates: dict[str, Rate | None],
     target: str,
     group: list[str],
 ) -> tuple[str, list[Any]]:
@@ -108,12 +144,12 @@ def funding_sql(
     whens = []
     for currency in Currency.values:
         if currency == target:
-            whens.append(f"WHEN '{currency}' THEN 1")
-        elif rates.get(currency) is not None:
-            whens.append(f"WHEN '{currency}' THEN %s::numeric")
-            case_params.append(rates[currency][0])  # type: ignore[index]
+            whens.append(f"WHEN '{currency}' THEN f.amount")
+        elif (found := rates.get(currency)) is not None:
+            whens.append(f"WHEN '{currency}' THEN f.amount {found.sql(currency)}")
+            case_params.append(found.rate)
     missing = [c for c in Currency.values if c != target and rates.get(c) is None]
-    converted = f"ROUND(SUM(f.amount * CASE f.currency {' '.join(whens)} END), 2)"
+    converted = f"ROUND(SUM(CASE f.currency {' '.join(whens)} END), 2)"
     if missing:
         converted = f"CASE WHEN bool_or(f.currency = ANY(%s)) THEN NULL ELSE {converted} END"
         case_params = [missing, *case_params]
@@ -147,31 +183,44 @@ def funding_sql(
     return sql, [*case_params, *axis_params, *params, *funding_params]
 
 
-def projects_sql(parameters: dict[str, Any]) -> tuple[str, list[Any]]:
-    """Projects running in the period by primary area, axis, lead city and start year."""
+def projects_sql(parameters: dict[str, Any], *, by_axis: bool = False) -> tuple[str, list[Any]]:
+    """Projects running in the period, each once: by primary area, lead city and start year.
+
+    ``by_axis``: by axis instead, a project with several axes once under each of them.
+    """
     conditions, params = project_conditions(parameters)
-    axis_filter = " AND pa.axis_id = ANY(%s)" if parameters.get("axes") else ""
-    axis_params = [[int(pk) for pk in parameters["axes"]]] if parameters.get("axes") else []
     if parameters.get("city"):
         conditions.append("lead_party.code = %s")
         params.append(parameters["city"])
+    counts = """COUNT(DISTINCT jp.id) AS projects,
+               COUNT(DISTINCT jp.id) FILTER (WHERE jp.status = 'active') AS active"""
+    if by_axis:
+        axis_filter = " AND pa.axis_id = ANY(%s)" if parameters.get("axes") else ""
+        axis_params = [[int(pk) for pk in parameters["axes"]]] if parameters.get("axes") else []
+        sql = f"""
+            SELECT pa.axis_id AS axis_id, {counts}
+            FROM {table(JointProject)} jp
+            LEFT JOIN {table(JointProject.axes.through)} pa
+                   ON pa.jointproject_id = jp.id{axis_filter}
+            LEFT JOIN {table(Axis)} ax ON ax.id = pa.axis_id
+            {lead_city_join()}
+            {where(conditions)}
+            GROUP BY pa.axis_id, ax.number
+            ORDER BY ax.number NULLS LAST
+        """  # noqa: S608
+        return sql, [*axis_params, *params]
     sql = f"""
-        SELECT jp.primary_area_id AS area_id, pa.axis_id AS axis_id, lead_party.code AS city,
-               EXTRACT(YEAR FROM jp.start_date)::int AS year,
-               COUNT(DISTINCT jp.id) AS projects,
-               COUNT(DISTINCT jp.id) FILTER (WHERE jp.status = 'active') AS active
+        SELECT jp.primary_area_id AS area_id, lead_party.code AS city,
+               EXTRACT(YEAR FROM jp.start_date)::int AS year, {counts}
         FROM {table(JointProject)} jp
         JOIN {table(StrategicArea)} area ON area.id = jp.primary_area_id
-        LEFT JOIN {table(JointProject.axes.through)} pa
-               ON pa.jointproject_id = jp.id{axis_filter}
-        LEFT JOIN {table(Axis)} ax ON ax.id = pa.axis_id
         {lead_city_join()}
         {where(conditions)}
-        GROUP BY jp.primary_area_id, pa.axis_id, lead_party.code,
-                 EXTRACT(YEAR FROM jp.start_date), area.number, ax.number
-        ORDER BY area.number, ax.number NULLS LAST, city NULLS LAST, year
+        GROUP BY jp.primary_area_id, lead_party.code, EXTRACT(YEAR FROM jp.start_date),
+                 area.number
+        ORDER BY area.number, city NULLS LAST, year
     """  # noqa: S608
-    return sql, [*axis_params, *params]
+    return sql, params
 
 
 class ProgrammeOverview(ReportKind):
@@ -199,25 +248,56 @@ class ProgrammeOverview(ReportKind):
         )
 
         projects = Cached(using, *projects_sql(parameters))
+        projects_by_axis = Cached(using, *projects_sql(parameters, by_axis=True))
 
         def named(rows: list[Row]) -> Iterator[Row]:
             for row in rows:
                 yield {
                     **row,
-                    "area": areas.get(row["area_id"], NONE),
-                    "axis": axes.get(row["axis_id"], NONE),
-                    "city": row["city"] or NONE,
+                    "area": areas.get(row.get("area_id"), NONE),  # type: ignore[arg-type]
+                    "axis": axes.get(row.get("axis_id"), NONE),  # type: ignore[arg-type]
+                    "city": row.get("city") or NONE,
                 }
 
         def project_rows() -> Iterator[Row]:
             return named(projects.rows)
 
-        detail = Cached(
-            using, *funding_sql(parameters, rates, target, ["area", "axis", "city", "year"])
-        )
+        everything = gettext("All projects, each once")
+
+        def axis_rows() -> Iterator[Row]:
+            yield from named(projects_by_axis.rows)
+            # The rows above overlap; the true number is the sum of the area table's rows.
+            yield {
+                "axis": everything,
+                "projects": sum(r["projects"] for r in projects.rows),
+                "active": sum(r["active"] for r in projects.rows),
+            }
+
+        detail = Cached(using, *funding_sql(parameters, rates, target, ["area", "city", "year"]))
 
         def detail_rows() -> Iterator[Row]:
             return named(detail.rows)
+
+        funding_by_axis = Cached(using, *funding_sql(parameters, rates, target, ["axis"]))
+
+        def funding_axis_rows() -> Iterator[Row]:
+            yield from named(funding_by_axis.rows)
+            rows = detail.rows
+            converted_total = (
+                None
+                if any(r["converted"] is None for r in rows)
+                else sum((r["converted"] for r in rows), Decimal(0))
+            )
+            yield {
+                "axis": everything,
+                "projects": None,
+                "commitments": sum(r["commitments"] for r in rows),
+                **{
+                    amount_key(c): sum((r[amount_key(c)] for r in rows), Decimal(0))
+                    for c in Currency.values
+                },
+                "converted": converted_total,
+            }
 
         by_city = Cached(using, *funding_sql(parameters, rates, target, ["city", "year"]))
 
@@ -232,13 +312,17 @@ class ProgrammeOverview(ReportKind):
             Column("projects", _("Projects funded"), "int"),
             Column("commitments", _("Commitments"), "int"),
         ]
+        axis_overlap = gettext(
+            "A project with several axes counts once under each of them: the axes' rows "
+            "overlap and are not to be added up; the last row is the true total, each "
+            "project once."
+        )
         return [
             Table.named(
                 code="projects",
-                title=_("Projects by area, axis, lead city and start year"),
+                title=_("Projects by primary area, lead city and start year"),
                 columns=[
                     label_area,
-                    label_axis,
                     Column("city", _("Lead city")),
                     Column("year", _("Start year")),
                     Column("projects", _("Projects"), "int"),
@@ -249,27 +333,59 @@ class ProgrammeOverview(ReportKind):
                 chart=Chart(label="area", value="projects", title=_("Projects by area")),
                 notes=[
                     gettext(
-                        "A project with several axes counts once under each of them; "
-                        "projects are counted under their primary strategic area."
+                        "Each project counts once, under its primary strategic area; the "
+                        "rows add up to the number of projects."
                     ),
                     *rate_notes(target, on, rates),
                 ],
             ),
             Table.named(
-                code="funding",
-                title=_("Funding by area, axis, city and year"),
+                code="projects_by_axis",
+                title=_("Projects by axis"),
                 columns=[
-                    label_area,
                     label_axis,
-                    label_city,
-                    label_year,
-                    *funded,
-                    *money,
-                    converted,
+                    Column("projects", _("Projects"), "int"),
+                    Column("active", _("Active projects"), "int"),
                 ],
+                rows=axis_rows,
+                count=lambda: projects_by_axis.count() + 1,
+                chart=Chart(
+                    label="axis",
+                    value="projects",
+                    title=_("Projects by axis"),
+                    points=lambda: [
+                        (str(r["axis"]), float(r["projects"])) for r in named(projects_by_axis.rows)
+                    ],
+                ),
+                notes=[axis_overlap],
+            ),
+            Table.named(
+                code="funding",
+                title=_("Funding by primary area, city and year"),
+                columns=[label_area, label_city, label_year, *funded, *money, converted],
                 rows=detail_rows,
                 count=detail.count,
                 chart=Chart(label="area", value="converted", title=_("Funding by area")),
+                notes=[
+                    gettext(
+                        "Funding by area: all of a project's funding counts under its primary "
+                        "strategic area, once; the rows add up to the programme's total."
+                    )
+                ],
+            ),
+            Table.named(
+                code="funding_by_axis",
+                title=_("Funding by axis"),
+                columns=[label_axis, *funded, *money, converted],
+                rows=funding_axis_rows,
+                count=lambda: funding_by_axis.count() + 1,
+                notes=[
+                    gettext(
+                        "A project with several axes has its funding counted in full under "
+                        "each of them: the axes' rows overlap and are not to be added up; the "
+                        "last row is the programme's total, each commitment once."
+                    )
+                ],
             ),
             Table.named(
                 code="funding_by_city",

@@ -62,20 +62,26 @@ def test_stay_statistics_are_aggregates_with_small_counts_suppressed(
 ):
     from tests.factories import UserFactory
 
-    people = [UserFactory() for _ in range(7)]
+    people = [UserFactory() for _ in range(19)]
     _applications(open_call, people[:6], StayApplication.Status.SUBMITTED)
-    _applications(open_call, people[6:], StayApplication.Status.REJECTED)
+    _applications(open_call, people[6:7], StayApplication.Status.REJECTED)
+    _applications(open_call, people[7:19], StayApplication.Status.WITHDRAWN)
     stats = token_client(partner, scopes=["stays:read"])
     body = stats.get("/api/v1/stay-statistics/").json()
     rows = {(r["call"], r["status"]): r for r in body["by_call_and_status"]}
-    assert rows[(open_call.pk, "submitted")] == {
+    # One rejected: hidden. The call's total (19, its direction's count) is published, so
+    # the smallest other count (6 submitted) is hidden too: 19 - 12 - 6 would give the 1.
+    assert rows[(open_call.pk, "rejected")] == {
         "call": open_call.pk,
-        "status": "submitted",
-        "count": 6,
-        "suppressed": False,
+        "status": "rejected",
+        "count": None,
+        "suppressed": True,
     }
-    assert rows[(open_call.pk, "rejected")]["count"] is None
-    assert rows[(open_call.pk, "rejected")]["suppressed"] is True
+    assert rows[(open_call.pk, "submitted")]["suppressed"] is True
+    assert rows[(open_call.pk, "withdrawn")]["count"] == 12
+    assert body["by_direction"] == [
+        {"direction": open_call.direction, "count": 19, "suppressed": False}
+    ]
     assert "researcher" not in str(body)
 
 

@@ -165,16 +165,20 @@ def test_changelist_runs_a_constant_number_of_queries(
     assert len(response.context["cl"].result_list) == page_size
 
 
-def test_team_gender_is_shown_only_as_totals(login, official_cdmx, two_city_project):
+def test_team_gender_is_not_counted_beside_the_named_team(login, official_cdmx, two_city_project):
+    # Beside the names, a count by gender of a team of three tells who is who (issue 14):
+    # gender is published only in the programme's protected totals.
     from tests.projects.factories import TeamMemberFactory
 
     TeamMemberFactory(project=two_city_project, name="Ana Uno", gender="woman")
     TeamMemberFactory(project=two_city_project, name="Eva Dos", gender="woman")
-    TeamMemberFactory(project=two_city_project, name="Leo Tres", gender="")
+    TeamMemberFactory(project=two_city_project, name="Leo Tres", gender="non_binary")
     page = login(official_cdmx).get(_change_url(two_city_project))
     content = page.content.decode()
-    assert "<li>Woman: 2</li>" in content
-    assert "<li>Not declared: 1</li>" in content
+    assert "Ana Uno" in content
+    assert "3 people in the team" in content
+    assert "Woman: 2" not in content and "Non-binary: 1" not in content
+    assert ": 1</li>" not in content and ": 2</li>" not in content
     assert 'name="team-0-gender"' not in content
 
 

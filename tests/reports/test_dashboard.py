@@ -89,16 +89,17 @@ def test_dashboard_shows_figures_charts_and_their_tables(programme, official_bcn
         ["BCN 2026", "0.00", "2,000.00", "0.00", "2,000.00"],
         ["CDMX 2026", "100,000.00", "0.00", "0.00", "5,000.00"],
     ]
+    # Two stays to Barcelona and one to Mexico City: counts of people under five, hidden.
     assert _cells(html, "stays-table") == [
-        ["Mexico City → Barcelona", "2", "2"],
-        ["Barcelona → Mexico City", "1", "1"],
+        ["Mexico City → Barcelona", "<5", "<5"],
+        ["Barcelona → Mexico City", "<5", "<5"],
     ]
     # 6 women and 5 men in teams: both shown, share 54.5 %; 3 researchers did not say.
     assert _cells(html, "women-table") == [
-        ["Project teams", "6", "5", "<5", "54.5 %"],
-        ["Researchers on stays", "<5", "<5", "<5", "—"],
+        ["Project teams", "6", "5", "0", "54.5 %"],
+        ["Researchers on stays", "0", "0", "<5", "—"],
     ]
-    assert "Exchange rate: 1 MXN = 0.05 EUR (rate of 2026-01-01)." in html
+    assert "Exchange rate: 1 MXN = 0.05 EUR, of 2026-01-01" in html
 
 
 def test_dashboard_runs_a_constant_number_of_queries(
@@ -110,11 +111,14 @@ def test_dashboard_runs_a_constant_number_of_queries(
     # 1 session, 1 user, 1 the user's groups (roles), 2 permissions for the app list (the
     # user's own and its groups'); the dashboard: 1 key figures, 1 projects by area and by
     # axis, 1 area names, 1 axis names, 2 exchange rates (MXN and USD to EUR), 1 funding by
-    # city and year, 1 stays by direction, 1 gender totals.
-    with django_assert_num_queries(14):
+    # city and year; the stays' publication (reports.kinds.people): 3 stays statements (by city,
+    # kind and band with their people; by area; by call), 4 applications' publication (calls,
+    # counts per status, host decisions, scored), 1 calls' directions; 1 team genders; 1 the
+    # cities of the period-and-city form.
+    with django_assert_num_queries(23):
         assert client.get(URL).status_code == 200
     FundingFactory.create_batch(5)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(23):
         assert client.get(URL).status_code == 200
 
 
@@ -180,3 +184,99 @@ def test_the_schedule_migration_reverses_and_applies_again():
     module.schedule(apps, None)  # twice: still one task
     assert PeriodicTask.objects.filter(name="Monthly programme overview").count() == 1
     assert reverse("admin:reports_dashboard_changelist") == URL
+
+
+def test_dashboard_charts_count_each_project_once(official_cdmx, login, cdmx, bcn):
+    from cooperation.models import Axis, StrategicArea
+
+    u = InstitutionFactory(code="X-CDMX", party=cdmx)
+    c = InstitutionFactory(code="X-BCN", party=bcn)
+    area1, area2 = StrategicArea.objects.order_by("number")[:2]
+    axis1, axis2 = Axis.objects.order_by("number")[:2]
+    both = ProjectFactory(institutions=[u, c], primary_area=area1)
+    both.axes.add(axis1, axis2)
+    both.areas.add(area2)  # a second area: still counted under its primary area only
+    one = ProjectFactory(institutions=[c, u], primary_area=area2)
+    one.axes.add(axis1)
+    html = login(official_cdmx).get(URL).content.decode()
+    by_area = {row[0]: row[1] for row in _cells(html, "projects-area-table")}
+    assert by_area[str(area1.name)] == "1" and by_area[str(area2.name)] == "1"
+    assert sum(int(v) for v in by_area.values()) == 2  # the areas add up to the projects
+    by_axis = {row[0]: row[1] for row in _cells(html, "projects-axis-table")}
+    assert by_axis[str(axis1.name)] == "2" and by_axis[str(axis2.name)] == "1"
+    assert "A project with several axes counts under each of them." in html
+
+
+@pytest.fixture
+def stays_by_year(cdmx, bcn):
+    """Six stays to Barcelona in 2025, five to Mexico City in 2026 (all completed)."""
+    import datetime
+
+    home = InstitutionFactory(code="Y-HOME", party=cdmx)
+    to_bcn = InstitutionFactory(code="Y-BCN", party=bcn)
+    to_cdmx = InstitutionFactory(code="Y-CDMX", party=cdmx)
+    call = CallFactory()
+    for host, year, n in ((to_bcn, 2025, 6), (to_cdmx, 2026, 5)):
+        for _index in range(n):
+            researcher = UserFactory(roles=[Role.RESEARCHER])
+            ResearcherProfile.objects.create(
+                user_id=researcher.pk, home_institution_id=home.pk, career_stage="r2"
+            )
+            StayApplication.objects.create(
+                call_id=call.pk,
+                researcher_id=researcher.pk,
+                host_id=host.pk,
+                status="completed",
+                start_date=datetime.date(year, 3, 1),
+                end_date=datetime.date(year, 6, 1),
+            )
+
+
+def test_dashboard_stays_each_way_honour_the_period_and_name_it(
+    stays_by_year, official_cdmx, login
+):
+    client = login(official_cdmx)
+    html = client.get(URL).content.decode()
+    assert _cells(html, "stays-table") == [
+        ["Mexico City → Barcelona", "6", "6"],
+        ["Barcelona → Mexico City", "5", "5"],
+    ]
+    assert 'id="stays-period">Period: all time' in html
+    html = client.get(URL, {"year": 2025}).content.decode()
+    assert _cells(html, "stays-table") == [
+        ["Mexico City → Barcelona", "6", "6"],
+        ["Barcelona → Mexico City", "0", "0"],
+    ]
+    assert (
+        "Period: 01/01/2025 to 12/31/2025" in html
+        or "Period: 1/1/2025" in html
+        or (
+            'id="stays-period">Period:' in html
+            and "2025" in html.split('id="stays-period">')[1][:60]
+        )
+    )
+    html = client.get(URL, {"date_from": "2026-01-01", "city": "CDMX"}).content.decode()
+    assert _cells(html, "stays-table") == [["Barcelona → Mexico City", "5", "5"]]
+    assert "City: CDMX" in html
+
+
+def test_dashboard_refuses_a_year_and_a_period_together(official_cdmx, login):
+    response = login(official_cdmx).get(URL, {"year": 2025, "date_from": "2025-01-01"})
+    assert response.status_code == 200
+    assert "Choose a year or a period from–to, not both." in response.content.decode()
+
+
+def test_dashboard_with_a_period_runs_a_constant_number_of_queries(
+    programme, stays_by_year, official_cdmx, login, django_assert_num_queries
+):
+    client = login(official_cdmx)
+    query = {"date_from": "2025-01-01", "date_to": "2026-12-31", "city": "BCN"}
+    client.get(URL, query)
+    # As without a period (see above), and 1 more for the cities: the bound form reads them
+    # to check the choice, then to show it.
+    with django_assert_num_queries(24):
+        assert client.get(URL, query).status_code == 200
+    ProjectFactory.create_batch(3)
+    FundingFactory.create_batch(4)
+    with django_assert_num_queries(24):
+        assert client.get(URL, query).status_code == 200

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from cooperation.disclosure import HIDDEN, SMALL
 from cooperation.models import Axis, StrategicArea
 from cooperation.roles import Role
 from exchanges.models import (
@@ -25,7 +26,6 @@ from exchanges.models import (
 )
 from projects.models import ExchangeRate, Measurement
 from reports import services
-from reports.kinds.mobility import SUPPRESSED, suppress
 from reports.models import ReportRun
 from tests.exchanges.factories import CallFactory
 from tests.factories import InstitutionFactory, UserFactory
@@ -151,25 +151,33 @@ def test_programme_overview_converts_funding_with_the_rates_of_the_date(
     ]
     a1, a2 = (a.name_en for a in areas)
     x1, x2 = (x.name_en for x in axes)
-    detail = [(r[0], r[1], r[2], r[3], r[-1]) for r in tables["funding"][1:]]
+    # Each commitment once, under its project's primary area: the rows add up to 10,900.
+    detail = [(r[0], r[1], r[2], r[-1]) for r in tables["funding"][1:]]
     assert detail == [
-        (a1, x1, "BCN", "2026", "1000.00"),
-        (a1, x1, "CDMX", "2026", "5000.00"),
-        (a1, x1, "CDMX", "2027", "2500.00"),
-        (a1, x2, "BCN", "2026", "1000.00"),
-        (a1, x2, "CDMX", "2026", "5000.00"),
-        (a1, x2, "CDMX", "2027", "2500.00"),
-        (a2, x1, "BCN", "2026", "2000.00"),
-        (a2, x1, "CDMX", "2026", "400.00"),
+        (a1, "BCN", "2026", "1000.00"),
+        (a1, "CDMX", "2026", "5000.00"),
+        (a1, "CDMX", "2027", "2500.00"),
+        (a2, "BCN", "2026", "2000.00"),
+        (a2, "CDMX", "2026", "400.00"),
     ]
-    assert tables["projects"][1:] == [
-        [a1, x1, "CDMX", "2026", "1", "1"],
-        [a1, x2, "CDMX", "2026", "1", "1"],
-        [a2, x1, "BCN", "2025", "1", "0"],
+    # P1 has two axes: under each of them in full; the last row is the true total.
+    assert [(r[0], r[-1]) for r in tables["funding_by_axis"][1:]] == [
+        (x1, "10900.00"),
+        (x2, "8500.00"),
+        ("All projects, each once", "10900.00"),
+    ]
+    assert tables["projects"][1:] == [[a1, "CDMX", "2026", "1", "1"], [a2, "BCN", "2025", "1", "0"]]
+    assert tables["projects_by_axis"][1:] == [
+        [x1, "2", "1"],
+        [x2, "1", "1"],
+        ["All projects, each once", "2", "1"],
     ]
     notes = [row[1] for row in tables["parameters"] if row[0] == "Note"]
-    assert "Exchange rate: 1 MXN = 0.05 EUR (rate of 2026-01-10)." in notes
-    assert "Exchange rate: 1 USD = 0.8 EUR (rate of 2026-01-05)." in notes
+    assert any("the axes' rows overlap" in note for note in notes)
+    assert any(note.startswith("Funding by area: all of a project's funding") for note in notes)
+    # The rates as kept: MXN→EUR 0.05, and EUR→USD 1.25 (not its inverse rounded).
+    assert any(n.startswith("Exchange rate: 1 MXN = 0.05 EUR, of 2026-01-10") for n in notes)
+    assert any(n.startswith("Exchange rate: 1 EUR = 1.25 USD, of 2026-01-05") for n in notes)
     assert ["Date of the exchange rates", "2026-01-20"] in tables["parameters"]
 
 
@@ -187,7 +195,7 @@ def test_programme_overview_leaves_totals_empty_where_a_rate_is_missing(
 def test_programme_overview_filters_by_city_area_and_period(programme, english_official, areas):
     tables = _csv_tables(_run(english_official, "programme", city="BCN", rate_date="2026-01-20"))
     assert [r[0] for r in tables["funding_by_city"][1:]] == ["BCN"]
-    assert [r[2] for r in tables["projects"][1:]] == ["BCN"]
+    assert [r[1] for r in tables["projects"][1:]] == ["BCN"]
     tables = _csv_tables(
         _run(english_official, "programme", areas=[areas[1].pk], rate_date="2026-01-20")
     )
@@ -207,8 +215,10 @@ def test_programme_overview_xlsx_has_formatted_converted_amounts(programme, engl
     workbook = load_workbook(run.file.path)
     assert workbook.sheetnames == [
         "Parameters",
-        "Projects by area, axis, lead ci",
-        "Funding by area, axis, city and",
+        "Projects by primary area, lead ",
+        "Projects by axis",
+        "Funding by primary area, city a",
+        "Funding by axis",
         "Funding by city and year",
     ]
     sheet = workbook["Funding by city and year"]
@@ -216,7 +226,7 @@ def test_programme_overview_xlsx_has_formatted_converted_amounts(programme, engl
     assert rows[2] == ["CDMX", 2026, 2, 2, Decimal("100000.00"), 0, Decimal("500.00"), 5400]
     assert sheet["H3"].number_format == "#,##0.00"
     notes = [row[1].value for row in workbook["Parameters"].iter_rows() if row[0].value == "Note"]
-    assert "Exchange rate: 1 MXN = 0.05 EUR (rate of 2026-01-10)." in notes
+    assert any(n.startswith("Exchange rate: 1 MXN = 0.05 EUR, of 2026-01-10") for n in notes)
 
 
 def test_programme_overview_pdf_states_rates_and_totals(programme, official_bcn):
@@ -226,7 +236,29 @@ def test_programme_overview_pdf_states_rates_and_totals(programme, official_bcn)
     text = _pdf_text(run)
     assert "Visió general del programa" in text
     assert "1 MXN = 0.05 EUR" in text and "2026-01-10" in text
-    assert "5,400.00" in text and "100,000.00" in text and "3,000.00" in text
+    # Catalan numbers: a point between thousands, a comma before the decimals.
+    assert "5.400,00" in text and "100.000,00" in text and "3.000,00" in text
+    assert "5,400.00" not in text
+
+
+def test_programme_pdf_charts_count_each_project_and_commitment_once(programme, english_official):
+    text = _pdf_text(_run(english_official, "programme", fmt="pdf", rate_date="2026-01-20"))
+    # Funding by area: area 1 holds 8,500 EUR (P1, with two axes, counted once, not 17,000).
+    chart = text.split("Funding by primary area, city and year", 1)[1].split("Strategic area")[0]
+    assert "8,500" in chart and "2,400" in chart and "17,000" not in chart
+
+
+def test_a_rate_kept_as_1_eur_22_mxn_reproduces_the_totals(cdmx, bcn, english_official):
+    u = InstitutionFactory(code="R-CDMX", party=cdmx)
+    c = InstitutionFactory(code="R-BCN", party=bcn)
+    project = ProjectFactory(institutions=[u, c])
+    FundingFactory(project=project, funder_party=cdmx, amount=Decimal("1234567"), currency="MXN")
+    ExchangeRate.objects.create(date=D(2026, 1, 2), base="EUR", quote="MXN", rate=Decimal("22"))
+    tables = _csv_tables(_run(english_official, "programme", rate_date="2026-02-01"))
+    # 1,234,567 / 22 = 56,116.68; the inverse rounded to six decimals would give 56,116.74.
+    assert tables["funding_by_city"][1][-1] == "56116.68"
+    notes = [row[1] for row in tables["parameters"] if row[0] == "Note"]
+    assert any(n.startswith("Exchange rate: 1 EUR = 22 MXN, of 2026-01-02") for n in notes)
 
 
 def test_programme_overview_refuses_a_period_that_ends_before_it_starts(official_cdmx):
@@ -307,28 +339,51 @@ def stays(cdmx, bcn, areas):
     )
 
 
-def test_suppression_hides_every_count_below_five():
-    assert [suppress(n) for n in (0, 1, 4, 5, 12)] == [SUPPRESSED] * 3 + [5, 12]
+def _agrees(shown: object, true: int) -> bool:
+    """A published count is its true value, "<5" for 1–4, or "x" (hidden as a complement)."""
+    if 0 < true < 5:
+        return shown == SMALL
+    return str(shown) in (str(true), HIDDEN)
 
 
-def test_mobility_counts_stays_and_hides_small_gender_and_inclusion_counts(
-    stays, english_official, areas
+def test_mobility_counts_each_stay_once_and_no_hidden_count_can_be_worked_out(
+    stays, english_official
 ):
+    from cooperation.disclosure import audit
+    from reports.kinds.people import stays_publication
+
     tables = _csv_tables(_run(english_official, "mobility"))
     to_bcn, to_cdmx = "Mexico City → Barcelona", "Barcelona → Mexico City"
-    area = areas[0].name_en
-    assert {tuple(r[:4]): r[4] for r in tables["stays"][1:]} == {
-        (to_bcn, "Research centre", area, "Under 30 days"): "1",
-        (to_bcn, "Research centre", area, "30 to 89 days"): "5",
-        (to_bcn, "Research centre", area, "180 days or more"): "1",
-        (to_cdmx, "University", area, "30 to 89 days"): "1",
+    truth = {
+        (to_bcn, "Research centre", "Under 30 days"): 1,
+        (to_bcn, "Research centre", "30 to 89 days"): 5,
+        (to_bcn, "Research centre", "180 days or more"): 1,
+        (to_bcn, "All", "All"): 7,
+        (to_cdmx, "University", "30 to 89 days"): 1,
+        (to_cdmx, "All", "All"): 1,
     }
-    gender = {r[0]: r[1:] for r in tables["gender"][1:]}
+    shown = {tuple(r[:3]): r[3] for r in tables["stays"][1:]}
+    assert set(shown) == set(truth)
+    assert all(_agrees(shown[k], n) for k, n in truth.items()), shown
+    gender = {r["Direction"]: r for r in _by_header(tables["gender"])}
     assert tables["gender"][0][1:3] == ["Woman", "Man"]
-    assert gender[to_bcn] == ["5", "<5", "<5", "<5", "<5", "<5"]
-    assert gender[to_cdmx] == ["<5"] * 6  # one person, without consent
-    inclusion = {r[0]: r[1:] for r in tables["inclusion"][1:]}
-    assert inclusion[to_bcn] == ["<5", "6"]  # 1 declared (hidden), 6 none
+    # 5 women and 2 men to Barcelona: "<5" men beside 5 women and a total of 7 would give
+    # the men away by subtraction, so the 5 or the 7 is hidden too.
+    bcn = gender[to_bcn]
+    assert bcn["Man"] == SMALL and bcn["Non-binary"] == "0"
+    assert HIDDEN in (bcn["Woman"], bcn["Stays"])
+    assert _agrees(bcn["Woman"], 5) and _agrees(bcn["Stays"], 7)
+    assert gender[to_cdmx]["Not stated"] == SMALL  # one person, without consent
+    inclusion = {r["Direction"]: r for r in _by_header(tables["inclusion"])}
+    assert inclusion[to_bcn]["Accessibility needs declared"] == SMALL
+    assert HIDDEN in (inclusion[to_bcn]["None declared"], inclusion[to_bcn]["Stays"])
+    # The areas' rows overlap and say so.
+    assert "overlap" in archive_notes(english_official)
+    assert audit(stays_publication({}, using="default").pub) == set()
+
+
+def archive_notes(official) -> str:
+    return " ".join(" ".join(r) for r in _csv_tables(_run(official, "mobility"))["parameters"])
 
 
 def test_mobility_pdf_and_xlsx_show_suppressed_counts_as_text(stays, english_official):
@@ -336,18 +391,21 @@ def test_mobility_pdf_and_xlsx_show_suppressed_counts_as_text(stays, english_off
 
     workbook = load_workbook(_run(english_official, "mobility", fmt="xlsx").file.path)
     rows = [[c.value for c in row] for row in workbook["Gender of the researchers"]]
-    assert ["Mexico City → Barcelona", 5, "<5", "<5", "<5", "<5", "<5"] in rows
+    bcn = next(r for r in rows if r[0] == "Mexico City → Barcelona")
+    assert bcn[2] == SMALL and bcn[3] == 0 and HIDDEN in (bcn[1], bcn[-1])
     text = _pdf_text(_run(english_official, "mobility", fmt="pdf"))
     assert "Researcher mobility" in text and "<5" in text
 
 
 def test_mobility_filters_by_direction_and_period(stays, english_official):
     tables = _csv_tables(_run(english_official, "mobility", host_city="CDMX"))
-    assert [r[0] for r in tables["stays"][1:]] == ["Barcelona → Mexico City"]
+    assert {r[0] for r in tables["stays"][1:]} == {"Barcelona → Mexico City"}
     tables = _csv_tables(_run(english_official, "mobility", date_from="2026-11-01"))
     # The 60-day stays end on 31 October: only the stay to Mexico City (to 30 November) and
-    # the 200-day one reach into November.
-    assert sorted(r[4] for r in tables["stays"][1:]) == ["1", "1"]
+    # the 200-day one reach into November: one each way.
+    totals = [r[3] for r in tables["stays"][1:] if r[1] == "All"]
+    assert totals == [SMALL, SMALL]
+    assert len(tables["stays"]) == 5  # header, one stay and the total of each direction
 
 
 # Call outcome ------------------------------------------------------------------------------
@@ -397,12 +455,15 @@ def outcome(cdmx, bcn):
 
 
 def test_call_outcome_has_the_hand_computed_figures(outcome, english_official):
-    path = _run(english_official, "calls").file.path
-    with open(path, encoding="utf-8-sig") as handle:
-        rows = list(csv.reader(handle))
+    tables = _csv_tables(_run(english_official, "calls"))
+    rows = tables["calls"]
+    assert any(r[0] == "Note" for r in tables["parameters"])  # one table, with its notes
     figures = {r[0]: r[2:] for r in rows[1:]}
+    # 4 submitted, 2 accepted, 1 declined, 2 scored (average 6.30), 1 approved, 0
+    # waitlisted, 1 rejected, 1 withdrawn, 0 cancelled: every count of applicants is 1–4,
+    # hidden, and so are the rate and the average that would tell them.
     assert figures["Call 2026"] == [
-        "4", "2", "1", "0.6667", "2", "6.30", "1", "0", "1", "1", "0"
+        "<5", "<5", "<5", "", "<5", "", "<5", "0", "<5", "<5", "0"
     ]  # fmt: skip
     assert figures["Empty call"] == ["0", "0", "0", "", "0", "", "0", "0", "0", "0", "0"]
 
@@ -414,10 +475,9 @@ def test_call_outcome_pdf_and_xlsx_read_back(outcome, english_official):
         "Outcome of each call"
     ]
     row = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "Call 2026")
-    assert row[2:8] == (4, 2, 1, 0.6667, 2, 6.3)
-    assert sheet["F2"].number_format == "0.0%"
+    assert row[2:8] == ("<5", "<5", "<5", None, "<5", None)
     text = _pdf_text(_run(english_official, "calls", fmt="pdf"))
-    assert "Call 2026" in text and "66.7%" in text and "6.30" in text
+    assert "Call 2026" in text and "<5" in text
 
 
 # Indicator progress ------------------------------------------------------------------------
@@ -562,9 +622,25 @@ def test_a_new_gender_gets_its_own_column_and_moves_no_other_count(
     tables = _csv_tables(_run(english_official, "mobility"))
     assert tables["gender"][0] == [
         "Direction", "Agender", "Woman", "Man", "Non-binary", "Another identity",
-        "I prefer not to say", "Not stated",
+        "I prefer not to say", "Not stated", "Stays",
     ]  # fmt: skip
     to_bcn = next(r for r in _by_header(tables["gender"]) if r["Direction"].endswith("Barcelona"))
-    assert (to_bcn["Agender"], to_bcn["Woman"], to_bcn["Not stated"]) == ("<5", "5", "<5")
+    assert (to_bcn["Agender"], to_bcn["Man"], to_bcn["Not stated"]) == ("0", SMALL, "0")
+    assert _agrees(to_bcn["Woman"], 5)
     inclusion = _by_header(tables["inclusion"])
-    assert [r["None declared"] for r in inclusion if r["Direction"] == to_bcn["Direction"]] == ["6"]
+    (none,) = [r["None declared"] for r in inclusion if r["Direction"] == to_bcn["Direction"]]
+    assert _agrees(none, 6)
+
+
+def test_a_target_equal_to_its_baseline_has_a_defined_progress(english_official, cdmx, bcn):
+    u = InstitutionFactory(code="T-CDMX", party=cdmx)
+    c = InstitutionFactory(code="T-BCN", party=bcn)
+    project = ProjectFactory(institutions=[u, c])
+    kept = IndicatorFactory(project=project, name="Kept", baseline=Decimal(10), target=Decimal(10))
+    Measurement.objects.create(indicator_id=kept.pk, date=D(2026, 1, 1), value=Decimal(12))
+    lost = IndicatorFactory(project=project, name="Lost", baseline=Decimal(10), target=Decimal(10))
+    Measurement.objects.create(indicator_id=lost.pk, date=D(2026, 1, 1), value=Decimal(8))
+    tables = _csv_tables(_run(english_official, "indicators"))
+    progress = {r[4]: r[10] for r in tables["indicators"][1:]}
+    assert progress == {"Kept": "1", "Lost": "0"}
+    assert tables["by_area"][1][4:] == ["0.5000", "1"]  # average 50 %, one target reached

@@ -179,3 +179,50 @@ def test_progress_and_heartbeat_move_while_the_statements_run(official_cdmx, set
     beats = {beat for _progress, beat in seen}
     assert len(beats) >= 3  # the claim, then beats during the 5 s of statements
     assert {progress for progress, _beat in seen} & {40}  # one of two tables done
+
+
+def test_a_pdf_shows_its_progress_while_its_pages_are_laid_out(official_cdmx, monkeypatch):
+    """The bar moves between the rows read and the file done, as reportlab places blocks."""
+    from reports import writers
+
+    InstitutionFactory.create_batch(30)
+    seen: list[int] = []
+    real = writers.write_pdf
+
+    def watched(tables, header, path, tick, layout=None):
+        def layout_and_watch(fraction):
+            layout(fraction)
+            seen.append(progress.percent)
+
+        real(tables, header, path, tick, layout=layout_and_watch)
+
+    monkeypatch.setitem(writers.WRITERS, "pdf", watched)
+    monkeypatch.setitem(services.WRITERS, "pdf", watched)
+    made = []
+    real_progress = services._Progress
+
+    def recording(tables):
+        made.append(real_progress(tables))
+        return made[-1]
+
+    monkeypatch.setattr(services, "_Progress", recording)
+    run = services.report_request(
+        actor=official_cdmx, kind="institutions", parameters={}, format="pdf", enqueue=False
+    )
+    progress = None
+
+    def first_progress():
+        return made[0]
+
+    # The progress object exists once the run starts; read it through the list.
+    class Late:
+        @property
+        def percent(self):
+            return first_progress().percent
+
+    progress = Late()
+    assert services.report_execute(run.pk) == "succeeded"
+    assert seen, "the PDF writer reported no layout progress"
+    assert seen == sorted(seen)  # it only moves forward
+    assert any(services.QUERY_SHARE < p < 99 for p in seen)  # strictly between, not 0 → 100
+    assert seen[-1] == 99  # laid out; 100 is the run's success

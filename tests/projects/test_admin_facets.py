@@ -1,0 +1,25 @@
+"""The projects list in the admin with *Show counts* (Django's facets) on."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import InstitutionFactory
+from tests.projects.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "&status__exact=active", "&area=1", "&city=1", "&year=2026", "&institution=1", "&q=F"],
+)
+@pytest.mark.parametrize("who", ["official_cdmx", "programme_admin", "coordinator"])
+def test_show_counts_on_the_projects_list_answers(request, login, who, query, cdmx, bcn):
+    u = InstitutionFactory(code="F-CDMX", party=cdmx)
+    c = InstitutionFactory(code="F-BCN", party=bcn)
+    ProjectFactory(institutions=[u, c], status="active")
+    ProjectFactory(institutions=[c, u])
+    user = request.getfixturevalue(who)
+    response = login(user).get(f"/admin/projects/jointproject/?_facets=True{query}")
+    assert response.status_code in (200, 302, 403), response.status_code
