@@ -106,3 +106,10 @@ def test_minio_variant_is_valid_and_points_every_app_service_at_the_bucket():
     for name in APP_SERVICES:
         assert minio["services"][name]["environment"]["STORAGE_URL"] == "s3://portal-files", name
     assert set(minio["services"]) - base == {"minio", "minio-bucket"}
+
+
+def test_the_image_starts_gunicorn_from_its_config_file():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert 'CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application"]' in dockerfile
+    # The volume's mount point exists in the image, owned by the portal's user.
+    assert "/srv/files" in dockerfile and "chown -R portal /srv/var /srv/files" in dockerfile

@@ -99,10 +99,11 @@ def test_a_new_person_with_a_verified_email_gets_an_account(sso):
 def test_an_unverified_email_is_refused_and_nothing_is_linked_or_created(sso):
     existing = UserFactory(email="victima@cdmx.gob.mx")
     _person(sso, "mallory", email="victima@cdmx.gob.mx", email_verified=False)
-    client = Client()
+    client = Client(headers={"Accept-Language": "ca"})
     response = _sign_in(client, sso, "mallory")
     assert response.status_code == 403
-    assert "did not confirm your e-mail address" in response.content.decode()
+    # Said in the person's language.
+    assert "no ha confirmat la teva adreça de correu electrònic" in response.content.decode()
     assert _signed_in_user(client) is None
     assert not SocialAccount.objects.exists()
     assert User.objects.filter(email__iexact="victima@cdmx.gob.mx").get() == existing

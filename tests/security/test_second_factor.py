@@ -134,6 +134,9 @@ PUBLIC = {
     "home",
     "healthz",
     "readyz",
+    # For the monitoring, not for people: its own gate (a token or a private network; 404 to
+    # anyone else, signed in or not), tested in tests/ops/test_observability.py.
+    "metrics",
     "projects:catalogue",
     "projects:detail",
     "exchanges:call_list",

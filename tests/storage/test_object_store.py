@@ -144,3 +144,21 @@ def test_a_report_written_by_a_worker_process_is_downloaded_by_the_web_process(
         text = "".join(archive.read(name).decode("utf-8-sig") for name in archive.namelist())
     assert "U1" in text and "R1" in text
     assert login(official_cdmx).get(reverse("reports:download", args=[run.pk])).status_code == 200
+
+
+def test_unconfirmed_import_files_are_purged_from_the_bucket(object_store):
+    from projects.imports import STORAGE_FOLDER, import_storage, purge_unconfirmed_files
+
+    names = ["A" * 24 + ".csv", "B" * 24 + ".xlsx", "C" * 24 + ".csv"]
+    for name in [*names, "notes.txt"]:
+        import_storage.save(f"{STORAGE_FOLDER}/{name}", ContentFile(b"code\n"))
+    assert len([k for k in object_store.names() if k.startswith("imports/")]) == 4
+    # Every file is "older" than a negative age; the one a queued import needs is kept.
+    purged = purge_unconfirmed_files(
+        max_age=datetime.timedelta(seconds=-60), keep=frozenset({names[2]})
+    )
+    assert purged == 2
+    assert sorted(k for k in object_store.names() if k.startswith("imports/")) == [
+        f"imports/{STORAGE_FOLDER}/{names[2]}",
+        f"imports/{STORAGE_FOLDER}/notes.txt",
+    ]
