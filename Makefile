@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 # (devtools/embedded.py: a development tool, run from the checkout, not installed).
 EMBEDDED := $(PY) -m devtools.embedded
 
-.PHONY: install run test drill lint format manage totp messages clean bench bench-reports bench-api bench-stays bench-imports bench-pages
+.PHONY: install run test drill lint format manage totp messages clean bench bench-reports bench-api bench-stays bench-imports bench-pages bench-load
 
 install: $(VENV)/.installed
 
@@ -87,3 +87,8 @@ bench-imports: install
 # gunicorn with production settings, paired and alternated (var/bench); not in `make test`.
 bench-pages: install
 	DEBUG=1 $(EMBEDDED) --data var/bench exec -- $(PY) bench/pages.py $(BENCH_ARGS)
+
+# A bounded 50-user mixed load (locust) on the portal under gunicorn, loopback only (var/bench).
+bench-load: install
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[load]'
+	DEBUG=1 $(EMBEDDED) --data var/bench exec -- $(PY) bench/load.py $(BENCH_ARGS)
