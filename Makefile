@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 # (devtools/embedded.py: a development tool, run from the checkout, not installed).
 EMBEDDED := $(PY) -m devtools.embedded
 
-.PHONY: install run test drill lint format manage totp messages clean bench bench-reports bench-api bench-stays bench-imports bench-pages backup restore
+.PHONY: install run test drill lint format manage totp messages clean bench bench-reports bench-api bench-stays bench-imports bench-pages bench-load backup restore
 
 install: $(VENV)/.installed
 
@@ -99,3 +99,8 @@ restore: install
 # gunicorn with production settings, paired and alternated (var/bench); not in `make test`.
 bench-pages: install
 	DEBUG=1 $(EMBEDDED) --data var/bench exec -- $(PY) bench/pages.py $(BENCH_ARGS)
+
+# A bounded 50-user mixed load (locust) on the portal under gunicorn, loopback only (var/bench).
+bench-load: install
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[load]'
+	DEBUG=1 $(EMBEDDED) --data var/bench exec -- $(PY) bench/load.py $(BENCH_ARGS)

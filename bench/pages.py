@@ -12,7 +12,9 @@ by ``--clients`` concurrent client processes on the portal and then on the floor
 alternates each round), and the round's ratio is portal ÷ floor throughput: the pairs share
 the machine's drifts. Reported: median throughputs and the median of the paired ratios.
 
-``--gunicorn`` passes more options to both servers (for example ``--config bench/gc_freeze.py``
+``--portal-env PUBLIC_PAGE_CACHE=0`` measures the pages computed for every visitor (by default
+an anonymous visitor's page is served from the cache once made). ``--gunicorn`` passes more
+options to both servers (for example ``--config bench/gc_freeze.py``
 to freeze the start-up objects out of the garbage collector).
 """
 
@@ -235,7 +237,15 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--only", default="", help="comma-separated scenario names")
     parser.add_argument("--gunicorn", default="", help="more gunicorn options, both servers")
+    parser.add_argument(
+        "--portal-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting of the portal, for example PUBLIC_PAGE_CACHE=0 (repeatable)",
+    )
     args = parser.parse_args()
+    portal_env = {**PORTAL_ENV, **dict(item.split("=", 1) for item in args.portal_env)}
 
     from cooperation.models import Party, StrategicArea
     from projects.models import JointProject
@@ -261,7 +271,7 @@ def main() -> None:
         wanted = set(args.only.split(","))
         scenarios = [s for s in scenarios if s[0] in wanted]
     extra = shlex.split(args.gunicorn)
-    portal_process, portal = start_server("config.wsgi:application", extra, PORTAL_ENV)
+    portal_process, portal = start_server("config.wsgi:application", extra, portal_env)
     floor_process, floor = start_server("bench.floor:application", extra, {})
     try:
         for scenario in scenarios:
@@ -270,6 +280,7 @@ def main() -> None:
             f"\n{JointProject.objects.count()} projects ({public} public); gunicorn, 3 sync "
             f"workers each; {args.clients} clients; {args.rounds} rounds of {args.seconds:g} s "
             f"per scenario and server; rows checked equal{'; ' + args.gunicorn if extra else ''}"
+            f"{'; ' + ' '.join(args.portal_env) if args.portal_env else ''}"
             "\n"
         )
         print(

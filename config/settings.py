@@ -312,9 +312,10 @@ MFA_TOTP_ISSUER = "CDMX–BCN"
 
 # --- Partner API (REST framework, OAuth2 client credentials) ----------------------------------
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 100, minimum=1)
-# A validated bearer token is kept this long in Redis (cooperation.api.scopes.PartnerValidator);
-# revocation forgets it at once. 0 reads it from the database on every call.
-API_TOKEN_CACHE_SECONDS = env_int("API_TOKEN_CACHE_SECONDS", 30, minimum=0)
+# A validated bearer token is kept this long by each web process (cooperation.api.scopes): a
+# revoked token may still be accepted that long by the processes other than the revoking one.
+# 0 reads it from the database on every call.
+API_TOKEN_CACHE_SECONDS = env_int("API_TOKEN_CACHE_SECONDS", 10, minimum=0)
 API_RATE = env_str("API_RATE", "600/min")
 if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", API_RATE):
     raise ImproperlyConfigured(

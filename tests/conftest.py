@@ -22,6 +22,10 @@ def _clean_cache() -> None:
     # The cache is the real Redis: rate-limit counters and used TOTP codes must not leak
     # from one test into the next.
     cache.clear()
+    # Nor the bearer tokens a process keeps (their rows go with each test's transaction).
+    from cooperation.api import scopes
+
+    scopes._kept.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -3,38 +3,33 @@
 from __future__ import annotations
 
 import hashlib
-import logging
+import time
 from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
 from oauth2_provider.models import AccessToken
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.scopes import SettingsScopes
 
 SCOPES: dict[str, str] = dict(settings.OAUTH2_PROVIDER["SCOPES"])  # type: ignore[call-overload]
-logger = logging.getLogger(__name__)
 
 
-def token_cache_key(checksum: str) -> str:
-    return f"api:token:{checksum}"
+# Validated tokens kept in this process: checksum -> (monotonic deadline, token).
+_kept: dict[str, tuple[float, Any]] = {}
 
 
 def _forget(checksums: list[str]) -> None:
-    try:
-        cache.delete_many([token_cache_key(checksum) for checksum in checksums])
-    except Exception:  # Redis down: the entries expire within API_TOKEN_CACHE_SECONDS
-        logger.warning("could not forget cached tokens", exc_info=True)
+    for checksum in checksums:
+        _kept.pop(checksum, None)
 
 
 def forget_tokens(checksums: list[str]) -> None:
-    """Forget cached bearer tokens now, and again once the transaction commits.
+    """Forget kept bearer tokens now, and again once the transaction commits.
 
     Again after the commit: a call that read the token before the change committed may have
-    kept it meanwhile.
+    kept it meanwhile. Other processes forget it when their copy expires.
     """
     if checksums:
         _forget(checksums)
@@ -76,17 +71,15 @@ class PartnerValidator(OAuth2Validator):
         """
         checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
         seconds = settings.API_TOKEN_CACHE_SECONDS
-        # Kept briefly in Redis, checked as if just read: its expiry by ``is_valid``, the
+        # Kept briefly in this process (no round trip: reading Redis would cost what reading
+        # the database does), then checked as if just read: its expiry by ``is_valid``, the
         # profile and the account by ``PartnerOAuth2Authentication``. Revoking a client or a
-        # token, and any saved change of a token, profile or account, forgets it
-        # (``cooperation.api.apps``).
-        if seconds:
-            try:
-                kept = cache.get(token_cache_key(checksum))
-            except Exception:  # Redis down: read the database
-                kept = None
-            if kept is not None:
-                return kept
+        # token, and any saved change of a token, profile or account, forgets it here
+        # (``cooperation.api.apps``); the other processes within API_TOKEN_CACHE_SECONDS.
+        now = time.monotonic()
+        kept = _kept.get(checksum)
+        if seconds and kept is not None and kept[0] > now:
+            return kept[1]
         access_token = next(
             iter(
                 # Not the token's user: client-credentials tokens have none (a token that had
@@ -98,12 +91,9 @@ class PartnerValidator(OAuth2Validator):
             None,
         )
         if access_token is not None and seconds:
-            left = int((access_token.expires - timezone.now()).total_seconds())
-            if left > 0:
-                try:
-                    cache.set(token_cache_key(checksum), access_token, timeout=min(seconds, left))
-                except Exception:  # Redis down: not kept
-                    logger.warning("could not keep a token", exc_info=True)
+            if len(_kept) > 1000:  # a bound: expired ones are never read again
+                _kept.clear()
+            _kept[checksum] = (now + seconds, access_token)
         return access_token
 
     def authenticate_client(self, request: Any, *args: Any, **kwargs: Any) -> bool:

@@ -1,4 +1,4 @@
-"""A validated bearer token is kept briefly in Redis, and forgotten when it is revoked."""
+"""A validated bearer token is kept briefly by the process, and forgotten when it is revoked."""
 
 from __future__ import annotations
 
@@ -70,4 +70,14 @@ def test_a_scope_taken_from_a_kept_token_is_refused(api, partner):
 def test_without_the_cache_every_call_reads_the_token(api, settings):
     settings.API_TOKEN_CACHE_SECONDS = 0
     assert _queries(api) == (200, 2)
+    assert _queries(api) == (200, 2)
+
+
+def test_a_kept_token_is_read_again_once_its_time_is_up(api, settings, monkeypatch):
+    import time
+
+    settings.API_TOKEN_CACHE_SECONDS = 10
+    assert _queries(api) == (200, 2)
+    later = time.monotonic() + 11
+    monkeypatch.setattr("cooperation.api.scopes.time.monotonic", lambda: later)
     assert _queries(api) == (200, 2)
