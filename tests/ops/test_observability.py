@@ -96,7 +96,11 @@ def probe_request_id() -> str:
 
 @pytest.fixture
 def real_worker(settings, transactional_db):
-    """A real Celery worker (threads) on the embedded Redis, not eager mode."""
+    """A real Celery worker (threads) on the embedded Redis, not eager mode.
+
+    Its tests are marked serialized_rollback: a flush without it would leave the content
+    types that later transactional tests restore twice.
+    """
     settings.CELERY_TASK_ALWAYS_EAGER = False
     with start_worker(
         app, pool="threads", concurrency=2, perform_ping_check=False, loglevel="WARNING"
@@ -111,6 +115,7 @@ def _wait(condition, seconds: float = 20) -> None:
         time.sleep(0.1)
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_task_queued_by_a_request_logs_with_the_request_id(real_worker):
     seen.clear()
 
@@ -131,6 +136,7 @@ def test_a_task_queued_by_a_request_logs_with_the_request_id(real_worker):
     assert seen[0]["request_id"] not in ("", response["X-Request-ID"])
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_readyz_reports_the_heartbeat_of_live_workers(real_worker, client):
     def alive():
         return client.get("/readyz").json()["workers"]["alive"]

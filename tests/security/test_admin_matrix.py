@@ -427,6 +427,10 @@ ROWS: list[Row] = [
     # Secrets and sign-in records: no role, only a superuser.
     Row("GET", "/admin/account/emailaddress/", admin_only(FORBIDDEN)),
     Row("GET", "/admin/mfa/authenticator/", admin_only(FORBIDDEN)),
+    # Single sign-on links and apps (the providers themselves come from the environment).
+    Row("GET", "/admin/socialaccount/socialaccount/", admin_only(FORBIDDEN)),
+    Row("GET", "/admin/socialaccount/socialapp/", admin_only(FORBIDDEN)),
+    Row("GET", "/admin/socialaccount/socialtoken/", admin_only(FORBIDDEN)),
     Row("GET", "/admin/oauth2_provider/application/", admin_only(FORBIDDEN)),
     Row("GET", "/admin/oauth2_provider/accesstoken/", admin_only(FORBIDDEN)),
     Row("GET", "/admin/oauth2_provider/refreshtoken/", admin_only(FORBIDDEN)),
