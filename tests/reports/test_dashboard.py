@@ -317,7 +317,7 @@ def test_question_3_late_milestones_panel_and_its_admin_filter(late_projects, of
     html = client.get(URL).content.decode()
     # One project is late, by 30 days at most, with two late milestones; it links to its page.
     assert _cells(html, "late-table") == [[late.code, "2", "30"]]
-    assert f'/admin/projects/jointproject/{late.pk}/change/' in html
+    assert f"/admin/projects/jointproject/{late.pk}/change/" in html
     assert "/admin/projects/jointproject/?late=yes" in html
     # The drill-down: the admin list filtered to the late projects shows just that one.
     listing = client.get("/admin/projects/jointproject/?late=yes").content.decode()
