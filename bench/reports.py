@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -53,6 +54,11 @@ CALLS, RESEARCHERS = 200, 1000
 STATUSES = ["submitted", "host_review", "host_declined", "evaluation", "rejected", "awarded"]
 STATUSES += ["in_progress", "completed", "completed", "withdrawn"]
 PARAMETERS = {"currency": "EUR", "rate_date": "2026-06-30"}
+DASHBOARD_PERIODS: dict[str, dict[str, object]] = {
+    "all time": {},
+    "year 2026": {"year": 2026},
+    "2025-2026, BCN": {"date_from": "2025-01-01", "date_to": "2026-12-31", "city": "BCN"},
+}
 
 
 def generate_funding_and_milestones() -> None:
@@ -183,17 +189,56 @@ def _medians_ms(first, second, rounds: int) -> tuple[float, float]:
     return statistics.median(samples[0]) * 1000, statistics.median(samples[1]) * 1000
 
 
+# A server-side cursor's statement is captured as ``DECLARE "name" … CURSOR … FOR <query>``:
+# the baseline replays the query itself, not the declaration (which fetches nothing).
+DECLARE = re.compile(r"^\s*DECLARE\s+\S+\s.*?\bCURSOR\b.*?\bFOR\s+(.*)$", re.S | re.I)
+
+
+def data_statements(captured: CaptureQueriesContext) -> list[str]:
+    """Return the SELECTs a block ran on the programme's data (not the run's bookkeeping)."""
+    statements = []
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        if found := DECLARE.match(sql):
+            sql = found.group(1)
+        if sql.lstrip().upper().startswith(("SELECT", "WITH")) and "reports_reportrun" not in sql:
+            statements.append(sql)
+    return statements
+
+
+def measure_dashboard(rounds: int, parameters: dict[str, object]) -> dict[str, float]:
+    """Time the dashboard's figures (``dashboard_context``) against replaying their SELECTs."""
+    from django.utils import translation
+
+    from reports.dashboard import DashboardForm, dashboard_context
+
+    form = DashboardForm(data=parameters)
+    assert form.is_valid(), form.errors  # noqa: S101
+    cleaned = form.cleaned_data
+    with translation.override("es"), CaptureQueriesContext(connection) as captured:
+        dashboard_context("default", cleaned)
+    statements = data_statements(captured)
+
+    def page() -> None:
+        with translation.override("es"):
+            dashboard_context("default", cleaned)
+
+    def raw() -> None:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+                cursor.fetchall()
+
+    page_ms, sql_ms = _medians_ms(page, raw, rounds)
+    return {"statements": len(statements), "page_ms": page_ms, "sql_ms": sql_ms,
+            "ratio": page_ms / sql_ms}  # fmt: skip
+
+
 def measure(size: int, rounds: int, fmt: str) -> dict[str, float]:
     run_id = new_run(fmt)
     with CaptureQueriesContext(connection) as captured:
         assert report_execute(run_id) == "succeeded"  # noqa: S101
-    # The aggregation's own statements: every SELECT on the programme's data (not the run's
-    # row, not the report_run bookkeeping).
-    statements = [
-        q["sql"] for q in captured.captured_queries
-        if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
-        and "reports_reportrun" not in q["sql"]
-    ]  # fmt: skip
+    statements = data_statements(captured)
 
     def end_to_end() -> None:
         report_execute(new_run(fmt))
@@ -290,6 +335,9 @@ def main() -> None:
             cursor.execute("VACUUM ANALYZE")
         results.append(measure(size, args.rounds, args.format))
         print(json.dumps(results[-1]))
+        for name, query in DASHBOARD_PERIODS.items():
+            found = measure_dashboard(args.rounds, query)
+            print(json.dumps({"projects": size, "dashboard": name, **found}))
     commitments = FundingCommitment.objects.count()
     print(
         f"\nprogramme overview ({args.format}), {args.rounds} rounds, medians; "

@@ -13,10 +13,11 @@ relations reach across the tables, the dashboard, the reports and the API.
    nobody publishes) would give that unknown away by subtraction, so the smallest non-zero
    shown cell of that relation is hidden too, until no relation has exactly one unknown;
 3. the auditor (``audit``) then solves the whole linear system exactly, with what an attacker
-   knows of each hidden cell (a "<5" is 1–4, an "x" is at least 5, since only the shown cells,
-   which are 0 or at least 5, are chosen as complements, and a figure nobody publishes is
-   any whole number from 0), and, while it finds a hidden cell that only one value fits, one
-   more shown cell of a relation of that cell is hidden.
+   knows of each hidden cell (a "<5" is 1–4; an "x" is at least 1, since a zero is never
+   hidden; a figure nobody publishes is any whole number from 0),
+   and, while it finds a hidden cell that only one value fits, one more shown cell of a
+   relation of that cell is hidden; when none is left, the small cells around it are
+   withheld as "x" instead of "<5" (an "x" tells nothing, not even that it is not zero).
 
 The result is safe by construction: ``protect`` returns only when the exact auditor finds no
 hidden cell whose value the published figures fix. ``audit`` is a complete search (bounds
@@ -59,6 +60,7 @@ class Publication:
     unpublished: set[Key] = field(default_factory=set)
     relations: list[Relation] = field(default_factory=list)
     hidden: set[Key] = field(default_factory=set)
+    withheld: set[Key] = field(default_factory=set)  # small, but shown "x" (see _hide_beside)
     locked: set[Key] = field(default_factory=set)
     protected: bool = False
 
@@ -102,6 +104,7 @@ class Publication:
             self.cell(key, value, published=key not in other.unpublished)
         self.relations.extend(other.relations)
         self.hidden |= other.hidden
+        self.withheld |= other.withheld
         self.locked |= set(other.values)
 
     def shown(self, key: Key) -> int | str:
@@ -112,7 +115,7 @@ class Publication:
             raise KeyError(f"Cell {key!r} is not published")
         value = self.values[key]
         if key in self.hidden:
-            return SMALL if 0 < value < SMALL_BELOW else HIDDEN
+            return SMALL if is_small(value) and key not in self.withheld else HIDDEN
         return value
 
     def is_shown(self, key: Key) -> bool:
@@ -148,10 +151,17 @@ def protect(publication: Publication) -> Publication:
     return pub
 
 
-def _candidates(pub: Publication, keys: Iterable[Key]) -> list[Key]:
-    """The shown, non-zero cells among ``keys`` that may still be hidden, smallest first."""
+def _candidates(pub: Publication, keys: Iterable[Key], *, zeros: bool = False) -> list[Key]:
+    """The shown cells among ``keys`` that may still be hidden, smallest first.
+
+    Zeros only when asked (``zeros``): the last resort when no other cell is left.
+    """
     return sorted(
-        (k for k in set(keys) if not pub.unknown(k) and k not in pub.locked and pub.values[k] > 0),
+        (
+            k
+            for k in set(keys)
+            if not pub.unknown(k) and k not in pub.locked and (zeros or pub.values[k] > 0)
+        ),
         key=lambda k: (pub.values[k], repr(k)),
     )
 
@@ -193,6 +203,16 @@ def _hide_beside(pub: Publication, determined: Iterable[Key]) -> bool:
             )
         if not choices:
             choices = _candidates(pub, pub.values)
+        if not choices:
+            # Nothing left to hide, and the "<5" themselves give it away (four "<5" adding
+            # up to a "<5" total are all 1): withhold the small cells around it as "x",
+            # which tells nothing, not even that they are not zero.
+            near = {k for r in pub.relations if key in r.cells for k in r.cells}
+            small = {k for k in near | {key} if k in pub.hidden and is_small(pub.values[k])}
+            if small - pub.withheld:
+                pub.withheld |= small
+                progress = True
+            continue
         if choices:
             pub.hidden.add(min(choices, key=lambda k: (pub.values[k], repr(k))))
             progress = True
@@ -207,7 +227,7 @@ def audit(publication: Publication) -> set[Key]:
 
     The unknowns are the hidden cells and the figures nobody publishes; the shown cells are
     constants; each relation is a linear equation. What an attacker knows of an unknown
-    bounds it: a "<5" is 1–4, an "x" at least 5, an unpublished figure at least 0 (all no
+    bounds it: a "<5" is 1–4, an "x" at least 1, an unpublished figure at least 0 (all no
     more than the sum of every cell, a bound that only makes the auditor report more). A
     hidden cell is determined when no whole-number solution of the system gives it another
     value; the search for one is complete, so the answer is exact.
@@ -224,14 +244,11 @@ def audit(publication: Publication) -> set[Key]:
         if key in pub.unpublished:
             lower.append(0)
             upper.append(cap)
-        elif is_small(value):
+        elif is_small(value) and key not in pub.withheld:
             lower.append(1)
             upper.append(SMALL_BELOW - 1)
-        elif value == 0:  # only an "x" published before protection could be zero
-            lower.append(0)
-            upper.append(cap)
-        else:
-            lower.append(SMALL_BELOW)
+        else:  # an "x": a complement (5 or more) or a withheld small count; never a zero
+            lower.append(1)
             upper.append(cap)
     equations: list[tuple[list[tuple[int, int]], int]] = []
     for relation in pub.relations:

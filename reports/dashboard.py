@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
@@ -23,7 +24,7 @@ from django.utils.translation import gettext_lazy as _l
 from cooperation.disclosure import Publication, protect
 from cooperation.models import Institution, Party
 from exchanges.models import Call
-from projects.models import Currency, JointProject, TeamMember
+from projects.models import Currency, JointProject, Milestone, TeamMember
 from reports.kinds import people
 from reports.kinds.common import (
     NONE,
@@ -389,6 +390,66 @@ def PROTECTION_NOTE() -> str:
     )
 
 
+LATE_LISTED = 20  # the panel lists the latest projects; the admin filter lists them all
+
+
+def _late_milestones(using: str, parameters: dict[str, Any]) -> Chart:
+    """Projects with milestones not done by their due date, the latest first (question 3).
+
+    As of today, or of the period's end when it is past; each project links to its page,
+    and the panel to the admin list filtered to them all. One statement.
+    """
+    today = timezone.localdate()
+    end = as_date(parameters.get("date_to"))
+    as_of = min(today, end) if end else today
+    scope, params = _projects_scope(parameters)
+    rows = fetch_all(
+        using,
+        f"""
+        WITH late AS (
+            SELECT m.project_id, COUNT(*) AS milestones, MAX(%s::date - m.due_date) AS days
+            FROM {table(Milestone)} m
+            WHERE m.status <> 'done' AND m.due_date < %s
+            GROUP BY m.project_id
+        )
+        SELECT jp.id AS id, jp.code AS code, late.milestones AS milestones, late.days AS days,
+               COUNT(*) OVER () AS projects
+        FROM late JOIN {table(JointProject)} jp ON jp.id = late.project_id
+        {lead_city_join()}
+        {scope}
+        ORDER BY late.days DESC, jp.code
+        LIMIT {LATE_LISTED}
+        """,  # noqa: S608 (names from Meta)
+        [as_of, as_of, *params],
+    )
+    total = rows[0]["projects"] if rows else 0
+    listing = reverse("admin:projects_jointproject_changelist") + "?late=yes"
+    return Chart(
+        id="late",
+        title=_("Projects with late milestones"),
+        columns=[_("Project"), _("Late milestones"), _("Days late (the latest)")],
+        rows=[
+            (
+                format_html(
+                    '<a href="{}">{}</a>',
+                    reverse("admin:projects_jointproject_change", args=[row["id"]]),
+                    row["code"],
+                ),
+                [_number(row["milestones"]), _number(row["days"])],
+            )
+            for row in rows
+        ],
+        bars=[(row["code"], float(row["days"]), _number(row["days"])) for row in rows],
+        notes=[
+            _("%(count)s projects have milestones not done by their due date, as of %(date)s.")
+            % {"count": _number(total), "date": date_format(as_of, "SHORT_DATE_FORMAT")},
+            format_html(
+                '<a href="{}">{}</a>', listing, _("All projects with late milestones (admin list)")
+            ),
+        ],
+    )
+
+
 def dashboard_context(using: str, parameters: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return the key figures and the charts of the dashboard for a period and city.
 
@@ -407,10 +468,11 @@ def dashboard_context(using: str, parameters: dict[str, Any] | None = None) -> d
         _funding_by_city_and_year(using, parameters),
         _stays_balance(stays, parameters),
         _womens_participation(stays, team_publication(using)),
+        _late_milestones(using, parameters),
     ]
     for chart in charts:
         chart.period = period
-    charts[-1].period = period + " · " + _("project teams: all projects, every period")
+    charts[4].period = period + " · " + _("project teams: all projects, every period")
     return {
         "key_figures": _key_figures(using, stays, parameters),
         "key_figures_period": period,

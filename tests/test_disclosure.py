@@ -36,9 +36,9 @@ def _brute_force(pub: Publication, cap: int) -> set:
         value = pub.values[key]
         if key in pub.unpublished:
             return range(cap + 1)
-        if 0 < value < 5:
+        if 0 < value < 5 and key not in pub.withheld:
             return range(1, 5)
-        return range(5, cap + 1)
+        return range(1, cap + 1)
 
     seen: dict = {key: set() for key in unknowns}
     for values in itertools.product(*(domain(k) for k in unknowns)):
@@ -111,11 +111,9 @@ def _check(pub: Publication) -> None:
             continue
         shown = pub.shown(key)
         if 0 < value < 5:
-            assert shown == SMALL
+            assert shown in (SMALL, HIDDEN)  # "x" when even "<5" would tell it
         else:
             assert shown in (value, HIDDEN)
-            if shown == HIDDEN:
-                assert value >= 5
     for relation in pub.relations:  # no relation has a single hidden cell left
         unknown = [k for k in relation.cells if pub.unknown(k)]
         assert len(unknown) != 1 or unknown[0] not in pub.hidden
@@ -168,6 +166,15 @@ def test_a_publication_protected_around_one_already_out_stays_safe(first, second
     assert set(out.hidden) <= pub.hidden
     assert all(k not in pub.hidden for k in out.values if k not in out.hidden)
     _check(pub)
+
+
+def test_four_small_counts_adding_up_to_a_small_total_are_withheld():
+    # Four "<5" in a row whose total is "<5" can only be 1 each: they are shown as "x".
+    pub = Publication()
+    grid(pub, "t", {(0, c): 1 for c in range(4)}, range(1), range(4))
+    protect(pub)
+    assert pub.shown(("t", 0, 0)) == HIDDEN and pub.shown(("t", 0, "*")) == HIDDEN
+    assert audit(pub) == set()
 
 
 def test_the_line_rule_hides_the_next_smallest_cell():

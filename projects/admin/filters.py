@@ -16,6 +16,21 @@ from cooperation.models import Institution, Party, StrategicArea
 from projects.models import LAST_YEAR, JointProject
 
 
+class LateMilestonesFilter(admin.SimpleListFilter):
+    """Projects with a milestone not done by its due date (the dashboard's panel links here)."""
+
+    title = gettext_lazy("late milestones")
+    parameter_name = "late"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[Any, str]]:
+        return [("yes", _("With late milestones"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() != "yes":
+            return queryset
+        return queryset.with_late_milestones()  # type: ignore[attr-defined]
+
+
 class AreaFilter(admin.SimpleListFilter):
     title = gettext_lazy("strategic area")
     parameter_name = "area"

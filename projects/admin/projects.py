@@ -37,6 +37,7 @@ from projects.admin.filters import (
     AreaFilter,
     CityFilter,
     InstitutionFilter,
+    LateMilestonesFilter,
     YearFilter,
     export_rows,
 )
@@ -86,6 +87,7 @@ class JointProjectAdmin(
         CityFilter,
         YearFilter,
         InstitutionFilter,
+        LateMilestonesFilter,
         "public",
     )
     search_fields = (

@@ -109,6 +109,19 @@ class JointProjectQuerySet(models.QuerySet["JointProject"]):
             )
         )
 
+    def with_late_milestones(self, today: datetime.date | None = None) -> JointProjectQuerySet:
+        """Return the projects with a milestone not done by its due date (before ``today``).
+
+        The one rule of lateness (``Milestone.is_late``) as a query, for the admin's filter and
+        the dashboard's panel.
+        """
+        today = today or timezone.localdate()
+        milestone: Any = self.model.milestones.rel.related_model
+        late = milestone._default_manager.filter(
+            project=OuterRef("pk"), due_date__lt=today
+        ).exclude(status="done")
+        return self.filter(Exists(late))
+
     def in_city(self, party: Party | int | str) -> JointProjectQuerySet:
         """Return the projects in which an institution of ``party`` (the row, id or code) takes
         part."""

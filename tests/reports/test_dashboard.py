@@ -84,7 +84,7 @@ def test_dashboard_shows_figures_charts_and_their_tables(programme, official_bcn
     assert response.status_code == 200
     html = response.content.decode()
     assert "<script" not in html.split('id="content-main"', 1)[1]  # no inline script
-    assert html.count('<svg class="dashboard-svg"') == 5
+    assert html.count('<svg class="dashboard-svg"') == 6
     assert _cells(html, "funding-table") == [
         ["BCN 2026", "0.00", "2,000.00", "0.00", "2,000.00"],
         ["CDMX 2026", "100,000.00", "0.00", "0.00", "5,000.00"],
@@ -114,11 +114,11 @@ def test_dashboard_runs_a_constant_number_of_queries(
     # city and year; the stays' publication (reports.kinds.people): 3 stays statements (by city,
     # kind and band with their people; by area; by call), 4 applications' publication (calls,
     # counts per status, host decisions, scored), 1 calls' directions; 1 team genders; 1 the
-    # cities of the period-and-city form.
-    with django_assert_num_queries(23):
+    # cities of the period-and-city form; 1 late milestones.
+    with django_assert_num_queries(24):
         assert client.get(URL).status_code == 200
     FundingFactory.create_batch(5)
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(24):
         assert client.get(URL).status_code == 200
 
 
@@ -274,9 +274,51 @@ def test_dashboard_with_a_period_runs_a_constant_number_of_queries(
     client.get(URL, query)
     # As without a period (see above), and 1 more for the cities: the bound form reads them
     # to check the choice, then to show it.
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(25):
         assert client.get(URL, query).status_code == 200
     ProjectFactory.create_batch(3)
     FundingFactory.create_batch(4)
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(25):
         assert client.get(URL, query).status_code == 200
+
+
+@pytest.fixture
+def late_projects(cdmx, bcn):
+    """P-LATE: two milestones not done, 30 and 10 days past due; P-DONE: done late; P-SOON."""
+    import datetime
+
+    from django.utils import timezone
+
+    from projects.models import Milestone
+
+    today = timezone.localdate()
+    u = InstitutionFactory(code="L-CDMX", party=cdmx)
+    c = InstitutionFactory(code="L-BCN", party=bcn)
+    late, done, soon = (ProjectFactory(institutions=[u, c]) for _index in range(3))
+    for project, days, status in (
+        (late, 30, "planned"),
+        (late, 10, "in_progress"),
+        (done, 40, "done"),
+        (soon, -5, "planned"),
+    ):
+        Milestone.objects.create(
+            project=project,
+            title=f"M{days}",
+            due_date=today - datetime.timedelta(days=days),
+            status=status,
+            completed_on=today if status == "done" else None,
+        )
+    return late, done, soon
+
+
+def test_question_3_late_milestones_panel_and_its_admin_filter(late_projects, official_cdmx, login):
+    late, done, soon = late_projects
+    client = login(official_cdmx)
+    html = client.get(URL).content.decode()
+    # One project is late, by 30 days at most, with two late milestones; it links to its page.
+    assert _cells(html, "late-table") == [[late.code, "2", "30"]]
+    assert f"/admin/projects/jointproject/{late.pk}/change/" in html
+    assert "/admin/projects/jointproject/?late=yes" in html
+    # The drill-down: the admin list filtered to the late projects shows just that one.
+    listing = client.get("/admin/projects/jointproject/?late=yes").content.decode()
+    assert late.code in listing and done.code not in listing and soon.code not in listing
