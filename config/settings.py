@@ -267,6 +267,11 @@ ACCOUNT_RATE_LIMITS = {"login_failed": None}
 # sign-in and token throttles count per address); 0 reads the connection's address.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A reused code is said to be "already used", not "incorrect" (cooperation/forms.py).
+MFA_FORMS = {
+    "authenticate": "cooperation.forms.AuthenticateForm",
+    "reauthenticate": "cooperation.forms.ReauthenticateForm",
+}
 MFA_TOTP_ISSUER = "CDMX–BCN"
 
 # --- Partner API (REST framework, OAuth2 client credentials) ----------------------------------
