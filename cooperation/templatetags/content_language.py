@@ -66,3 +66,20 @@ def translated(obj: Any, field: str) -> SafeString:
     order = (current, *getattr(settings, "MODELTRANSLATION_FALLBACK_LANGUAGES", ()))
     used = next((code for code in order if getattr(obj, f"{field}_{code}", None)), current)
     return in_language(value, used)
+
+
+@register.simple_tag
+def missing_translations(obj: Any, *fields: str) -> list[str]:
+    """Return the marks ("in Catalan"…) of the languages in which a Spanish text of ``fields``
+    has no translation: ``{% missing_translations project "title" "summary" as missing %}``."""
+    from django.conf import settings
+
+    missing = []
+    for code, _name in settings.LANGUAGES:
+        if code == "es":
+            continue
+        if any(
+            getattr(obj, f"{f}_es", None) and not getattr(obj, f"{f}_{code}", None) for f in fields
+        ):
+            missing.append(language_mark(code))
+    return missing

@@ -37,6 +37,7 @@ from projects.admin.filters import (
     AreaFilter,
     CityFilter,
     InstitutionFilter,
+    MissingTranslationFilter,
     YearFilter,
     export_rows,
 )
@@ -87,6 +88,7 @@ class JointProjectAdmin(
         YearFilter,
         InstitutionFilter,
         "public",
+        MissingTranslationFilter,
     )
     search_fields = (
         "code",
