@@ -124,7 +124,7 @@ class MissingTranslationFilter(admin.SimpleListFilter):
         from django.conf import settings
 
         names = dict(settings.LANGUAGES)
-        return [(code, _(names[code])) for code in self.LANGUAGES if code in names]
+        return [(code, str(names[code])) for code in self.LANGUAGES if code in names]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         from django.db.models import Q
