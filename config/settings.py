@@ -308,6 +308,11 @@ SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_LOGIN_ON_GET = False  # a POST with the CSRF token starts the sign-in
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_ONLY = False
+# A reused code is said to be "already used", not "incorrect" (cooperation/forms.py).
+MFA_FORMS = {
+    "authenticate": "cooperation.forms.AuthenticateForm",
+    "reauthenticate": "cooperation.forms.ReauthenticateForm",
+}
 MFA_TOTP_ISSUER = "CDMX–BCN"
 
 # --- Partner API (REST framework, OAuth2 client credentials) ----------------------------------

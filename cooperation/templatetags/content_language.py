@@ -48,3 +48,38 @@ def in_language(text: Any, language: str | None) -> SafeString:
         text,
         language_mark(language),
     )
+
+
+@register.simple_tag
+def translated(obj: Any, field: str) -> SafeString:
+    """Render a translated field (django-modeltranslation), marked when it is shown in another
+    language than the page's because the page's translation is missing.
+
+    ``{% translated project "summary" %}``: modeltranslation falls back to the first language
+    of ``MODELTRANSLATION_FALLBACK_LANGUAGES`` that has a text; this says which one it was.
+    Reads only the row's loaded columns: no query.
+    """
+    from django.conf import settings
+
+    value = getattr(obj, field, "")
+    current = base_language(get_language())
+    order = (current, *getattr(settings, "MODELTRANSLATION_FALLBACK_LANGUAGES", ()))
+    used = next((code for code in order if getattr(obj, f"{field}_{code}", None)), current)
+    return in_language(value, used)
+
+
+@register.simple_tag
+def missing_translations(obj: Any, *fields: str) -> list[str]:
+    """Return the marks ("in Catalan"…) of the languages in which a Spanish text of ``fields``
+    has no translation: ``{% missing_translations project "title" "summary" as missing %}``."""
+    from django.conf import settings
+
+    missing = []
+    for code, _name in settings.LANGUAGES:
+        if code == "es":
+            continue
+        if any(
+            getattr(obj, f"{f}_es", None) and not getattr(obj, f"{f}_{code}", None) for f in fields
+        ):
+            missing.append(language_mark(code))
+    return missing

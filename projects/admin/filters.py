@@ -122,3 +122,37 @@ def export_rows(queryset: QuerySet[JointProject]) -> Iterator[list[Any]]:
                 for p in project.participations.all()
             ),
         ]
+
+
+class MissingTranslationFilter(admin.SimpleListFilter):
+    """Projects whose title, summary or impact statement lacks its text in one language.
+
+    Officials find here what the Catalan or English pages show in Spanish (marked "in
+    Spanish" there) and fill it on the project's page, where the languages sit side by side.
+    """
+
+    title = gettext_lazy("missing translation")
+    parameter_name = "untranslated"
+    LANGUAGES = ("ca", "en")
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[Any, str]]:
+        from django.conf import settings
+
+        names = dict(settings.LANGUAGES)
+        return [(code, str(names[code])) for code in self.LANGUAGES if code in names]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        from django.db.models import Q
+
+        language = self.value()
+        if language not in self.LANGUAGES:
+            return queryset  # anything else filters nothing
+        missing = Q()
+        for field in ("title", "summary", "impact"):
+            base = f"{field}_es"
+            name = f"{field}_{language}"
+            # A text exists in Spanish (the required language) but not in this one.
+            missing |= (Q(**{f"{name}__isnull": True}) | Q(**{name: ""})) & ~(
+                Q(**{f"{base}__isnull": True}) | Q(**{base: ""})
+            )
+        return queryset.filter(missing)

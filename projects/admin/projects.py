@@ -38,6 +38,7 @@ from projects.admin.filters import (
     CityFilter,
     InstitutionFilter,
     LateMilestonesFilter,
+    MissingTranslationFilter,
     YearFilter,
     export_rows,
 )
@@ -89,6 +90,7 @@ class JointProjectAdmin(
         InstitutionFilter,
         LateMilestonesFilter,
         "public",
+        MissingTranslationFilter,
     )
     search_fields = (
         "code",
