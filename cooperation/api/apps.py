@@ -31,10 +31,11 @@ class ApiConfig(AppConfig):
         Revoking a client deletes its tokens (``partner_client_revoke``), as does revoking a
         token (``/o/revoke_token/``) or rotating a secret: each deletion is seen here, so a
         revoked token stops at once. A profile or account saved (the admin) forgets the
-        client's tokens too.
+        client's tokens too, and so does a role given to or taken from the account (its roles
+        are read from the kept account).
         """
         from django.contrib.auth import get_user_model
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save
         from oauth2_provider.models import AccessToken
 
         from cooperation.api.models import PartnerProfile
@@ -57,6 +58,21 @@ class ApiConfig(AppConfig):
             if profile is not None:
                 client_changed(profile.application_id)
 
+        def roles_changed(instance: Any, action: str, reverse: bool, pk_set: Any, **_: Any) -> None:
+            if not action.startswith("post_"):
+                return
+            if not reverse:  # account.groups.add/remove/clear
+                account_changed(instance)
+                return
+            # group.user_set changed: the partner accounts among those people (all on clear).
+            accounts = get_user_model().objects.filter(is_partner_account=True)
+            accounts = accounts.filter(pk__in=pk_set) if pk_set else accounts
+            for account in accounts:
+                account_changed(account)
+
+        m2m_changed.connect(
+            roles_changed, sender=get_user_model().groups.through, dispatch_uid="token-roles"
+        )
         for signal in (post_save, post_delete):
             signal.connect(token_changed, sender=AccessToken, dispatch_uid="token-cache-token")
             signal.connect(profile_changed, sender=PartnerProfile, dispatch_uid="token-profile")

@@ -43,6 +43,8 @@ EXPORTED: dict[str, tuple[str, ...]] = {
         "party",
     ),
     "account.EmailAddress": ("email", "verified", "primary"),
+    # Staff who sign in through their city's identity provider (single sign-on).
+    "socialaccount.SocialAccount": ("provider", "uid", "date_joined", "last_login", "extra_data"),
     "exchanges.ResearcherProfile": (
         "home_institution",
         "career_stage",
@@ -106,6 +108,8 @@ NOT_EXPORTED: dict[str, str] = {
     "cooperation.User.user_permissions": "internal",
     "account.EmailAddress.id": "internal key",
     "account.EmailAddress.user": "the person",
+    "socialaccount.SocialAccount.id": "internal key",
+    "socialaccount.SocialAccount.user": "the person",
     "exchanges.ResearcherProfile.id": "internal key",
     "exchanges.ResearcherProfile.user": "the person",
     "exchanges.ConsentRecord.id": "internal key",
@@ -197,6 +201,7 @@ def _row(obj: models.Model) -> dict[str, Any]:
 def personal_data_export(*, user: User, site_url: str = "") -> dict[str, Any]:
     """Return every personal datum about ``user``, labelled in their language."""
     from allauth.account.models import EmailAddress
+    from allauth.socialaccount.models import SocialAccount
 
     user = User.objects.select_related("institution", "party").get(pk=user.pk)
     with translation.override(user.language or None):
@@ -210,6 +215,9 @@ def personal_data_export(*, user: User, site_url: str = "") -> dict[str, Any]:
         result: dict[str, Any] = {
             _("Account"): _row(user),
             _("E-mail addresses"): [_row(e) for e in EmailAddress.objects.filter(user=user)],
+            _("Single sign-on accounts"): [
+                _row(a) for a in SocialAccount.objects.filter(user=user).order_by("pk")
+            ],
             _("Researcher profile"): [_row(p) for p in profile],
             _("Consents"): [_row(c) for c in ConsentRecord.objects.filter(user=user)],
             _("Applications"): [],

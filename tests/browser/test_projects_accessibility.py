@@ -93,7 +93,9 @@ def test_coordinator_pages_have_no_axe_violation(live_server, page, project):
     page.fill("#id_end_date", "2026-04-01")
     with page.expect_navigation():
         page.click("main button[type=submit]")
-    assert page.locator(".errorlist").count() >= 1
+    # Next to its field (the portal's form renderer) and in the summary, linked to the field.
+    assert page.locator("#id_end_date_error.field-error").count() == 1
+    assert page.locator('.error-summary a[href="#id_end_date"]').count() == 1
     assert axe_violations(page) == []
 
 

@@ -118,6 +118,23 @@ def test_the_data_page_shows_the_same_data(login, in_evaluation, official_cdmx, 
     assert "/stays/documents/" in html
 
 
+def test_the_export_lists_the_single_sign_on_accounts(login, researcher):
+    """A person linked to a city's identity provider finds the link and what it sent."""
+    from allauth.socialaccount.models import SocialAccount
+
+    researcher.language = "en"
+    researcher.save(update_fields=["language"])
+    SocialAccount.objects.create(
+        user=researcher, provider="cdmx", uid="sub-4711", extra_data={"groups": ["staff"]}
+    )
+    data = json.loads(
+        login(researcher, language="en").get(reverse("exchanges:data_export")).content
+    )
+    (account,) = data["Single sign-on accounts"]
+    assert account["Provider"] == "cdmx" and account["Uid"] == "sub-4711"
+    assert account["Extra data"] == {"groups": ["staff"]}
+
+
 def _old_sign_in(client, user, seconds_ago: int = 3600) -> None:
     """Make the session's sign-in an hour old: reauthentication is then asked for."""
     import time

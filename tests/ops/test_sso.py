@@ -103,7 +103,7 @@ def test_an_unverified_email_is_refused_and_nothing_is_linked_or_created(sso):
     response = _sign_in(client, sso, "mallory")
     assert response.status_code == 403
     # Said in the person's language.
-    assert "no ha confirmat la teva adreça de correu electrònic" in response.content.decode()
+    assert "no ha confirmat la vostra adreça de correu electrònic" in response.content.decode()
     assert _signed_in_user(client) is None
     assert not SocialAccount.objects.exists()
     assert User.objects.filter(email__iexact="victima@cdmx.gob.mx").get() == existing
