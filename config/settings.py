@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "reports",
     "projects",
     "exchanges",
+    "knowledge",
     # Demo data for `make run` (seed_demo, seed_stays_demo, totp_code); it adds no model.
     "demo",
 ]
@@ -431,6 +432,12 @@ STORAGES = {
 STAY_ATTACHMENT_MAX_BYTES = env_int("STAY_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 # Days after an application closes before a scheduled task deletes its documents.
 STAY_DOCUMENT_RETENTION_DAYS = env_int("STAY_DOCUMENT_RETENTION_DAYS", 365, minimum=0)
+
+# --- Knowledge exchange ---------------------------------------------------------------------
+# Largest PDF a coordinator may attach to a practice, in bytes (default 10 MB).
+KNOWLEDGE_ATTACHMENT_MAX_BYTES = env_int(
+    "KNOWLEDGE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024
+)
 
 # --- E-mail -----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CDMX–BCN <no-reply@localhost>")
