@@ -105,6 +105,17 @@ class PracticeQuerySet(models.QuerySet["Practice"]):
             return self.none()
         return self.filter(institution_id=institution_id)
 
+    def in_area(self, area: StrategicArea | int) -> PracticeQuerySet:
+        """Return the practices whose primary area, or one of their other areas, is ``area``."""
+        area_id = area.pk if isinstance(area, StrategicArea) else area
+        through = Practice.areas.through
+        return self.filter(
+            Q(primary_area_id=area_id)
+            | models.Exists(
+                through.objects.filter(practice_id=models.OuterRef("pk"), strategicarea_id=area_id)
+            )
+        )
+
     def visible_to(self, user: User | AnonymousUser) -> PracticeQuerySet:
         """Return the practices the user may read: published ones, and for officials and
         administrators every practice, for a coordinator also their institution's drafts."""
