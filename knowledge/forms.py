@@ -8,7 +8,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import Axis, Party, StrategicArea
-from knowledge.models import Audience, Licence, PracticeKind, PracticeQuerySet, PracticeStatus
+from knowledge.models import (
+    TRANSLATED_FIELDS,
+    Audience,
+    Licence,
+    Practice,
+    PracticeKind,
+    PracticeQuerySet,
+    PracticeStatus,
+)
+from projects.models import JointProject
 
 
 class PracticeReviewForm(forms.Form):
@@ -86,3 +95,69 @@ class LibraryFilterForm(forms.Form):
         if data["q"].strip():
             practices = practices.search(data["q"].strip(), language)
         return practices
+
+
+_LANGUAGES = ("es", "ca", "en")
+TEXT_COLUMNS = tuple(
+    f"{field}_{language}" for field in TRANSLATED_FIELDS for language in _LANGUAGES
+)
+
+
+class PracticeForm(forms.ModelForm):
+    """A coordinator proposes or keeps a practice of their institution (texts in es/ca/en)."""
+
+    audiences = forms.MultipleChoiceField(
+        label=_("Audiences"),
+        choices=Audience.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Practice
+        fields = (
+            "kind",
+            "licence",
+            "primary_area",
+            "areas",
+            "axes",
+            "audiences",
+            "projects",
+            *TEXT_COLUMNS,
+        )
+        widgets = {
+            "areas": forms.CheckboxSelectMultiple,
+            "axes": forms.CheckboxSelectMultiple,
+            "projects": forms.CheckboxSelectMultiple,
+            **{
+                column: forms.Textarea(attrs={"rows": 4})
+                for column in TEXT_COLUMNS
+                if not column.startswith("title_")
+            },
+        }
+
+    def __init__(self, *args: Any, institution_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["primary_area"].queryset = StrategicArea.objects.filter(active=True)  # type: ignore[attr-defined]
+        self.fields["areas"].queryset = StrategicArea.objects.filter(active=True)  # type: ignore[attr-defined]
+        self.fields["axes"].queryset = Axis.objects.filter(active=True)  # type: ignore[attr-defined]
+        # The projects a practice may name: its institution's own.
+        self.fields["projects"].queryset = JointProject.objects.for_institution(  # type: ignore[attr-defined]
+            institution_id
+        ).order_by("code")
+        self.fields["title_es"].required = True
+
+    def texts(self) -> dict[str, str]:
+        return {column: self.cleaned_data.get(column) or "" for column in TEXT_COLUMNS}
+
+
+class LinkForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=255)
+    url = forms.URLField(label=_("Web address"), max_length=500, assume_scheme="https")
+    licence = forms.ChoiceField(label=_("Licence"), choices=Licence.choices)
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=255)
+    file = forms.FileField(label=_("PDF file"), help_text=_("A PDF document."))
+    licence = forms.ChoiceField(label=_("Licence"), choices=Licence.choices)
