@@ -322,6 +322,7 @@ OAUTH2_PROVIDER = {
     "SCOPES": {
         "read": "Read the programme's public data",
         "projects:write": "Create and update the joint projects of the client's institution",
+        "knowledge:write": "Propose and keep the practices of the client's institution",
         "stays:read": "Read stay statistics and, where allowed, applicants' data",
         "webhooks": "Register webhook endpoints and read their deliveries",
     },
@@ -375,6 +376,9 @@ SPECTACULAR_SETTINGS = {
         "DeliveryStatusEnum": "cooperation.api.models.WebhookDelivery.Status",
         "FundingKindEnum": "projects.models.FundingCommitment.Kind",
         "ParticipationRoleEnum": "projects.models.Participation.Role",
+        "PracticeKindEnum": "knowledge.models.PracticeKind",
+        "PracticeStatusEnum": "knowledge.models.PracticeStatus",
+        "TransferStageEnum": "knowledge.models.TransferStage",
     },
 }
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import Axis, Institution, StrategicArea, User
 from cooperation.validators import validate_web_url
+from knowledge import events
 from knowledge.models import (
     TRANSLATED_FIELDS,
     Audience,
@@ -260,7 +261,7 @@ def practice_transition(
 ) -> Practice:
     """Move a practice through its review and record it in its timeline."""
     # Lock the row: two officials reviewing at once must not both move it from one state.
-    practice = Practice.objects.select_for_update().get(pk=practice.pk)
+    practice = Practice.objects.select_for_update().select_related("origin").get(pk=practice.pk)
     if to_status not in S.values:
         raise ValidationError(_("Unknown status."), code="unknown_status")
     move = (practice.status, to_status)
@@ -290,6 +291,8 @@ def practice_transition(
         fields += ["published_at", "review_note"]
     practice.save(update_fields=fields)
     _record(practice, actor=actor, frm=move[0], to=to_status, note=note)
+    if to_status == S.PUBLISHED:
+        events.practice_published(practice)
     return practice
 
 

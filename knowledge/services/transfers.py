@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import Institution, User
+from knowledge import events
 from knowledge.models import (
     TRANSFER_DATES,
     Practice,
@@ -128,6 +129,7 @@ def transfer_create(
     transfer.full_clean(exclude=["practice", "institution", "created_by"], validate_unique=False)
     transfer.save()
     _record(transfer, actor=actor, frm="", to=T.INTEREST, note="")
+    events.transfer_updated(transfer)
     return transfer
 
 
@@ -140,7 +142,11 @@ def transfer_update(*, actor: User, transfer: Transfer) -> Transfer:
 
     ``transfer`` carries the new values; the stored row, locked, decides who may change it.
     """
-    stored = Transfer.objects.select_for_update().select_related("institution").get(pk=transfer.pk)
+    stored = (
+        Transfer.objects.select_for_update()
+        .select_related("institution__party")
+        .get(pk=transfer.pk)
+    )
     if not can_change_transfer(actor, stored):
         raise PermissionDenied(_("You may not change this transfer."))
     for name in _FIXED:
@@ -156,6 +162,7 @@ def transfer_update(*, actor: User, transfer: Transfer) -> Transfer:
     TRANSFER_DATES.check(transfer.started_on, transfer.ended_on)
     transfer.full_clean(exclude=["practice", "institution", "created_by"], validate_unique=False)
     transfer.save()
+    events.transfer_updated(transfer, was_public=stored.public)
     return transfer
 
 
@@ -212,4 +219,5 @@ def transfer_move(
     transfer.stage = to_stage
     transfer.save(update_fields=fields)
     _record(transfer, actor=actor, frm=move[0], to=to_stage, note=(note or "").strip())
+    events.transfer_updated(transfer)
     return transfer
