@@ -119,7 +119,7 @@ for _field in TRANSLATED_FIELDS:
     PracticeSerializer._declared_fields[_field] = TranslatedField(_field)
 
 
-class LongTexts(serializers.Serializer):
+class PracticeTexts(serializers.Serializer):
     """A long text in each language (each optional)."""
 
     es = serializers.CharField(max_length=20_000, required=False, allow_blank=True)
@@ -151,13 +151,13 @@ class PracticeWriteSerializer(serializers.Serializer):
         slug_field="code", queryset=JointProject.objects.all(), many=True, required=False
     )
     title = TextsSerializer()  # the Spanish title required, as the projects' (255 characters)
-    summary = LongTexts(required=False)
-    problem = LongTexts(required=False)
-    approach = LongTexts(required=False)
-    resources = LongTexts(required=False)
-    results = LongTexts(required=False)
-    evidence = LongTexts(required=False)
-    transferability = LongTexts(required=False)
+    summary = PracticeTexts(required=False)
+    problem = PracticeTexts(required=False)
+    approach = PracticeTexts(required=False)
+    resources = PracticeTexts(required=False)
+    results = PracticeTexts(required=False)
+    evidence = PracticeTexts(required=False)
+    transferability = PracticeTexts(required=False)
 
     def texts(self) -> dict[str, str]:
         data = self.validated_data
