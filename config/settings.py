@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "reports",
     "projects",
     "exchanges",
+    "knowledge",
     # Demo data for `make run` (seed_demo, seed_stays_demo, totp_code); it adds no model.
     "demo",
 ]
@@ -375,6 +376,7 @@ OAUTH2_PROVIDER = {
     "SCOPES": {
         "read": "Read the programme's public data",
         "projects:write": "Create and update the joint projects of the client's institution",
+        "knowledge:write": "Propose and keep the practices of the client's institution",
         "stays:read": "Read stay statistics and, where allowed, applicants' data",
         "webhooks": "Register webhook endpoints and read their deliveries",
     },
@@ -428,6 +430,9 @@ SPECTACULAR_SETTINGS = {
         "DeliveryStatusEnum": "cooperation.api.models.WebhookDelivery.Status",
         "FundingKindEnum": "projects.models.FundingCommitment.Kind",
         "ParticipationRoleEnum": "projects.models.Participation.Role",
+        "PracticeKindEnum": "knowledge.models.PracticeKind",
+        "PracticeStatusEnum": "knowledge.models.PracticeStatus",
+        "TransferStageEnum": "knowledge.models.TransferStage",
     },
 }
 
@@ -502,6 +507,12 @@ STORAGES = build_storages(
 STAY_ATTACHMENT_MAX_BYTES = env_int("STAY_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 # Days after an application closes before a scheduled task deletes its documents.
 STAY_DOCUMENT_RETENTION_DAYS = env_int("STAY_DOCUMENT_RETENTION_DAYS", 365, minimum=0)
+
+# --- Knowledge exchange ---------------------------------------------------------------------
+# Largest PDF a coordinator may attach to a practice, in bytes (default 10 MB).
+KNOWLEDGE_ATTACHMENT_MAX_BYTES = env_int(
+    "KNOWLEDGE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024
+)
 
 # --- E-mail -----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CDMX–BCN <no-reply@localhost>")

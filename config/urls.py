@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("projects/", include("projects.urls")),
+    path("knowledge/", include("knowledge.urls")),
     path("api/", include("config.api_router")),
     path("reports/", include("reports.urls")),
     # OAuth2 for partner systems: client credentials only (no end-user authorisation pages),

@@ -1,4 +1,4 @@
-"""Guard: no admin page of ``projects`` or ``exchanges`` saves around the services (issue 10).
+"""Guard: no admin page of projects, exchanges or knowledge saves around the services.
 
 The convention, checked here over every registered admin and its inlines: for each write its
 permissions allow a superuser who passed the second factor,
@@ -28,9 +28,9 @@ from django.test import RequestFactory
 
 from tests.factories import UserFactory
 
-GUARDED_APPS = ("projects", "exchanges")
-SERVICE_MODULES = ("projects.services", "exchanges.services")
-FIRST_PARTY = ("projects.", "exchanges.", "cooperation.", "tests.")
+GUARDED_APPS = ("projects", "exchanges", "knowledge")
+SERVICE_MODULES = ("projects.services", "exchanges.services", "knowledge.services")
+FIRST_PARTY = ("projects.", "exchanges.", "knowledge.", "cooperation.", "tests.")
 
 
 def _is_service(obj: Any) -> bool:

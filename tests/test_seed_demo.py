@@ -208,3 +208,25 @@ def test_a_sample_file_that_does_not_import_is_reported_and_adds_no_project(tmp_
     assert "Demo projects not imported: " in errors.getvalue()
     assert "line 2" in errors.getvalue()
     assert not JointProject.objects.exists()
+
+
+def test_seed_demo_adds_the_mous_practices_and_a_transfer_under_way_once(settings, tmp_path):
+    from knowledge.models import Practice, Transfer
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    _seed()
+    _seed()
+    assert Practice.objects.published().count() == Practice.objects.count() == 3
+    assert set(Practice.objects.values_list("primary_area__code", flat=True)) == {
+        "OPEN_SCIENCE",
+        "STEAM_EDUCATION",
+        "INCLUSIVE_EDUCATION",
+    }
+    transfer = Transfer.objects.get()
+    assert (transfer.stage, transfer.public, transfer.institution.code) == ("pilot", True, "UNAM")
+    assert transfer.practice.origin.code == "BCN"
+    assert list(transfer.timeline.values_list("to_status", flat=True)) == [
+        "interest",
+        "planning",
+        "pilot",
+    ]

@@ -109,6 +109,8 @@ class WebhookEndpoint(models.Model):
         PROJECT_STATUS_CHANGED = "project.status_changed", _("Project status changed")
         CALL_OPENED = "call.opened", _("Call opened")
         APPLICATION_DECIDED = "application.decided", _("Application decided")
+        PRACTICE_PUBLISHED = "practice.published", _("Practice published")
+        TRANSFER_UPDATED = "transfer.updated", _("Transfer of a practice updated")
 
     partner = models.ForeignKey(
         PartnerProfile, on_delete=models.CASCADE, related_name="webhooks", verbose_name=_("partner")

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from cooperation.api.clients import Credentials, partner_client_create
 
-ALL_SCOPES = ["read", "projects:write", "stays:read", "webhooks"]
+ALL_SCOPES = ["read", "projects:write", "knowledge:write", "stays:read", "webhooks"]
 
 
 @pytest.fixture

@@ -45,11 +45,15 @@ from oauth2_provider.models import AccessToken
 from cooperation.api.clients import Credentials, partner_client_create, partner_client_revoke
 from cooperation.api.models import WebhookDelivery, WebhookEndpoint
 from cooperation.api.webhooks import new_secret
+from knowledge.models import Practice, Transfer
 from projects.models import FundingCommitment, JointProject, Measurement, Milestone, Participation
 from reports.models import ReportRun
 from tests.api.conftest import ALL_SCOPES
 from tests.exchanges.factories import CallFactory, add_host
 from tests.factories import InstitutionFactory
+from tests.knowledge.factories import draft as knowledge_draft
+from tests.knowledge.factories import published as knowledge_published
+from tests.knowledge.factories import transfer as knowledge_transfer
 from tests.projects.factories import (
     FundingFactory,
     IndicatorFactory,
@@ -172,6 +176,31 @@ class World:
         call = CallFactory()
         add_host(call, self.fixture("institution_bcn"))
         return call
+
+    @cached_property
+    def practice_draft(self) -> Practice:
+        """A draft practice of the BCN institution: its own, officials' and administrators'."""
+        return knowledge_draft(
+            actor=self.fixture("official_bcn"),
+            institution=self.fixture("institution_bcn"),
+            texts={"title_es": "Borrador BCN"},
+        )
+
+    @cached_property
+    def practice_published(self) -> Practice:
+        official = self.fixture("official_bcn")
+        return knowledge_published(
+            actor=official, reviewer=official, institution=self.fixture("institution_bcn")
+        )
+
+    @cached_property
+    def transfer(self) -> Transfer:
+        """The published BCN practice taken up by the CDMX institution, not public."""
+        return knowledge_transfer(
+            actor=self.fixture("official_cdmx"),
+            practice=self.practice_published,
+            institution=self.fixture("institution_cdmx"),
+        )
 
     @cached_property
     def run(self) -> ReportRun:
@@ -554,6 +583,27 @@ OFFICIALS_ONLY = roles(
 )
 
 
+# A BCN practice's draft is changed by its institution (and its partner system), the officials
+# of its city and administrators; the CDMX official sees it and may not change it.
+BCN_SIDE_CHANGES_PRACTICE = roles(
+    programme_admin=200,
+    official_cdmx=403,
+    official_bcn=200,
+    coordinator_bcn=200,
+    reviewer=404,
+    researcher=404,
+)
+
+
+def _practice(w: World) -> dict[str, Any]:
+    return {
+        "kind": "methodology",
+        "licence": "CC-BY-4.0",
+        "primary_area": "STEAM_EDUCATION",
+        "title": {"es": "Metodología STEAM", "en": "STEAM methodology"},
+    }
+
+
 def _reference(name: str, code: str) -> list[Row]:
     return [
         Row("GET", f"/api/v1/{name}/", READ_EVERYTHING),
@@ -561,7 +611,74 @@ def _reference(name: str, code: str) -> list[Row]:
     ]
 
 
+KNOWLEDGE_ROWS: list[Row] = [
+    # Practices: published ones for all, drafts for their institution and the officials.
+    Row(
+        "GET",
+        "/api/v1/practices/",
+        grid(scope="read", bcn=SEES, cdmx=BLIND, city=BLIND, people=SEES_PRIVATE),
+        listed=lambda w: ("id", w.practice_draft.pk),
+    ),
+    Row(
+        "GET",
+        "/api/v1/practices/{w.practice_draft.pk}/",
+        grid(scope="read", bcn=200, cdmx=404, city=404, people=READS_PRIVATE),
+    ),
+    Row("GET", "/api/v1/practices/{w.practice_published.pk}/", READ_EVERYTHING),
+    Row(
+        "POST",
+        "/api/v1/practices/",
+        grid(
+            scope="knowledge:write",
+            bcn=201,
+            cdmx=201,
+            city=403,  # a city's client has no institution whose practice it would be
+            people=roles(
+                programme_admin=403,
+                official_cdmx=403,
+                official_bcn=403,
+                coordinator_bcn=201,
+                reviewer=403,
+                researcher=403,
+            ),
+        ),
+        body=_practice,
+        state=lambda w: Practice.objects.count(),
+    ),
+    Row(
+        "PATCH",
+        "/api/v1/practices/{w.practice_draft.pk}/",
+        grid(
+            scope="knowledge:write", bcn=200, cdmx=404, city=404, people=BCN_SIDE_CHANGES_PRACTICE
+        ),
+        body=lambda w: {"title": {"es": "Cambiado"}},
+        state=lambda w: _reload(w.practice_draft, "title_es"),
+        headers={"HTTP_IF_MATCH": "*"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/practices/{w.practice_draft.pk}/submit/",
+        grid(
+            scope="knowledge:write", bcn=200, cdmx=404, city=404, people=BCN_SIDE_CHANGES_PRACTICE
+        ),
+        state=lambda w: _reload(w.practice_draft, "status"),
+    ),
+    # Transfers: every official; the two institutions and their systems; the public ones.
+    Row(
+        "GET",
+        "/api/v1/transfers/",
+        grid(scope="read", bcn=SEES, cdmx=SEES, city=BLIND, people=SEES_PRIVATE),
+        listed=lambda w: ("id", w.transfer.pk),
+    ),
+    Row(
+        "GET",
+        "/api/v1/transfers/{w.transfer.pk}/",
+        grid(scope="read", bcn=200, cdmx=200, city=404, people=READS_PRIVATE),
+    ),
+]
+
 ROWS: list[Row] = [
+    *KNOWLEDGE_ROWS,
     # The directory of the API and its documentation.
     Row("GET", "/api/v1/", READ_EVERYTHING),
     Row("GET", "/api/schema/", open_to_all()),

@@ -32,7 +32,13 @@ def test_client_credentials_give_a_token_with_the_granted_scopes(partner):
     response = _token(partner.client_id, partner.client_secret)
     assert response.status_code == 200, response.content
     body = response.json()
-    assert set(body["scope"].split()) == {"read", "projects:write", "stays:read", "webhooks"}
+    assert set(body["scope"].split()) == {
+        "read",
+        "projects:write",
+        "knowledge:write",
+        "stays:read",
+        "webhooks",
+    }
     api = Client(HTTP_AUTHORIZATION=f"Bearer {body['access_token']}")
     assert api.get("/api/v1/areas/").status_code == 200
 

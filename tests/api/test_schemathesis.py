@@ -95,7 +95,13 @@ def test_the_schema_describes_the_client_credentials_flow(client):
     scheme = schema["components"]["securitySchemes"]["oauth2"]
     flow = scheme["flows"]["clientCredentials"]
     assert flow["tokenUrl"].endswith("/o/token/")
-    assert set(flow["scopes"]) == {"read", "projects:write", "stays:read", "webhooks"}
+    assert set(flow["scopes"]) == {
+        "read",
+        "projects:write",
+        "knowledge:write",
+        "stays:read",
+        "webhooks",
+    }
     assert list(scheme["flows"]) == ["clientCredentials"]
     # Every operation of the API names the scope a token needs for it.
     for path, operations in schema["paths"].items():

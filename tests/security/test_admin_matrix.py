@@ -40,9 +40,12 @@ from cooperation.api.models import PartnerProfile, WebhookDelivery, WebhookEndpo
 from cooperation.models import Institution, Party, StrategicArea
 from cooperation.outbox.models import OutgoingEmail
 from exchanges.models import Call
+from knowledge import services as knowledge_services
+from knowledge.models import Practice, Transfer
 from projects.models import ExchangeRate, Indicator, JointProject, Measurement, ProjectImport
 from reports.models import ReportRun
 from tests.exchanges.factories import CallFactory, add_host
+from tests.knowledge.factories import draft, transfer
 from tests.projects.factories import IndicatorFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -219,6 +222,28 @@ class World:
         )
 
     @cached_property
+    def practice_bcn(self) -> Practice:
+        """A practice of the BCN institution sent for review: BCN's officials review it."""
+        official = self.fixture("official_bcn")
+        practice = draft(actor=official, institution=self.upc, texts={"title_es": "Práctica BCN"})
+        return knowledge_services.practice_submit(actor=official, practice=practice)
+
+    @cached_property
+    def practice_published(self) -> Practice:
+        return knowledge_services.practice_publish(
+            actor=self.fixture("official_bcn"), practice=self.practice_bcn
+        )
+
+    @cached_property
+    def transfer_cdmx(self) -> Transfer:
+        """The BCN practice taken up by the CDMX institution: CDMX's side keeps it."""
+        return transfer(
+            actor=self.fixture("official_cdmx"),
+            practice=self.practice_published,
+            institution=self.unam,
+        )
+
+    @cached_property
     def task(self) -> PeriodicTask:
         every = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.DAYS)
         return PeriodicTask.objects.create(name="Prueba", task="x.y", interval=every)
@@ -354,6 +379,47 @@ def _indicator_body(project: Callable[[World], JointProject], **extra: Any):
 
     return build
 
+
+def _empty_inlines(*prefixes: str) -> dict[str, str]:
+    return {
+        f"{prefix}-{key}": value
+        for prefix in prefixes
+        for key, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))
+    }
+
+
+def _practice_body(w: World) -> dict[str, Any]:
+    return {
+        "kind": "methodology",
+        "institution": w.upc.pk,
+        "licence": "CC-BY-4.0",
+        "audiences": ["teachers"],
+        "primary_area": w.area.pk,
+        "title_es": "Nueva práctica",
+        **_empty_inlines("links", "attachments", "timeline"),
+    }
+
+
+def _transfer_body(w: World) -> dict[str, Any]:
+    return {
+        "practice": w.practice_published.pk,
+        "institution": w.unam.pk,
+        "started_on": "2026-03-01",
+        "origin_contact_name": "Marta Puig",
+        "origin_contact_email": "marta@example.org",
+        "adopter_contact_name": "Luis Ramírez",
+        "adopter_contact_email": "luis@example.org",
+        **{f"{f}_{lang}": "" for f in ("adaptations", "lessons") for lang in ("es", "ca", "en")},
+        **_empty_inlines("timeline"),
+    }
+
+
+# A practice is reviewed and corrected by the officials of its city; a transfer kept by those
+# of the adopting institution's city (knowledge/permissions.py).
+BCN_SIDE = staff(programme_admin=DONE, official_cdmx=FORBIDDEN, official_bcn=DONE)
+SERVICE_REFUSES_CDMX = staff(
+    programme_admin=DONE, official_cdmx=Expect(302, changed=False), official_bcn=DONE
+)
 
 # A project's parts and indicators are changed by the officials of a city taking part and by
 # administrators; the other city's officials read them.
@@ -572,6 +638,74 @@ ROWS: list[Row] = [
         "GET",
         "/admin/projects/projectimport/{w.project_import.pk}/change/",
         staff(programme_admin=PAGE, official_cdmx=PAGE, official_bcn=Expect(302)),
+    ),
+    # Practices: every official reads them; the city of origin's review and correct them.
+    Row("GET", "/admin/knowledge/practice/", all_staff(PAGE)),
+    Row("GET", "/admin/knowledge/practice/{w.practice_bcn.pk}/change/", all_staff(PAGE)),
+    Row(
+        "POST",
+        "/admin/knowledge/practice/add/",
+        staff(programme_admin=DONE, official_cdmx=IGNORED, official_bcn=DONE),
+        body=_practice_body,
+        state=_count(Practice, title_es="Nueva práctica"),
+        label="a BCN practice",
+    ),
+    Row(
+        "POST",
+        "/admin/knowledge/practice/{w.practice_bcn.pk}/change/",
+        BCN_SIDE,
+        body=page_data(
+            "/admin/knowledge/practice/{w.practice_bcn.pk}/change/", title_es="Corregida"
+        ),
+        state=_values(lambda w: w.practice_bcn, "title_es"),
+    ),
+    Row(
+        "POST",
+        "/admin/knowledge/practice/",
+        SERVICE_REFUSES_CDMX,
+        body=_action("publish", lambda w: w.practice_bcn),
+        state=_values(lambda w: w.practice_bcn, "status"),
+        label="publish (the service refuses the other city)",
+    ),
+    Row(
+        "POST",
+        "/admin/knowledge/practice/{w.practice_bcn.pk}/review/",
+        SERVICE_REFUSES_CDMX,
+        body=lambda w: {"to_status": "returned", "note": "Falta la evidencia."},
+        state=_values(lambda w: w.practice_bcn, "status", "review_note"),
+        label="return with a note",
+    ),
+    Row(
+        "POST",
+        "/admin/knowledge/practice/{w.practice_bcn.pk}/delete/",
+        admin_only(DONE),
+        body=lambda w: {"post": "yes"},
+        state=_count(Practice, title_es="Práctica BCN"),
+    ),
+    # Transfers: every official reads them; the adopting city's keep them.
+    Row("GET", "/admin/knowledge/transfer/", all_staff(PAGE)),
+    Row(
+        "POST",
+        "/admin/knowledge/transfer/add/",
+        staff(programme_admin=DONE, official_cdmx=DONE, official_bcn=IGNORED),
+        body=_transfer_body,
+        state=_count(Transfer),
+        label="to the CDMX institution",
+    ),
+    Row(
+        "POST",
+        "/admin/knowledge/transfer/{w.transfer_cdmx.pk}/change/",
+        staff(programme_admin=DONE, official_cdmx=DONE, official_bcn=FORBIDDEN),
+        body=page_data("/admin/knowledge/transfer/{w.transfer_cdmx.pk}/change/", public="on"),
+        state=_values(lambda w: w.transfer_cdmx, "public"),
+    ),
+    Row(
+        "POST",
+        "/admin/knowledge/transfer/",
+        staff(programme_admin=DONE, official_cdmx=DONE, official_bcn=Expect(302, changed=False)),
+        body=_action("move_to_planning", lambda w: w.transfer_cdmx),
+        state=_values(lambda w: w.transfer_cdmx, "stage"),
+        label="to planning (the service refuses the other city)",
     ),
     # Outgoing e-mail: officials of both cities see the failures and send them again.
     Row("GET", "/admin/outbox/outgoingemail/", all_staff(PAGE)),

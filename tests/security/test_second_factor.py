@@ -141,6 +141,11 @@ PUBLIC = {
     "projects:detail",
     "exchanges:call_list",
     "exchanges:call_detail",
+    # The library of practices; a draft's page and documents check the rule themselves
+    # (``Practice.objects.visible_to``, tests/knowledge/test_library.py).
+    "knowledge:library",
+    "knowledge:detail",
+    "knowledge:document",
 }
 # Served by others, each with its own gate: allauth's sign-in pages, the admin (its site asks for
 # the second factor; walked below), the API (the access matrix has a password-only caller) and

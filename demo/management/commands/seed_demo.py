@@ -19,6 +19,7 @@ from cooperation.models import User
 from cooperation.roles import Role
 from cooperation.totp import totp_code, totp_secret
 from demo.data import USERS
+from demo.knowledge import knowledge_seed
 from demo.people import institutions_seed, users_seed
 from demo.portfolio import portfolio_seed
 from exchanges.models import Call
@@ -45,6 +46,9 @@ class Command(BaseCommand):
             problems = portfolio_seed(actor=User.objects.get(email=USERS[0][0]))
         if problems:
             self.stderr.write("Demo projects not imported: " + "; ".join(problems))
+        # The library of practices and a transfer under way, also only while there is none.
+        with transaction.atomic():
+            knowledge_seed()
         # Two open calls for stays (one each way), also only while there is none.
         if not Call.objects.exists():
             call_command("seed_stays_demo", stdout=self.stdout)
