@@ -21,7 +21,6 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils.deconstruct import deconstructible
@@ -30,6 +29,7 @@ from simple_history import register as register_history
 
 from cooperation.models import Axis, Institution, Party, StrategicArea, TimelineEntry
 from cooperation.roles import coordinated_institution_id, is_official, is_programme_admin
+from cooperation.storage import NamedStorage
 from cooperation.validators import DateRange
 from projects.models import SEARCH_CONFIGS, JointProject
 
@@ -315,30 +315,20 @@ class PracticeLink(models.Model):
 
 
 @deconstructible(path="knowledge.models.DocumentStorage")
-class DocumentStorage(FileSystemStorage):
-    """Practices' documents under PRIVATE_MEDIA_ROOT/knowledge, read at each access.
+class DocumentStorage(NamedStorage):
+    """Practices' documents in the ``private`` storage of settings.STORAGES, under ``knowledge/``.
 
-    No public URL: a draft's documents are not public, so the download view checks who may
-    read the practice before it serves a file.
+    No public URL (the private storage gives none): a draft's documents are not public, so the
+    download view checks who may read the practice before it serves a file.
     """
 
-    @property
-    def base_location(self) -> str:
-        return str(settings.PRIVATE_MEDIA_ROOT / "knowledge")
-
-    @property
-    def location(self) -> str:
-        import os
-
-        return os.path.abspath(self.base_location)
-
-    def url(self, name: Any) -> str:
-        raise ValueError("Practices' documents have no public URL; use the download view.")
+    def __init__(self) -> None:
+        super().__init__("private")
 
 
 def attachment_path(instance: PracticeAttachment, filename: str) -> str:
     # A random name: nothing of the uploader's file name reaches the file system.
-    return f"practices/{instance.practice_id}/{uuid.uuid4().hex}.pdf"
+    return f"knowledge/practices/{instance.practice_id}/{uuid.uuid4().hex}.pdf"
 
 
 class PracticeAttachment(models.Model):

@@ -141,6 +141,12 @@ NOT_EXPORTED: dict[str, str] = {
     "exchanges.CallChange.actor": "an official's act on a call",
     "projects.ProjectEvent.actor": "a coordinator's or official's act on a project",
     "projects.ProjectImport.requested_by": "officials only",
+    "knowledge.Practice.created_by": (
+        "a coordinator's work for their institution, published under the institution's name"
+    ),
+    "knowledge.PracticeEvent.actor": "a coordinator's or official's act on a practice",
+    "knowledge.Transfer.created_by": "a coordinator's or official's act for an institution",
+    "knowledge.TransferEvent.actor": "a coordinator's or official's act on a transfer",
     "reports.ReportRun.requested_by": "officials only",
     "reports.Dashboard.requested_by": "officials only",
     "outbox.OutgoingEmail.recipient": (
@@ -155,7 +161,9 @@ NOT_EXPORTED: dict[str, str] = {
     "oauth2_provider.RefreshToken.user": "partner systems only",
     "oauth2_provider.IDToken.user": "partner systems only",
     "oauth2_provider.DeviceGrant.user": "partner systems only",
-    "history": "django-simple-history's history_user: the person as an editor of projects",
+    "history": (
+        "django-simple-history's history_user: the person as an editor of projects and practices"
+    ),
 }
 
 

@@ -25,7 +25,9 @@ def _relations_to(target: type[models.Model]) -> set[str]:
     for model in apps.get_models():
         for field in model._meta.get_fields():
             if field.is_relation and field.concrete and field.related_model is target:
-                if model._meta.label.startswith(("projects.Historical", "cooperation.Historical")):
+                if model._meta.label.startswith(
+                    ("projects.Historical", "cooperation.Historical", "knowledge.Historical")
+                ):
                     found.add("history")  # django-simple-history's history_user
                     continue
                 if field.name == "history_user":
