@@ -15,7 +15,7 @@ exist, as ``projects`` does for its projects.
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -286,6 +286,10 @@ class PracticeEvent(TimelineEntry):
     practice = models.ForeignKey(
         Practice, on_delete=models.CASCADE, related_name="timeline", verbose_name=_("practice")
     )
+
+    NOTES: ClassVar[dict[str, Any]] = {
+        "back_to_review": _("Changed after publication: back to review."),
+    }
 
     class Meta(TimelineEntry.Meta):
         verbose_name = _("practice timeline entry")

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import Axis, Institution, StrategicArea, User
@@ -97,10 +97,21 @@ def _check_title(practice: Practice) -> None:
         )
 
 
-def _record(practice: Practice, *, actor: User | None, frm: str, to: str, note: str) -> None:
-    # Every status change of a practice, by whatever path, writes its timeline row here.
+def _record(
+    practice: Practice, *, actor: User | None, frm: str, to: str, note: str, note_key: str = ""
+) -> None:
+    # Every status change of a practice, by whatever path, writes its timeline row here: the
+    # portal's message as a key (read in the reader's language), a person's note as written.
+    if note_key and note_key not in PracticeEvent.NOTES:
+        raise ValueError(f"unknown timeline message {note_key!r}")
     PracticeEvent.objects.create(
-        practice=practice, actor=actor, from_status=frm, to_status=to, note=note
+        practice=practice,
+        actor=actor,
+        from_status=frm,
+        to_status=to,
+        note_key=note_key,
+        note=note,
+        note_language=(translation.get_language() or "") if note else "",
     )
 
 
@@ -174,7 +185,8 @@ def _record_back_to_review(practice: Practice, *, actor: User) -> None:
         actor=actor,
         frm=S.PUBLISHED,
         to=S.IN_REVIEW,
-        note=str(_("Changed after publication: back to review.")),
+        note="",
+        note_key="back_to_review",
     )
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import Institution, User
@@ -72,7 +72,13 @@ def _check_contacts(values: Mapping[str, str]) -> None:
 
 def _record(transfer: Transfer, *, actor: User | None, frm: str, to: str, note: str) -> None:
     TransferEvent.objects.create(
-        transfer=transfer, actor=actor, from_status=frm, to_status=to, note=note
+        transfer=transfer,
+        actor=actor,
+        from_status=frm,
+        to_status=to,
+        note=note,
+        # A person writes in the language of the page they use.
+        note_language=(translation.get_language() or "") if note else "",
     )
 
 

@@ -121,6 +121,16 @@ def test_editing_a_published_practice_sends_it_back_to_review(coordinator, offic
     ]
     # Every change is kept in the history, with its texts.
     assert stored.history.first().results_es == "Mil personas participaron."
+    # The portal's message is kept as a key and read in each reader's language.
+    back = stored.timeline.last()
+    assert (back.note_key, back.note) == ("back_to_review", "")
+    from django.utils import translation
+
+    with translation.override("ca"):
+        catalan = back.message
+    with translation.override("en"):
+        assert back.message == "Changed after publication: back to review."
+    assert catalan and catalan != back.message
 
 
 def test_an_official_correcting_a_published_practice_also_sends_it_back(coordinator, official_bcn):
