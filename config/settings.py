@@ -7,17 +7,15 @@ for every variable with its meaning). Development defaults are safe; production 
 
 from __future__ import annotations
 
-import ipaddress
-import re
 from pathlib import Path
 
-import orjson
 from celery.schedules import crontab
 from django.conf import global_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
+from config.api_settings import checked_rate, oauth2_provider, rest_framework, spectacular
 from config.env import (
     env_bool,
     env_database,
@@ -26,6 +24,7 @@ from config.env import (
     env_redis,
     env_str,
 )
+from config.observability import checked_networks, init_sentry, logging_config
 from config.sso import sso_apps
 from config.storages import build_storages
 from cooperation.db import options as db_options
@@ -322,119 +321,25 @@ API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 100, minimum=1)
 # revoked token may still be accepted that long by the processes other than the revoking one.
 # 0 reads it from the database on every call.
 API_TOKEN_CACHE_SECONDS = env_int("API_TOKEN_CACHE_SECONDS", 10, minimum=0)
-API_RATE = env_str("API_RATE", "600/min")
-if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", API_RATE):
-    raise ImproperlyConfigured(
-        f"API_RATE={API_RATE!r} must look like 600/min (N/sec|min|hour|day)."
-    )
+API_RATE = checked_rate("API_RATE", env_str("API_RATE", "600/min"), example="600/min")
 # /o/token/ and /o/revoke_token/: requests per client id and per address, counted in Redis
 # before any secret is checked.
-OAUTH_TOKEN_RATE_CLIENT = env_str("OAUTH_TOKEN_RATE_CLIENT", "30/min")
-OAUTH_TOKEN_RATE_ADDRESS = env_str("OAUTH_TOKEN_RATE_ADDRESS", "120/min")
-for _name, _rate in (
-    ("OAUTH_TOKEN_RATE_CLIENT", OAUTH_TOKEN_RATE_CLIENT),
-    ("OAUTH_TOKEN_RATE_ADDRESS", OAUTH_TOKEN_RATE_ADDRESS),
-):
-    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", _rate):
-        raise ImproperlyConfigured(f"{_name}={_rate!r} must look like 30/min (N/sec|min|hour|day).")
+OAUTH_TOKEN_RATE_CLIENT = checked_rate(
+    "OAUTH_TOKEN_RATE_CLIENT", env_str("OAUTH_TOKEN_RATE_CLIENT", "30/min"), example="30/min"
+)
+OAUTH_TOKEN_RATE_ADDRESS = checked_rate(
+    "OAUTH_TOKEN_RATE_ADDRESS", env_str("OAUTH_TOKEN_RATE_ADDRESS", "120/min"), example="30/min"
+)
 IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", 24, minimum=1)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
 WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=1)
 WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10, minimum=1)
 # A worker holds a delivery this long; if it dies meanwhile, the sweep hands it over again.
 WEBHOOK_LEASE_SECONDS = 3 * WEBHOOK_TIMEOUT + 30
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "cooperation.api.authentication.PartnerOAuth2Authentication",
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["cooperation.api.permissions.ApiAccess"],
-    "DEFAULT_PAGINATION_CLASS": "cooperation.api.pagination.ApiCursorPagination",
-    "DEFAULT_FILTER_BACKENDS": [
-        "cooperation.api.filters.StrictQueryParamsBackend",
-        "cooperation.api.filters.FilterBackend",
-        "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
-    ],
-    "DEFAULT_THROTTLE_CLASSES": ["cooperation.api.throttling.PerClientThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"client": API_RATE},
-    "DEFAULT_SCHEMA_CLASS": "cooperation.api.schema.ProblemAutoSchema",
-    "EXCEPTION_HANDLER": "cooperation.api.problems.problem_exception_handler",
-    "DEFAULT_RENDERER_CLASSES": [
-        "drf_orjson_renderer.renderers.ORJSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
-    ],
-    # orjson writes a list page of 100 projects about ten times faster than the json module
-    # (bench/api.py); non-string keys (a list field's errors by position) become strings, as
-    # the json module would write them.
-    "ORJSON_RENDERER_OPTIONS": (orjson.OPT_NON_STR_KEYS,),
-    "DEFAULT_PARSER_CLASSES": ["cooperation.api.parsers.UnicodeJSONParser"],
-    "TEST_REQUEST_DEFAULT_FORMAT": "json",
-}
+REST_FRAMEWORK = rest_framework(rate=API_RATE)
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
-OAUTH2_PROVIDER = {
-    "SCOPES": {
-        "read": "Read the programme's public data",
-        "projects:write": "Create and update the joint projects of the client's institution",
-        "knowledge:write": "Propose and keep the practices of the client's institution",
-        "stays:read": "Read stay statistics and, where allowed, applicants' data",
-        "webhooks": "Register webhook endpoints and read their deliveries",
-    },
-    "SCOPES_BACKEND_CLASS": "cooperation.api.scopes.PartnerScopes",
-    "OAUTH2_VALIDATOR_CLASS": "cooperation.api.scopes.PartnerValidator",
-    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("API_TOKEN_SECONDS", 3600, minimum=60),
-    # Client secrets are random keys: a fast salted hash (see cooperation/api/hashers.py).
-    "CLIENT_SECRET_HASHER": "client_sha256",
-    "PKCE_REQUIRED": True,
-    "REFRESH_TOKEN_REUSE_PROTECTION": True,
-    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
-    # The OAuth 2.0 Security Best Current Practice (RFC 9700): no implicit or password grant,
-    # tokens only in headers and stored hashed, and the other safe behaviours.
-    **{
-        f"COMPLIANT_BCP_RFC9700_{gate}": True
-        for gate in (
-            "IMPLICIT_GRANT",
-            "PASSWORD_GRANT",
-            "PKCE_METHOD",
-            "ACCESS_TOKEN_TRANSPORT",
-            "AUTHZ_RESPONSE_ISS",
-            "TOKEN_STORAGE",
-            "REFRESH_TOKEN",
-            "REDIRECT_URI_SCHEME",
-        )
-    },
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "CDMX–BCN Cooperation Portal API",
-    "DESCRIPTION": (
-        "Partner API of the Mexico City – Barcelona science, technology and education "
-        "cooperation programme. Authenticate with OAuth2 client credentials at /o/token/. "
-        "Errors are RFC 9457 problem details."
-    ),
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
-    "SERVE_AUTHENTICATION": [],
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "COMPONENT_SPLIT_REQUEST": True,
-    # Partner systems use OAuth2; the session login of the browsable API is not documented.
-    "AUTHENTICATION_WHITELIST": ["cooperation.api.authentication.PartnerOAuth2Authentication"],
-    # The one flow partners use, where to get a token, and the scopes an official may grant.
-    "OAUTH2_FLOWS": ["clientCredentials"],
-    "OAUTH2_TOKEN_URL": f"{SITE_URL}/o/token/",
-    "OAUTH2_SCOPES": OAUTH2_PROVIDER["SCOPES"],
-    "ENUM_NAME_OVERRIDES": {
-        "ProjectStatusEnum": "projects.models.ProjectStatus",
-        "MilestoneStatusEnum": "projects.models.Milestone.Status",
-        "DeliveryStatusEnum": "cooperation.api.models.WebhookDelivery.Status",
-        "FundingKindEnum": "projects.models.FundingCommitment.Kind",
-        "ParticipationRoleEnum": "projects.models.Participation.Role",
-        "PracticeKindEnum": "knowledge.models.PracticeKind",
-        "PracticeStatusEnum": "knowledge.models.PracticeStatus",
-        "TransferStageEnum": "knowledge.models.TransferStage",
-    },
-}
+OAUTH2_PROVIDER = oauth2_provider(token_seconds=env_int("API_TOKEN_SECONDS", 3600, minimum=60))
+SPECTACULAR_SETTINGS = spectacular(site_url=SITE_URL, scopes=OAUTH2_PROVIDER["SCOPES"])
 
 # --- Reports ---------------------------------------------------------------------------------
 # Report files are private: the "reports" storage (below), served only through a permission
@@ -582,27 +487,7 @@ if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
 LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
 if LOG_FORMAT not in {"json", "plain"}:
     raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} must be json or plain.")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "cooperation.observability.RequestIdFilter"}},
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(task_id)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        },
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": LOG_FORMAT,
-            "filters": ["request_id"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-}
+LOGGING = logging_config(level=LOG_LEVEL, log_format=LOG_FORMAT)
 # Workers log through the same configuration instead of Celery's own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
@@ -611,33 +496,12 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # whose address is in one of METRICS_ALLOWED_NETWORKS (CIDRs); everyone else gets a 404.
 # Neither set: the endpoint is off.
 METRICS_TOKEN = env_str("METRICS_TOKEN")
-METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", [])
-for _network in METRICS_ALLOWED_NETWORKS:
-    try:
-        ipaddress.ip_network(_network, strict=False)
-    except ValueError:
-        raise ImproperlyConfigured(
-            f"METRICS_ALLOWED_NETWORKS: {_network!r} is not a network (e.g. 10.0.0.0/8)."
-        ) from None
+METRICS_ALLOWED_NETWORKS = checked_networks(env_list("METRICS_ALLOWED_NETWORKS", []))
 # Error reports to Sentry (or a compatible service) when SENTRY_DSN is set; no personal data.
 SENTRY_DSN = env_str("SENTRY_DSN")
 if SENTRY_DSN:
-    import sentry_sdk
-    from sentry_sdk.integrations.celery import CeleryIntegration
-    from sentry_sdk.integrations.django import DjangoIntegration
-
-    try:
-        _traces = float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0"))
-    except ValueError:
-        raise ImproperlyConfigured(
-            "SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1."
-        ) from None
-    if not 0 <= _traces <= 1:
-        raise ImproperlyConfigured("SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1.")
-    sentry_sdk.init(
+    init_sentry(
         dsn=SENTRY_DSN,
         environment=env_str("SENTRY_ENVIRONMENT", "production"),
-        traces_sample_rate=_traces,
-        send_default_pii=False,
-        integrations=[DjangoIntegration(), CeleryIntegration()],
+        traces_sample_rate=env_str("SENTRY_TRACES_SAMPLE_RATE", "0"),
     )

@@ -13,7 +13,7 @@ from oauth2_provider.models import AccessToken
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.scopes import SettingsScopes
 
-SCOPES: dict[str, str] = dict(settings.OAUTH2_PROVIDER["SCOPES"])  # type: ignore[call-overload]
+SCOPES: dict[str, str] = dict(settings.OAUTH2_PROVIDER["SCOPES"])
 
 
 # Validated tokens kept in this process: checksum -> (monotonic deadline, token).

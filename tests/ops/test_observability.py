@@ -32,7 +32,7 @@ def _json_handler(stream: io.StringIO) -> logging.Handler:
     """The console handler of settings.LOGGING in its JSON form, writing to ``stream``."""
     from pythonjsonlogger.json import JsonFormatter
 
-    formatters: dict = settings.LOGGING["formatters"]  # type: ignore[assignment]
+    formatters: dict = settings.LOGGING["formatters"]
     options = {k: v for k, v in formatters["json"].items() if k != "()"}
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter(**options))
