@@ -120,5 +120,7 @@ def test_coordinator_pages_have_no_axe_violation(live_server, page, practice, la
     page.fill("#id_title_ca", "Prova")
     with page.expect_navigation():
         page.click("main button[type=submit]")
-    assert page.locator(".errorlist").count() >= 1
+    # Next to its field (the portal's form renderer) and in the summary, linked to the field.
+    assert page.locator("#id_title_es_error.field-error").count() == 1
+    assert page.locator('.error-summary a[href="#id_title_es"]').count() == 1
     assert axe_violations(page) == []
