@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from importlib.util import find_spec
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -28,7 +29,10 @@ def logging_config(*, level: str, log_format: str) -> dict[str, Any]:
         "handlers": {
             "console": {
                 "class": "logging.StreamHandler",
-                "formatter": log_format,
+                # JSON needs python-json-logger (always installed by `make`); a bare
+                # interpreter running a management check without it logs plain lines instead
+                # of failing to start.
+                "formatter": log_format if find_spec("pythonjsonlogger") else "plain",
                 "filters": ["request_id"],
             }
         },
