@@ -34,7 +34,7 @@ from exchanges.services.common import (
 )
 from exchanges.services.officials import _give_place_to_waitlist
 from exchanges.services.rules import report_problems, start_problems, stay_record_problems
-from exchanges.validators import clean_file_name, validate_pdf
+from exchanges.validators import check_stay_document
 from exchanges.workflow import BEFORE_DECISION, HOLDS_PLACE, Actor
 from projects.models import JointProject
 
@@ -208,8 +208,7 @@ def attachment_add(
     """Attach a PDF (checked from its content) to the draft, replacing one of the same kind."""
     if kind not in DocumentKind.values or kind == DocumentKind.FINAL_REPORT:
         raise _refuse(_("Unknown kind of document."), "bad_kind")
-    name = clean_file_name(upload.name or "")
-    validate_pdf(upload, upload.size or 0)
+    name = check_stay_document(upload, upload.name or "", upload.size or 0)
     with transaction.atomic():
         application = _own_draft(actor, application_id)
         return _store(application, kind, name, upload)
@@ -398,8 +397,7 @@ def final_report_submit(
     """Hand in the final report (text on results and impact, and a PDF)."""
     name = ""
     if upload is not None:
-        name = clean_file_name(upload.name or "")
-        validate_pdf(upload, upload.size or 0)
+        name = check_stay_document(upload, upload.name or "", upload.size or 0)
     if not text.strip():
         raise _refuse(_("Describe the results and the impact of the stay."), "required")
     with transaction.atomic():

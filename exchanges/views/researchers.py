@@ -27,7 +27,7 @@ from exchanges.models import (
     StayApplication,
 )
 from exchanges.services import rules
-from exchanges.validators import clean_file_name, validate_pdf
+from exchanges.validators import check_stay_document
 from exchanges.views.common import S, _messages_of, _refused
 
 STEPS = [
@@ -202,8 +202,7 @@ def _save_step(request: HttpRequest, application: StayApplication, step: str, fo
             if upload is None:
                 continue
             try:
-                clean_file_name(upload.name or "")
-                validate_pdf(upload, upload.size or 0)
+                check_stay_document(upload, upload.name or "", upload.size or 0)
             except ValidationError as error:
                 form.add_error(kind, error)
                 errors = True

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import Axis, Institution, StrategicArea, User
+from cooperation.uploads import clean_pdf_name, validate_pdf
 from cooperation.validators import validate_web_url
 from knowledge import events
 from knowledge.models import (
@@ -37,7 +38,6 @@ from knowledge.permissions import (
     can_review_practice,
     is_practice_coordinator,
 )
-from knowledge.validators import clean_document_name, validate_document
 from knowledge.workflow import COORDINATOR, NOTE_REQUIRED, OFFICIAL, PRACTICE_TRANSITIONS
 from projects.models import JointProject
 
@@ -380,10 +380,10 @@ def practice_attachment_add(
         raise ValidationError({"title": _("Give the document a title.")})
     _check_licence(licence)
     try:
-        original_name = clean_document_name(name)
+        original_name = clean_pdf_name(name)
         upload.seek(0, 2)
         size = upload.tell()
-        validate_document(upload, size)
+        validate_pdf(upload, size, limit=settings.KNOWLEDGE_ATTACHMENT_MAX_BYTES)
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from error
     attachment = PracticeAttachment(

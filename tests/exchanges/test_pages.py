@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cooperation.roles import Role
+from cooperation.uploads import clean_pdf_name
 from exchanges import services
 from exchanges.models import Attachment, ResearcherProfile, Score, StayApplication
 from exchanges.services.rules import host_today
-from exchanges.validators import clean_file_name, validate_orcid
+from exchanges.validators import validate_orcid
 from tests.exchanges.conftest import accept, erase
 from tests.exchanges.factories import CallFactory, add_host, pdf_bytes
 from tests.factories import UserFactory
@@ -154,8 +155,8 @@ def test_an_oversize_file_is_refused(login, draft, settings):
 def test_a_file_name_with_a_path_is_refused():
     for name in ("../../etc/passwd.pdf", "C:\\Users\\x\\cv.pdf", "dir/cv.pdf"):
         with pytest.raises(ValidationError, match="folder path"):
-            clean_file_name(name)
-    assert clean_file_name("Currículum Ana.pdf") == "Currículum Ana.pdf"
+            clean_pdf_name(name)
+    assert clean_pdf_name("Currículum Ana.pdf") == "Currículum Ana.pdf"
 
 
 def test_an_uploaded_path_never_reaches_the_disk(login, draft, settings):

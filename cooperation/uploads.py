@@ -1,9 +1,8 @@
-"""Checks of what coordinators send with a practice: its PDF documents, by their content.
+"""Checks of the PDF documents people send (stays' documents, practices' documents).
 
-The same check as the stays' documents (``exchanges.validators``): a name without a path, a
-PDF judged from its bytes rather than its name, that pypdf can read, under a size limit. It is
-repeated here because ``knowledge`` sits below ``exchanges`` in the import layers; the two
-could move together into ``cooperation``.
+A name without a path, a PDF judged from its bytes rather than its name, that pypdf can read,
+under the size limit of the kind of document. Both apps call these, so a disguised or broken
+file gets the same answer wherever it is sent.
 """
 
 from __future__ import annotations
@@ -11,13 +10,12 @@ from __future__ import annotations
 import unicodedata
 from typing import IO
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 
-def clean_document_name(name: str) -> str:
+def clean_pdf_name(name: str) -> str:
     """Return a safe display name for an upload; refuse names that carry a path."""
     name = name or ""
     if "/" in name or "\\" in name or ".." in name or name.startswith("."):
@@ -32,9 +30,8 @@ def clean_document_name(name: str) -> str:
     return safe[-120:]
 
 
-def validate_document(upload: IO[bytes], size: int) -> None:
-    """Accept only a PDF under the size limit, judged from its content, not its name."""
-    limit = settings.KNOWLEDGE_ATTACHMENT_MAX_BYTES
+def validate_pdf(upload: IO[bytes], size: int, *, limit: int) -> None:
+    """Accept only a PDF of at most ``limit`` bytes, judged from its content, not its name."""
     if size > limit:
         raise ValidationError(
             _("The file is too large: the limit is %(limit)s."),
