@@ -12,12 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import path, reverse
+from django.http import HttpRequest
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,11 +42,8 @@ from knowledge.permissions import (
     can_delete_practice,
     can_edit_practice,
 )
-from projects.admin.base import ReadOnlyHistoryMixin, ServiceAdminMixin, adopt, reasons, refusals
-
-
-def _refusal(error: ValidationError | PermissionDenied) -> str:
-    return " ".join(reasons(error))
+from projects.admin.base import ReadOnlyHistoryMixin, ServiceAdminMixin, adopt, refusals
+from projects.admin.moves import MOVES_CHANGE_FORM, MovesAdminMixin
 
 
 def _own_institutions(request: HttpRequest) -> QuerySet[Institution]:
@@ -179,7 +174,9 @@ class PracticeAdminForm(forms.ModelForm):
 
 
 @admin.register(Practice)
-class PracticeAdmin(ServiceAdminMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin, TranslationAdmin):
+class PracticeAdmin(
+    MovesAdminMixin, ServiceAdminMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin, TranslationAdmin
+):
     form = PracticeAdminForm
     list_display = ("title", "kind", "institution", "origin", "status", "published_at")
     list_filter = ("status", "kind", "origin", "primary_area", "licence")
@@ -189,7 +186,14 @@ class PracticeAdmin(ServiceAdminMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin,
     filter_horizontal = ("areas", "axes", "partners", "projects")
     inlines = (LinkInline, AttachmentInline, PracticeTimelineInline)
     actions = ["submit_for_review", "publish"]
-    change_form_template = "admin/knowledge/practice/change_form.html"
+    move_form = PracticeReviewForm
+    change_form_template = MOVES_CHANGE_FORM
+    move_path = "review"
+    move_texts = {
+        "title": gettext_lazy("Review"),
+        "legend": gettext_lazy("Publish, return or send the practice for review"),
+        "none": gettext_lazy("No review step is open to you for this practice now."),
+    }
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         return (
@@ -270,98 +274,28 @@ class PracticeAdmin(ServiceAdminMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin,
         with refusals():
             services.practice_delete(actor=request.user, practice=obj)  # type: ignore[arg-type]
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        """Add the review form, listing only the moves the review table allows this user."""
-        extra_context = dict(extra_context or {})
-        practice = self.get_object(request, unquote(object_id))
-        if practice is not None:
-            allowed = services.allowed_practice_moves(request.user, practice)
-            extra_context["review_form"] = PracticeReviewForm(allowed=allowed) if allowed else None
-            extra_context["review_url"] = reverse(
-                "admin:knowledge_practice_review", args=[practice.pk]
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
+    def allowed_moves(self, user: Any, obj: Any) -> list[str]:
+        return services.allowed_practice_moves(user, obj)
 
-    def review_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        """Move one practice through its review; the service decides, refusals are messages."""
-        practice = self.get_object(request, unquote(object_id))
-        if practice is None:
-            raise Http404
-        if not self.has_view_permission(request, practice):
-            raise PermissionDenied
-        change_url = reverse("admin:knowledge_practice_change", args=[practice.pk])
-        if request.method != "POST":
-            return HttpResponseRedirect(change_url)
-        form = PracticeReviewForm(request.POST)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    self.message_user(request, str(error), messages.ERROR)
-            return HttpResponseRedirect(change_url)
-        to_status = form.cleaned_data["to_status"]
-        try:
-            services.practice_transition(
-                actor=request.user,  # type: ignore[arg-type]
-                practice=practice,
-                to_status=to_status,
-                note=form.cleaned_data["note"],
-            )
-        except (ValidationError, PermissionDenied) as error:
-            self.message_user(request, _refusal(error), messages.ERROR)
-        else:
-            self.message_user(
-                request,
-                _("The practice moved to “%(status)s”.")
-                % {"status": PracticeStatus(to_status).label},
-                messages.SUCCESS,
-            )
-        return HttpResponseRedirect(change_url)
+    def make_move(self, *, actor: Any, obj: Any, to: str, note: str = "") -> None:
+        services.practice_transition(actor=actor, practice=obj, to_status=to, note=note)
 
-    def get_urls(self) -> list[Any]:
-        return [
-            path(
-                "<path:object_id>/review/",
-                self.admin_site.admin_view(self.review_view),
-                name="knowledge_practice_review",
-            ),
-            *super().get_urls(),
-        ]
+    def moved_message(self, obj: Any, to: str) -> str:
+        return _("The practice moved to “%(status)s”.") % {"status": PracticeStatus(to).label}
 
-    def _bulk(self, request: HttpRequest, queryset: QuerySet, to_status: str) -> None:
-        moved, refused = 0, []
-        for practice in queryset:
-            try:
-                services.practice_transition(
-                    actor=request.user,  # type: ignore[arg-type]
-                    practice=practice,
-                    to_status=to_status,
-                )
-                moved += 1
-            except (ValidationError, PermissionDenied) as error:
-                refused.append(f"{practice}: {_refusal(error)}")
-        if moved:
-            self.message_user(
-                request,
-                _("%(count)s practice(s) moved to “%(status)s”.")
-                % {"count": moved, "status": PracticeStatus(to_status).label},
-                messages.SUCCESS,
-            )
-        for line in refused:
-            self.message_user(request, line, messages.ERROR)
+    def bulk_moved_message(self, count: int, to: str) -> str:
+        return _("%(count)s practice(s) moved to “%(status)s”.") % {
+            "count": count,
+            "status": PracticeStatus(to).label,
+        }
 
     @admin.action(description=gettext_lazy("Send the selected practices for review"))
     def submit_for_review(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._bulk(request, queryset, PracticeStatus.IN_REVIEW)
+        self.bulk_move(request, queryset, PracticeStatus.IN_REVIEW)
 
     @admin.action(description=gettext_lazy("Publish the selected practices"))
     def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._bulk(request, queryset, PracticeStatus.PUBLISHED)
+        self.bulk_move(request, queryset, PracticeStatus.PUBLISHED)
 
 
 def _stage_label(to_stage: str) -> str:
@@ -374,7 +308,9 @@ stage_label = lazy(_stage_label, str)
 
 
 @admin.register(Transfer)
-class TransferAdmin(ServiceAdminMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin, TranslationAdmin):
+class TransferAdmin(
+    MovesAdminMixin, ServiceAdminMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin, TranslationAdmin
+):
     list_display = ("practice", "institution", "stage", "started_on", "ended_on", "public")
     list_filter = ("stage", "public", "practice__origin")
     search_fields = ("practice__title_es", "institution__name_es")
@@ -443,42 +379,29 @@ class TransferAdmin(ServiceAdminMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin,
         # The timeline is the only inline, and read only.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
-    def _bulk(self, request: HttpRequest, queryset: QuerySet, to_stage: str) -> None:
-        moved, refused = 0, []
-        for transfer in queryset:
-            try:
-                services.transfer_move(
-                    actor=request.user,  # type: ignore[arg-type]
-                    transfer=transfer,
-                    to_stage=to_stage,
-                )
-                moved += 1
-            except (ValidationError, PermissionDenied) as error:
-                refused.append(f"{transfer}: {_refusal(error)}")
-        if moved:
-            self.message_user(
-                request,
-                _("%(count)s transfer(s) moved to “%(stage)s”.")
-                % {"count": moved, "stage": TransferStage(to_stage).label},
-                messages.SUCCESS,
-            )
-        for line in refused:
-            self.message_user(request, line, messages.ERROR)
+    def make_move(self, *, actor: Any, obj: Any, to: str, note: str = "") -> None:
+        services.transfer_move(actor=actor, transfer=obj, to_stage=to)
+
+    def bulk_moved_message(self, count: int, to: str) -> str:
+        return _("%(count)s transfer(s) moved to “%(stage)s”.") % {
+            "count": count,
+            "stage": TransferStage(to).label,
+        }
 
     @admin.action(description=stage_label(TransferStage.PLANNING))
     def move_to_planning(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._bulk(request, queryset, TransferStage.PLANNING)
+        self.bulk_move(request, queryset, TransferStage.PLANNING)
 
     @admin.action(description=stage_label(TransferStage.PILOT))
     def move_to_pilot(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._bulk(request, queryset, TransferStage.PILOT)
+        self.bulk_move(request, queryset, TransferStage.PILOT)
 
     @admin.action(description=stage_label(TransferStage.ADOPTED))
     def move_to_adopted(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._bulk(request, queryset, TransferStage.ADOPTED)
+        self.bulk_move(request, queryset, TransferStage.ADOPTED)
 
     @admin.action(description=stage_label(TransferStage.DISCONTINUED))
     def move_to_discontinued(self, request: HttpRequest, queryset: QuerySet) -> None:
         # The lessons learned are written on the transfer's page first; without them the
         # service refuses and says so.
-        self._bulk(request, queryset, TransferStage.DISCONTINUED)
+        self.bulk_move(request, queryset, TransferStage.DISCONTINUED)

@@ -11,15 +11,11 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import (
-    Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseRedirect,
     StreamingHttpResponse,
 )
 from django.urls import path, reverse
@@ -32,7 +28,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from cooperation.spreadsheets import csv_writer, xlsx_row
 from projects import services
-from projects.admin.base import ReadOnlyHistoryMixin, ServiceAdminMixin, reasons, refusals
+from projects.admin.base import ReadOnlyHistoryMixin, ServiceAdminMixin, refusals
 from projects.admin.filters import (
     AreaFilter,
     CityFilter,
@@ -52,6 +48,7 @@ from projects.admin.inlines import (
     TeamInline,
     TimelineInline,
 )
+from projects.admin.moves import MOVES_CHANGE_FORM, MovesAdminMixin
 from projects.forms import ProjectStatusForm
 from projects.models import Currency, JointProject, Participation, ProjectStatus, TeamMember
 from projects.permissions import can_change_project, can_delete_project
@@ -71,13 +68,9 @@ def _move_label(to_status: str) -> str:
 move_label = lazy(_move_label, str)
 
 
-def _refusal(error: ValidationError | PermissionDenied) -> str:
-    return " ".join(reasons(error))
-
-
 @admin.register(JointProject)
 class JointProjectAdmin(
-    ServiceAdminMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin, TranslationAdmin
+    MovesAdminMixin, ServiceAdminMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin, TranslationAdmin
 ):
     list_display = ("code", "title", "status", "primary_area", "cities", "start_date", "public")
     list_display_links = ("code", "title")
@@ -133,7 +126,13 @@ class JointProjectAdmin(
         "export_xlsx",
     ]
     change_list_template = "admin/projects/jointproject/change_list.html"
-    change_form_template = "admin/projects/jointproject/change_form.html"
+    move_form = ProjectStatusForm
+    change_form_template = MOVES_CHANGE_FORM
+    move_texts = {
+        "title": gettext_lazy("Change the status"),
+        "legend": gettext_lazy("Move the project through its lifecycle"),
+        "none": gettext_lazy("No status change is open to you for this project now."),
+    }
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         return (
@@ -289,103 +288,46 @@ class JointProjectAdmin(
         with refusals():
             services.project_delete(actor=request.user, project=obj)  # type: ignore[arg-type]
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        """Add the status form, listing only the moves the lifecycle table allows this user."""
-        extra_context = dict(extra_context or {})
-        project = self.get_object(request, unquote(object_id))
-        if project is not None:
-            allowed = services.allowed_transitions(request.user, project)
-            extra_context["status_form"] = ProjectStatusForm(allowed=allowed) if allowed else None
-            extra_context["status_url"] = reverse(
-                "admin:projects_jointproject_status", args=[project.pk]
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
+    def allowed_moves(self, user: Any, obj: Any) -> list[str]:
+        return services.allowed_transitions(user, obj)
 
-    def status_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        """Move one project through the lifecycle service; refusals come back as messages."""
-        project = self.get_object(request, unquote(object_id))
-        if project is None:
-            raise Http404
-        if not self.has_view_permission(request, project):
-            raise PermissionDenied
-        change_url = reverse("admin:projects_jointproject_change", args=[project.pk])
-        if request.method != "POST":
-            return HttpResponseRedirect(change_url)
-        # Every status is accepted here; the service alone decides whether this user may make
-        # the move now (the page may be stale, or the form forged).
-        form = ProjectStatusForm(request.POST)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    self.message_user(request, str(error), messages.ERROR)
-            return HttpResponseRedirect(change_url)
-        to_status = form.cleaned_data["to_status"]
-        try:
-            services.project_transition(
-                actor=request.user,  # type: ignore[arg-type]
-                project=project,
-                to_status=to_status,
-                note=form.cleaned_data["note"],
-            )
-        except (ValidationError, PermissionDenied) as error:
-            self.message_user(request, _refusal(error), messages.ERROR)
-        else:
-            self.message_user(
-                request,
-                _("The project %(code)s moved to “%(status)s”.")
-                % {"code": project.code, "status": ProjectStatus(to_status).label},
-                messages.SUCCESS,
-            )
-        return HttpResponseRedirect(change_url)
+    def make_move(self, *, actor: Any, obj: Any, to: str, note: str = "") -> None:
+        services.project_transition(actor=actor, project=obj, to_status=to, note=note)
+
+    def moved_message(self, obj: Any, to: str) -> str:
+        return _("The project %(code)s moved to “%(status)s”.") % {
+            "code": obj.code,
+            "status": ProjectStatus(to).label,
+        }
+
+    def bulk_moved_message(self, count: int, to: str) -> str:
+        return _("%(count)s project(s) moved to “%(status)s”.") % {
+            "count": count,
+            "status": ProjectStatus(to).label,
+        }
+
+    def refused_name(self, obj: Any) -> str:
+        return obj.code
 
     @admin.action(description=move_label(ProjectStatus.APPROVED))
     def move_to_approved(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self.bulk_transition(request, queryset, ProjectStatus.APPROVED)
+        self.bulk_move(request, queryset, ProjectStatus.APPROVED)
 
     @admin.action(description=move_label(ProjectStatus.CANCELLED))
     def move_to_cancelled(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self.bulk_transition(request, queryset, ProjectStatus.CANCELLED)
+        self.bulk_move(request, queryset, ProjectStatus.CANCELLED)
 
     @admin.action(description=move_label(ProjectStatus.ACTIVE))
     def move_to_active(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self.bulk_transition(request, queryset, ProjectStatus.ACTIVE)
+        self.bulk_move(request, queryset, ProjectStatus.ACTIVE)
 
     @admin.action(description=move_label(ProjectStatus.COMPLETED))
     def move_to_completed(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self.bulk_transition(request, queryset, ProjectStatus.COMPLETED)
+        self.bulk_move(request, queryset, ProjectStatus.COMPLETED)
 
     @admin.action(description=move_label(ProjectStatus.SUSPENDED))
     def move_to_suspended(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self.bulk_transition(request, queryset, ProjectStatus.SUSPENDED)
-
-    def bulk_transition(self, request: HttpRequest, queryset: QuerySet, to_status: str) -> None:
-        """Move each selected project through ``project_transition``; say which were refused."""
-        moved, refused = 0, []
-        for project in queryset:
-            try:
-                services.project_transition(
-                    actor=request.user,  # type: ignore[arg-type]
-                    project=project,
-                    to_status=to_status,
-                )
-                moved += 1
-            except (ValidationError, PermissionDenied) as error:
-                refused.append(f"{project.code}: {_refusal(error)}")
-        if moved:
-            self.message_user(
-                request,
-                _("%(count)s project(s) moved to “%(status)s”.")
-                % {"count": moved, "status": ProjectStatus(to_status).label},
-                messages.SUCCESS,
-            )
-        for line in refused:
-            self.message_user(request, line, messages.ERROR)
+        self.bulk_move(request, queryset, ProjectStatus.SUSPENDED)
 
     @admin.action(description=gettext_lazy("Export selected projects to CSV"))
     def export_csv(self, request: HttpRequest, queryset: QuerySet) -> StreamingHttpResponse:
@@ -420,11 +362,6 @@ class JointProjectAdmin(
                 "import/",
                 self.admin_site.admin_view(self.import_view),
                 name="projects_jointproject_import",
-            ),
-            path(
-                "<path:object_id>/status/",
-                self.admin_site.admin_view(self.status_view),
-                name="projects_jointproject_status",
             ),
             *super().get_urls(),
         ]

@@ -35,7 +35,7 @@ def test_the_form_lists_only_the_moves_the_table_allows_the_official(
 ):
     change, status = _urls(two_city_project)
     response = login(official_cdmx).get(change)
-    form = response.context["status_form"]
+    form = response.context["move_form"]
     assert [value for value, _label in form.fields["to_status"].choices] == [
         "approved",
         "cancelled",
@@ -61,7 +61,7 @@ def test_official_approves_with_a_note_and_the_coordinators_are_emailed(
     assert (event.actor, event.note) == (official_cdmx, "Comité del 20 de noviembre")
     assert [m.to for m in mail.outbox] == [[coordinator.email]]
     # The page now offers the next moves from "approved".
-    choices = response.context["status_form"].fields["to_status"].choices
+    choices = response.context["move_form"].fields["to_status"].choices
     assert [value for value, _label in choices] == ["active", "cancelled"]
 
 
@@ -71,7 +71,7 @@ def test_official_of_the_other_city_sees_no_move_and_is_refused(
     change, status = _urls(cdmx_only_project)
     client = login(official_bcn)
     page = client.get(change)
-    assert page.context["status_form"] is None
+    assert page.context["move_form"] is None
     assert "No status change is open to you for this project now." in page.content.decode()
     response = client.post(status, {"to_status": "cancelled", "note": "x"}, follow=True)
     assert "You may not make this change to this project." in _messages(response)
@@ -83,7 +83,7 @@ def test_official_of_the_other_city_sees_no_move_and_is_refused(
 def test_administrator_moves_any_project(login, programme_admin, cdmx_only_project):
     change, status = _urls(cdmx_only_project)
     client = login(programme_admin)
-    choices = client.get(change).context["status_form"].fields["to_status"].choices
+    choices = client.get(change).context["move_form"].fields["to_status"].choices
     assert [value for value, _label in choices] == ["approved", "cancelled"]
     response = client.post(status, {"to_status": "cancelled"}, follow=True)
     assert response.redirect_chain == [(change, 302)]
