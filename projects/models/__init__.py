@@ -4,11 +4,23 @@
   taking part, the partner API's listing view and the timeline;
 - ``parts``: its team, funding, milestones, indicators and measurements, and the currencies
   and exchange rates its funding is counted in;
+- ``codes``: a project's code and the yearly counter that numbers it;
 - ``importing``: an import of historical projects, as the worker runs it.
 
 Callers import from here (``from projects.models import JointProject``).
 """
 
+from projects.models.codes import (
+    CODE_PREFIX,
+    FIRST_YEAR,
+    LAST_YEAR,
+    ProjectCodeCounter,
+    check_start_date,
+    check_start_year,
+    next_project_code,
+    project_code_validator,
+    reserve_project_codes,
+)
 from projects.models.importing import ProjectImport
 from projects.models.parts import (
     Currency,
@@ -21,25 +33,16 @@ from projects.models.parts import (
     totals_by_currency,
 )
 from projects.models.project import (
-    CODE_PREFIX,
-    FIRST_YEAR,
-    LAST_YEAR,
     PLANNED_DATES,
     SEARCH_CONFIGS,
     SEARCHED_FIELDS,
     JointProject,
     JointProjectQuerySet,
     Participation,
-    ProjectCodeCounter,
     ProjectEvent,
     ProjectListing,
     ProjectStatus,
-    check_start_date,
-    check_start_year,
-    next_project_code,
-    project_code_validator,
     register_project_history,
-    reserve_project_codes,
     search_vector,
 )
 
