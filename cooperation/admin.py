@@ -142,6 +142,26 @@ class UserAdmin(DjangoUserAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).prefetch_related("groups")
 
+    # A programme administrator keeps the accounts and their roles (groups), but the powers
+    # outside every role stay with superusers: making a superuser, giving permissions one by
+    # one, or changing a superuser's account (its password, its e-mail) would let a role
+    # grant itself more than it has.
+    SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return fields
+        return (*fields, *self.SUPERUSER_ONLY_FIELDS)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or not obj.is_superuser or request.user.is_superuser)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or not obj.is_superuser or request.user.is_superuser)
+
 
 def is_housekeeping(task: PeriodicTask) -> bool:
     """Tell whether a schedule is the portal's housekeeping, which beat rewrites when it starts.
