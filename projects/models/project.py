@@ -15,7 +15,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connection, models
-from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history import register as register_history
@@ -24,6 +24,7 @@ from simple_history.models import HistoricalRecords
 from cooperation.models import Axis, Institution, Party, StrategicArea, TimelineEntry
 from cooperation.roles import coordinated_institution_id, is_official, is_programme_admin
 from cooperation.validators import DateRange
+from projects.models.visibility import TakesPart
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -198,12 +199,7 @@ class JointProjectQuerySet(models.QuerySet["JointProject"]):
             # each non-public row asks whether the institution takes part, by the unique
             # index. IN and EXISTS become a hash of all the institution's participations,
             # built again for every page: most of a page's time at 100,000 projects.
-            takes_part = Participation.objects.filter(
-                project_id=OuterRef("pk"), institution_id=institution_id
-            ).values(taking_part=Value(True))[:1]
-            return self.filter(
-                Q(public=True) | Q(Subquery(takes_part, output_field=models.BooleanField()))
-            )
+            return self.filter(Q(public=True) | Q(TakesPart(institution_id)))
         # IN (a hashed subplan in PostgreSQL, as EXISTS would be) needs no outer reference
         # resolved: cheaper to build on every call of every list of the API, and cheaper than
         # row by row when every project is read (the parts' lists: ``project__in=``).
