@@ -13,12 +13,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cooperation.access import needs_second_factor, second_factor_redirect, sign_in_required
 from cooperation.inputs import bounded_int
+from cooperation.templatetags.content_language import translated as translated_html
 from projects import services
 from projects.catalogue import keep_count, page_ids, public_page_cache, versions
 from projects.catalogue import reference as catalogue_reference
@@ -132,8 +135,31 @@ def catalogue_rows(ids: list[int], area_names: dict[int, str]) -> list[JointProj
         project.status_label = statuses.get(project.status, project.status)  # type: ignore[attr-defined]
         project.area_name = area_names.get(project.primary_area_id, "")  # type: ignore[attr-defined]
         project.tags = tags[pk]  # type: ignore[attr-defined]
+        project.row_html = _row_html(project)  # type: ignore[attr-defined]
         rows.append(project)
     return rows
+
+
+def _year(day: Any) -> str:
+    return f"{day.year:04d}" if day else ""  # the date filter's "Y"
+
+
+def _row_html(project: Any) -> SafeString:
+    """Return a catalogue row's ``<li>``, as ``projects/catalogue.html`` showed it.
+
+    Written here rather than in the template's loop: the template engine's lookups, filters
+    and escaping for twenty rows were two thirds of a computed page's time. Every value is
+    escaped; the title goes through ``{% translated %}``'s function (its language marked).
+    """
+    tags = "".join(f'<span class="tag">{escape(tag)}</span>' for tag in project.tags)
+    return mark_safe(  # noqa: S308 (every value above and below is escaped)
+        f'<li>\n      <h2><a href="{escape(project.url)}">{translated_html(project, "title")}</a>'
+        f'</h2>\n      <p class="meta">\n        {escape(project.code)} · '
+        f"{escape(project.status_label)} ·\n"
+        f"        {_year(project.start_date)}–{_year(project.end_date)} ·\n"
+        f"        {escape(project.area_name)}\n      </p>\n"
+        f"      <p>\n        {tags}\n      </p>\n    </li>"
+    )
 
 
 @require_GET
