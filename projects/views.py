@@ -6,23 +6,29 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cooperation.access import needs_second_factor, second_factor_redirect, sign_in_required
 from cooperation.inputs import bounded_int
+from cooperation.templatetags.content_language import translated as translated_html
 from projects import services
 from projects.catalogue import keep_count, page_ids, public_page_cache, versions
 from projects.catalogue import reference as catalogue_reference
+from projects.detail import detail_queryset, public_project
+from projects.detail import indicators as project_indicators
+from projects.detail import milestones as project_milestones
+from projects.detail import participations as project_participations
 from projects.forms import (
     CatalogueFilterForm,
     MeasurementForm,
@@ -129,8 +135,31 @@ def catalogue_rows(ids: list[int], area_names: dict[int, str]) -> list[JointProj
         project.status_label = statuses.get(project.status, project.status)  # type: ignore[attr-defined]
         project.area_name = area_names.get(project.primary_area_id, "")  # type: ignore[attr-defined]
         project.tags = tags[pk]  # type: ignore[attr-defined]
+        project.row_html = _row_html(project)  # type: ignore[attr-defined]
         rows.append(project)
     return rows
+
+
+def _year(day: Any) -> str:
+    return f"{day.year:04d}" if day else ""  # the date filter's "Y"
+
+
+def _row_html(project: Any) -> SafeString:
+    """Return a catalogue row's ``<li>``, as ``projects/catalogue.html`` showed it.
+
+    Written here rather than in the template's loop: the template engine's lookups, filters
+    and escaping for twenty rows were two thirds of a computed page's time. Every value is
+    escaped; the title goes through ``{% translated %}``'s function (its language marked).
+    """
+    tags = "".join(f'<span class="tag">{escape(tag)}</span>' for tag in project.tags)
+    return mark_safe(  # noqa: S308 (every value above and below is escaped)
+        f'<li>\n      <h2><a href="{escape(project.url)}">{translated_html(project, "title")}</a>'
+        f'</h2>\n      <p class="meta">\n        {escape(project.code)} · '
+        f"{escape(project.status_label)} ·\n"
+        f"        {_year(project.start_date)}–{_year(project.end_date)} ·\n"
+        f"        {escape(project.area_name)}\n      </p>\n"
+        f"      <p>\n        {tags}\n      </p>\n    </li>"
+    )
 
 
 @require_GET
@@ -181,44 +210,6 @@ def _detail_queryset() -> Any:
     )
 
 
-def _public_detail_queryset() -> Any:
-    """Return what a project's page shows in four statements: the project with the ids of
-    its areas and axes (named from the reference data), its participations with their
-    institutions and cities, its milestones, its indicators with their latest measurement."""
-    latest = Measurement.objects.filter(indicator_id=OuterRef("pk")).order_by("-date", "-pk")
-    return (
-        JointProject.objects.prefetch_related(None)
-        .annotate(
-            area_ids=ArraySubquery(
-                JointProject.areas.through.objects.filter(jointproject_id=OuterRef("pk")).values(
-                    "strategicarea_id"
-                )
-            ),
-            axis_ids=ArraySubquery(
-                JointProject.axes.through.objects.filter(jointproject_id=OuterRef("pk")).values(
-                    "axis_id"
-                )
-            ),
-        )
-        .prefetch_related(
-            Prefetch(
-                "participations",
-                queryset=Participation.objects.select_related("institution__party").order_by(
-                    "institution__party__code", "role", "institution__name"
-                ),
-            ),
-            Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "pk")),
-            Prefetch(
-                "indicators",
-                queryset=Indicator.objects.annotate(
-                    latest_value=Subquery(latest.values("value")[:1]),
-                    latest_date=Subquery(latest.values("date")[:1]),
-                ),
-            ),
-        )
-    )
-
-
 def _progress(milestones: list[Milestone]) -> dict[str, Any]:
     today = timezone.localdate()
     done = sum(1 for m in milestones if m.status == Milestone.Status.DONE)
@@ -238,10 +229,10 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     indicators (no personal data)."""
     _catalogue_version, reference_version, _count = versions()
     reference = catalogue_reference((get_language() or "es")[:2], reference_version)
-    project = (
-        _public_detail_queryset().visible_to(request.user).filter(code=code)[:1]  # unique
-    )
-    project = next(iter(project), None)
+    if request.user.is_authenticated:
+        project = next(iter(detail_queryset().visible_to(request.user).filter(code=code)[:1]), None)
+    else:
+        project = public_project(code)  # what visible_to gives a visitor: public projects
     if project is None:
         if needs_second_factor(request):
             # An official's or administrator's page, once the second factor is passed.
@@ -250,24 +241,19 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     # The areas and axes from the reference data, as prefetched rows (the template reads
     # project.areas.all, project.axes.all and project.primary_area as before).
     project.primary_area = reference.area_rows[project.primary_area_id]
-    project._prefetched_objects_cache.update(
-        areas=sorted((reference.area_rows[pk] for pk in project.area_ids), key=lambda a: a.number),
-        axes=sorted((reference.axis_rows[pk] for pk in project.axis_ids), key=lambda a: a.number),
-    )
-    milestones = list(project.milestones.all())
-    participations = list(project.participations.all())
+    project._prefetched_objects_cache = {
+        "areas": sorted(
+            (reference.area_rows[pk] for pk in project.area_ids), key=lambda a: a.number
+        ),
+        "axes": sorted(
+            (reference.axis_rows[pk] for pk in project.axis_ids), key=lambda a: a.number
+        ),
+    }
+    milestones = project_milestones(project)
     cities: dict[Any, list[Participation]] = {}
-    for participation in participations:
+    for participation in project_participations(project):
         cities.setdefault(participation.institution.party, []).append(participation)
-    indicators = [
-        {
-            "indicator": i,
-            "latest": {"value": i.latest_value, "date": i.latest_date}
-            if i.latest_date is not None
-            else None,
-        }
-        for i in project.indicators.all()
-    ]
+    indicators = project_indicators(project)
     return render(
         request,
         "projects/detail.html",

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history import register as register_history
@@ -28,6 +28,7 @@ from projects.models.codes import (
     next_project_code,
     project_code_validator,
 )
+from projects.models.visibility import TakesPart
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -175,12 +176,7 @@ class JointProjectQuerySet(models.QuerySet["JointProject"]):
             # each non-public row asks whether the institution takes part, by the unique
             # index. IN and EXISTS become a hash of all the institution's participations,
             # built again for every page: most of a page's time at 100,000 projects.
-            takes_part = Participation.objects.filter(
-                project_id=OuterRef("pk"), institution_id=institution_id
-            ).values(taking_part=Value(True))[:1]
-            return self.filter(
-                Q(public=True) | Q(Subquery(takes_part, output_field=models.BooleanField()))
-            )
+            return self.filter(Q(public=True) | Q(TakesPart(institution_id)))
         # IN (a hashed subplan in PostgreSQL, as EXISTS would be) needs no outer reference
         # resolved: cheaper to build on every call of every list of the API, and cheaper than
         # row by row when every project is read (the parts' lists: ``project__in=``).

@@ -412,3 +412,16 @@ def test_the_list_checks_each_private_row_by_itself(partner, institution_bcn, in
         plan = "\n".join(row[0] for row in cursor.fetchall())
     # No hash of every participation of the institution, built again for every page.
     assert "hashed" not in plan
+
+
+def test_the_row_by_row_rule_gives_the_same_rows_inside_another_query(
+    partner, institution_bcn, institution_cdmx
+):
+    # Inside pk__in the outer table is renamed (U0): the hand-written check must follow it.
+    own = ProjectFactory(institutions=[institution_bcn], public=False)
+    ProjectFactory(institutions=[institution_cdmx], public=False)
+    shown = ProjectFactory(institutions=[institution_cdmx])
+    account = partner.profile.account
+    inner = JointProject.objects.visible_to(account, row_by_row=True).values("pk")
+    nested = JointProject.objects.filter(pk__in=inner).values_list("code", flat=True)
+    assert set(nested) == {own.code, shown.code}

@@ -134,3 +134,24 @@ def test_detail_shows_both_cities_progress_late_milestones_and_indicators_but_no
 
 def test_nav_links_to_the_catalogue(english):
     assert 'href="/projects/"' in english.get("/").content.decode()
+
+
+def test_a_catalogue_row_escapes_its_texts_and_marks_a_title_in_another_language(
+    english, institution_cdmx, settings
+):
+    settings.PUBLIC_PAGE_CACHE = False
+    project = ProjectFactory(
+        title="Agua <b>limpia</b> & barrios",
+        title_en="",
+        start_date=datetime.date(2025, 3, 1),
+        end_date=datetime.date(2027, 2, 1),
+        institutions=[institution_cdmx],
+    )
+    body = english.get("/projects/").content.decode()
+    row = body.split(f'<h2><a href="/projects/{project.code}/">', 1)[1].split("</li>", 1)[0]
+    assert row.startswith(
+        '<span lang="es">Agua &lt;b&gt;limpia&lt;/b&gt; &amp; barrios</span>'
+        ' <span class="lang-mark">(in Spanish)</span></a></h2>'
+    )
+    assert f"{project.code} · " in row and "2025–2027" in row
+    assert f'<span class="tag">{institution_cdmx.acronym or institution_cdmx.name_en}' in row
