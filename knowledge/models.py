@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchRank, SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils.deconstruct import deconstructible
@@ -29,6 +29,7 @@ from simple_history import register as register_history
 
 from cooperation.models import Axis, Institution, Party, StrategicArea, TimelineEntry
 from cooperation.roles import coordinated_institution_id, is_official, is_programme_admin
+from cooperation.search import unaccented_query, unaccented_vector
 from cooperation.storage import NamedStorage
 from cooperation.validators import DateRange
 from projects.models import SEARCH_CONFIGS, JointProject
@@ -89,8 +90,8 @@ SEARCHED_FIELDS = ("title", "summary", "problem", "approach", "results")
 
 def search_vector(language: str) -> SearchVector:
     """Return the text-search vector of one language's searched texts (as the catalogue's)."""
-    return SearchVector(
-        *(f"{field}_{language}" for field in SEARCHED_FIELDS), config=SEARCH_CONFIGS[language]
+    return unaccented_vector(
+        (f"{field}_{language}" for field in SEARCHED_FIELDS), SEARCH_CONFIGS[language]
     )
 
 
@@ -153,7 +154,7 @@ class PracticeQuerySet(models.QuerySet["Practice"]):
         """Filter by PostgreSQL full-text search in one language, best matches first."""
         if language not in SEARCH_CONFIGS:
             language = "es"
-        query = SearchQuery(text, config=SEARCH_CONFIGS[language], search_type="websearch")
+        query = unaccented_query(text, SEARCH_CONFIGS[language])
         column = f"search_{language}"
         return (
             self.annotate(search_rank=SearchRank(models.F(column), query))

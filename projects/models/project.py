@@ -11,7 +11,7 @@ import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchRank, SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from cooperation.models import Axis, Institution, Party, StrategicArea, TimelineEntry
 from cooperation.roles import coordinated_institution_id, is_official, is_programme_admin
+from cooperation.search import unaccented_query, unaccented_vector
 from cooperation.validators import DateRange
 from projects.models.codes import (
     LAST_YEAR,
@@ -44,8 +45,8 @@ SEARCHED_FIELDS = ("title", "summary", "impact")
 
 def search_vector(language: str) -> SearchVector:
     """Return the text-search vector of one language's title, summary and impact statement."""
-    return SearchVector(
-        *(f"{field}_{language}" for field in SEARCHED_FIELDS), config=SEARCH_CONFIGS[language]
+    return unaccented_vector(
+        (f"{field}_{language}" for field in SEARCHED_FIELDS), SEARCH_CONFIGS[language]
     )
 
 
@@ -202,7 +203,7 @@ class JointProjectQuerySet(models.QuerySet["JointProject"]):
         """
         if language not in SEARCH_CONFIGS:
             language = "es"
-        query = SearchQuery(text, config=SEARCH_CONFIGS[language], search_type="websearch")
+        query = unaccented_query(text, SEARCH_CONFIGS[language])
         column = f"search_{language}"
         return (
             self.annotate(search_rank=SearchRank(models.F(column), query))
