@@ -233,6 +233,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cooperation.outbox.tasks.sweep_outbox",
         "schedule": 60.0,
     },
+    "remind-hosts": {"task": "exchanges.tasks.remind_hosts", "schedule": 3600.0},
+    # Officials' report schedules (reports.schedules): each due period made once.
+    "run-report-schedules": {
+        "task": "reports.tasks.run_report_schedules",
+        "schedule": 300.0,
+    },
     "purge-sent-emails": {
         "task": "cooperation.outbox.tasks.purge_sent_emails",
         "schedule": 86400.0,

@@ -362,3 +362,7 @@ class ReviewAssignmentAdmin(admin.ModelAdmin):
             reviewer=obj.reviewer,
         )
         obj.pk = assignment.pk
+
+
+# Registered with the admin by importing it: question 6 (waiting applications, reminders).
+from exchanges import admin_waiting  # noqa: E402, F401

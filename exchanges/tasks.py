@@ -27,3 +27,14 @@ def announce_opened_calls() -> int:
     from exchanges.services.calls import calls_announce_opened
 
     return len(calls_announce_opened())
+
+
+@shared_task(acks_late=True)
+def remind_hosts() -> int:
+    """Remind hosts of the applications waiting for their answer (hourly, from beat).
+
+    Safe to run twice or in two beats at once: each reminder is sent once.
+    """
+    from exchanges.services.reminders import host_reminders_send
+
+    return host_reminders_send()

@@ -207,3 +207,7 @@ class DashboardAdmin(admin.ModelAdmin):
             **dashboard_context(report_database(), parameters),
         }
         return TemplateResponse(request, "admin/reports/dashboard.html", context)
+
+
+# Registered with the admin by importing it: officials' own report schedules.
+from reports import admin_schedules  # noqa: E402, F401

@@ -63,6 +63,17 @@ class ReportRun(models.Model):
     file = models.FileField(_("file"), storage=report_storage, blank=True)
     rows = models.PositiveIntegerField(_("rows written"), default=0)
     error = models.TextField(_("error"), blank=True)
+    report_schedule = models.ForeignKey(
+        "reports.ReportSchedule",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="runs",
+        verbose_name=_("official's schedule"),
+    )
+    period = models.DateField(
+        _("period"), null=True, blank=True, help_text=_("The day, week or month it was due for.")
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -71,7 +82,12 @@ class ReportRun(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(progress__lte=100), name="report_progress_at_most_100"
-            )
+            ),
+            # A schedule runs once per due period, whatever a retried task or a second beat
+            # does: the second insert of the same period fails (reports.schedules).
+            models.UniqueConstraint(
+                fields=["report_schedule", "period"], name="report_once_per_schedule_period"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -93,6 +109,49 @@ class ReportRun(models.Model):
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
+
+
+class ReportSchedule(models.Model):
+    """A report an official asked to receive regularly; beat makes it when it is due."""
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", _("Daily")
+        WEEKLY = "weekly", _("Weekly")
+        MONTHLY = "monthly", _("Monthly")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="report_schedules",
+        verbose_name=_("owner"),
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    format = models.CharField(
+        _("format"), max_length=4, choices=ReportRun.Format.choices, default=ReportRun.Format.PDF
+    )
+    frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices)
+    next_run_at = models.DateTimeField(_("next run"), db_index=True)
+    active = models.BooleanField(_("active"), default=True)
+    last_error = models.TextField(
+        _("why it did not run"), blank=True, help_text=_("Set when a due run was refused.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["next_run_at", "pk"]
+        verbose_name = _("report schedule")
+        verbose_name_plural = _("report schedules")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_frequency_display()})"
+
+    @property
+    def title(self) -> str:
+        from reports.kinds.registry import REGISTRY
+
+        kind = REGISTRY.get(self.kind)
+        return str(kind.title) if kind else self.kind
 
 
 class Dashboard(ReportRun):

@@ -38,6 +38,20 @@ def can_use_reports(user: Any) -> bool:
     return is_programme_admin(user) or is_official(user)
 
 
+def report_permission(*, actor: Any, kind: str, parameters: dict[str, Any]) -> dict[str, Any]:
+    """Refuse a report the actor may not run; return its cleaned parameters.
+
+    The one rule for running a report, asked by a request, a retry's caller, a schedule when it
+    is saved and again each time it falls due: a person must be an official or an
+    administrator (``actor`` None is the programme's own schedules), the kind must exist and
+    its form must accept the parameters. Officials of either city run every kind for both
+    cities and each one: the programme's figures are joint (the MoU).
+    """
+    if actor is not None and not can_use_reports(actor):
+        raise PermissionDenied(_("Only programme officials may request reports."))
+    return get_kind(kind).clean_parameters(parameters)
+
+
 def report_database() -> str:
     """Reports read from the replica when DATABASE_REPLICA_URL is set."""
     return "replica" if "replica" in settings.DATABASES else "default"
@@ -52,17 +66,17 @@ def report_request(
     schedule: str = "",
     enqueue: bool = True,
     notify_officials: bool = False,
+    report_schedule: Any = None,
+    period: Any = None,
 ) -> ReportRun:
     """Queue a report; the worker starts it once this transaction commits.
 
-    The run is the outbox row: if the broker misses the hand-over, the sweep makes it.
+    The run is the outbox row: if the broker misses the hand-over, the sweep makes it. A run
+    of an official's schedule carries the schedule and its period, unique together.
     """
-    if actor is not None and not can_use_reports(actor):
-        raise PermissionDenied(_("Only programme officials may request reports."))
+    cleaned = report_permission(actor=actor, kind=kind, parameters=parameters)
     if format not in ReportRun.Format.values:
         raise ValidationError({"format": _("Choose CSV, XLSX or PDF.")}, code="unknown_format")
-    report = get_kind(kind)
-    cleaned = report.clean_parameters(parameters)
     run = ReportRun.objects.create(
         kind=kind,
         parameters=cleaned,
@@ -70,6 +84,8 @@ def report_request(
         requested_by=actor,
         schedule=schedule,
         notify_officials=notify_officials,
+        report_schedule=report_schedule,
+        period=period,
     )
     if enqueue:
         dispatch.dispatch("report", [run.pk])
@@ -310,6 +326,8 @@ def report_execute(run_id: int) -> str:
                 )
                 if run.notify_officials:
                     _tell_officials(run)
+                if run.report_schedule_id and run.requested_by is not None:
+                    _tell_owner(run)
         return "succeeded"
     except Superseded:
         logger.warning(
@@ -373,6 +391,18 @@ def _tell_officials(run: ReportRun) -> None:
     run.refresh_from_db()
     notify(
         recipients=User.objects.officials(),
+        template="reports/email/ready",
+        context={"site_url": settings.SITE_URL},
+        objects={"run": run},
+    )
+
+
+def _tell_owner(run: ReportRun) -> None:
+    """Tell the official whose schedule made the run that it is ready, in their language."""
+    from cooperation.notifications import notify
+
+    notify(
+        recipients=[run.requested_by],
         template="reports/email/ready",
         context={"site_url": settings.SITE_URL},
         objects={"run": run},

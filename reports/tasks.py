@@ -42,3 +42,15 @@ def scheduled_report(
         format=format,
         notify_officials=notify_officials,
     ).pk
+
+
+@shared_task(acks_late=True)
+def run_report_schedules() -> list[int]:
+    """Make the officials' schedules that are due (from beat, every few minutes).
+
+    Safe to run twice or in two beats at once: each period of a schedule is made once
+    (``reports.schedules``).
+    """
+    from reports.schedules import report_schedules_run_due
+
+    return report_schedules_run_due()

@@ -6,7 +6,8 @@ status goes through ``exchanges.services``.
 - ``calls``: a call's terms, host institutions, evaluation criteria and the record of changes;
 - ``applications``: a researcher's profile, applications, documents, consents, timeline;
 - ``decisions``: the host's decision, reviewers' assignments and scores, the signatures;
-- ``stays``: the stay itself, once awarded.
+- ``stays``: the stay itself, once awarded;
+- ``reminders``: the officials' setting for reminding hosts, and the reminders sent.
 
 Callers import from here (``from exchanges.models import StayApplication``).
 """
@@ -45,6 +46,7 @@ from exchanges.models.decisions import (
     Score,
     Signature,
 )
+from exchanges.models.reminders import HostReminder, HostReminderPolicy, WaitingApplication
 from exchanges.models.stays import (
     STAY_RECORD,
     Stay,
@@ -70,12 +72,15 @@ __all__ = [
     "Direction",
     "DocumentKind",
     "HostDecision",
+    "HostReminder",
+    "HostReminderPolicy",
     "ResearcherProfile",
     "ReviewAssignment",
     "Score",
     "Signature",
     "Stay",
     "StayApplication",
+    "WaitingApplication",
     "attachment_path",
     "criteria_problems",
     "currency_validator",

@@ -92,6 +92,16 @@ class ApplicationQuerySet(models.QuerySet["StayApplication"]):
             "call", "host", "host__party", "researcher", "researcher__researcher_profile"
         )
 
+    def waiting_for_host(self) -> ApplicationQuerySet:
+        """Return the applications with their host, unanswered, the longest waiting first.
+
+        An application reaches its host when it is submitted (same transaction), so it has
+        waited since ``submitted_at``.
+        """
+        return self.filter(
+            status=StayApplication.Status.HOST_REVIEW, submitted_at__isnull=False
+        ).order_by("submitted_at", "pk")
+
     def with_scores(self) -> ApplicationQuerySet:
         """Annotate the weighted score (average over reviewers) and the impact score.
 

@@ -44,6 +44,12 @@ from exchanges.services.personal_data import (
     purge_closed_documents,
     researcher_anonymise,
 )
+from exchanges.services.reminders import (
+    days_waiting,
+    host_remind,
+    host_reminder_policy_update,
+    host_reminders_send,
+)
 from exchanges.services.researchers import (
     CONSENT_TEXT_VERSION,
     DraftChanges,
@@ -97,11 +103,15 @@ __all__ = [
     "conflict_disclosure_token",
     "criteria_change_problems",
     "date_problems",
+    "days_waiting",
     "erasure_request",
     "final_report_accept",
     "final_report_submit",
     "host_accept",
     "host_decline",
+    "host_remind",
+    "host_reminder_policy_update",
+    "host_reminders_send",
     "hosts_change_problems",
     "personal_data_export",
     "profile_save",
