@@ -59,7 +59,10 @@ def oauth2_provider(*, token_seconds: int) -> dict[str, Any]:
         "SCOPES": {
             "read": "Read the programme's public data",
             "projects:write": "Create and update the joint projects of the client's institution",
-            "knowledge:write": "Propose and keep the practices of the client's institution",
+            "knowledge:write": (
+                "Propose and keep the practices of the client's institution, and record and "
+                "follow its transfers of the other city's practices"
+            ),
             "stays:read": "Read stay statistics and, where allowed, applicants' data",
             "webhooks": "Register webhook endpoints and read their deliveries",
         },

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from knowledge import portal, views
+from knowledge import portal, transfer_pages, views
 
 app_name = "knowledge"
 urlpatterns = [
@@ -10,4 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", portal.edit, name="edit"),
     path("documents/<int:pk>/", views.document, name="document"),
+    path("transfers/", transfer_pages.transfers, name="transfers"),
+    path("transfers/new/", transfer_pages.transfer_new, name="transfer_new"),
+    path("transfers/<int:pk>/", transfer_pages.transfer_page, name="transfer"),
 ]

@@ -25,6 +25,7 @@ from cooperation.disclosure import Publication, protect
 from cooperation.models import Institution, Party
 from exchanges.models import Call
 from projects.models import Currency, JointProject, Milestone, TeamMember
+from reports.dashboard_knowledge import knowledge_panels
 from reports.kinds import people
 from reports.kinds.common import (
     NONE,
@@ -470,6 +471,7 @@ def dashboard_context(using: str, parameters: dict[str, Any] | None = None) -> d
         _womens_participation(stays, team_publication(using)),
         _late_milestones(using, parameters),
     ]
+    charts += [Chart(**panel) for panel in knowledge_panels(using, parameters)]
     for chart in charts:
         chart.period = period
     charts[4].period = period + " · " + _("project teams: all projects, every period")

@@ -13,6 +13,7 @@ from reports.kinds.base import ReportKind
 from reports.kinds.calls import CallOutcome
 from reports.kinds.indicators import IndicatorProgress
 from reports.kinds.institutions import InstitutionsReport
+from reports.kinds.knowledge import KnowledgeExchange
 from reports.kinds.mobility import ResearcherMobility
 from reports.kinds.programme import ProgrammeOverview
 
@@ -22,6 +23,7 @@ KINDS: tuple[type[ReportKind], ...] = (
     CallOutcome,
     IndicatorProgress,
     InstitutionsReport,
+    KnowledgeExchange,
 )
 REGISTRY: dict[str, ReportKind] = {kind.code: kind() for kind in KINDS}
 

@@ -595,6 +595,18 @@ BCN_SIDE_CHANGES_PRACTICE = roles(
 )
 
 
+# The transfer of the BCN practice to the CDMX institution is kept by the CDMX side (its
+# coordinators' systems, the CDMX officials) and administrators; BCN sees it, may not change it.
+CDMX_SIDE_KEEPS_TRANSFER = roles(
+    programme_admin=200,
+    official_cdmx=200,
+    official_bcn=403,
+    coordinator_bcn=403,
+    reviewer=404,
+    researcher=404,
+)
+
+
 def _practice(w: World) -> dict[str, Any]:
     return {
         "kind": "methodology",
@@ -674,6 +686,52 @@ KNOWLEDGE_ROWS: list[Row] = [
         "GET",
         "/api/v1/transfers/{w.transfer.pk}/",
         grid(scope="read", bcn=200, cdmx=200, city=404, people=READS_PRIVATE),
+    ),
+    # A transfer is recorded by the adopting institution (its coordinators and their systems)
+    # of the other city: the BCN side is refused the BCN practice (its own city), and those
+    # without an institution record none through the API.
+    Row(
+        "POST",
+        "/api/v1/transfers/",
+        grid(
+            scope="knowledge:write",
+            bcn=400,
+            cdmx=201,
+            city=403,
+            people=roles(
+                programme_admin=403,
+                official_cdmx=403,
+                official_bcn=403,
+                coordinator_bcn=400,
+                reviewer=403,
+                researcher=403,
+            ),
+        ),
+        body=lambda w: {
+            "practice": w.practice_published.pk,
+            "started_on": "2026-03-01",
+            "origin_contact_name": "Marta Puig",
+            "origin_contact_email": "marta@example.org",
+            "adopter_contact_name": "Luis Ramírez",
+            "adopter_contact_email": "luis@example.org",
+        },
+        state=lambda w: Transfer.objects.count(),
+    ),
+    # It is kept by the adopting (CDMX) side and administrators; the offering side sees it.
+    Row(
+        "PATCH",
+        "/api/v1/transfers/{w.transfer.pk}/",
+        grid(scope="knowledge:write", bcn=403, cdmx=200, city=404, people=CDMX_SIDE_KEEPS_TRANSFER),
+        body=lambda w: {"public": True},
+        state=lambda w: _reload(w.transfer, "public"),
+        headers={"HTTP_IF_MATCH": "*"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/transfers/{w.transfer.pk}/move/",
+        grid(scope="knowledge:write", bcn=403, cdmx=200, city=404, people=CDMX_SIDE_KEEPS_TRANSFER),
+        body=lambda w: {"to_stage": "planning"},
+        state=lambda w: _reload(w.transfer, "stage"),
     ),
 ]
 
