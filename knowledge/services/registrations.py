@@ -199,3 +199,22 @@ def registrations_remind_due(*, now: datetime.datetime | None = None) -> int:
     """Send the reminders due now (the beat task's work); return how many were sent."""
     now = now or timezone.now()
     return sum(registration_remind(registration_id=pk, now=now) for pk in due_reminders(now))
+
+
+@transaction.atomic
+def registrations_purge_past(*, now: datetime.datetime | None = None) -> int:
+    """Delete the registrations of events that ended more than the retention period ago.
+
+    The event keeps its attendance as a number (the registrants who came, if the organisers
+    recorded none), so the officials' figures do not change when the people are forgotten.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.EVENT_REGISTRATION_RETENTION_DAYS)
+    old = Registration.objects.filter(event__ends_at__lt=cutoff)
+    for event in Event.objects.select_for_update().filter(
+        pk__in=old.values("event_id"), attendance__isnull=True
+    ):
+        event.attendance = event.registrations.filter(status=R.ATTENDED).count()
+        event.save(update_fields=["attendance", "updated_at"])
+    deleted, _by_model = old.delete()
+    return deleted
