@@ -256,6 +256,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "exchanges.tasks.purge_stay_documents",
         "schedule": crontab(minute="30", hour="3"),
     },
+    # The reminders of tomorrow's events (each sent once), and the registrations' retention.
+    "remind-event-registrations": {
+        "task": "knowledge.tasks.remind_registrations",
+        "schedule": 900.0,
+    },
+    "purge-event-registrations": {
+        "task": "knowledge.tasks.purge_registrations",
+        "schedule": crontab(minute="45", hour="3"),
+    },
 }
 
 # --- Authentication ---------------------------------------------------------------------------
@@ -424,6 +433,8 @@ STAY_DOCUMENT_RETENTION_DAYS = env_int("STAY_DOCUMENT_RETENTION_DAYS", 365, mini
 KNOWLEDGE_ATTACHMENT_MAX_BYTES = env_int(
     "KNOWLEDGE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024
 )
+# Days after an event ends before a scheduled task deletes its registrations (personal data).
+EVENT_REGISTRATION_RETENTION_DAYS = env_int("EVENT_REGISTRATION_RETENTION_DAYS", 365, minimum=1)
 
 # --- E-mail -----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CDMX–BCN <no-reply@localhost>")

@@ -405,3 +405,7 @@ class TransferAdmin(
         # The lessons learned are written on the transfer's page first; without them the
         # service refuses and says so.
         self.bulk_move(request, queryset, TransferStage.DISCONTINUED)
+
+
+# Events and their registrations have their own module (knowledge/event_admin.py).
+from knowledge import event_admin  # noqa: E402, F401

@@ -1,9 +1,10 @@
-"""Tell partner systems about practices and transfers through webhooks (``emit``).
+"""Tell partner systems about practices, transfers and events through webhooks (``emit``).
 
 The services call these inside their transaction: ``emit`` records the deliveries there and
 sends them after commit, so a change rolled back is never announced. Only what is public is
 announced: a practice once published, a transfer marked public (or just made private, so that
-partners showing it can take it down). No contact's personal data.
+partners showing it can take it down), an event once published (and again if cancelled). No
+contact's or registrant's personal data.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from typing import Any
 
 from cooperation.api.models import WebhookEndpoint
 from cooperation.api.webhooks import emit
-from knowledge.models import Practice, Transfer
+from knowledge.models import Event, Practice, Transfer
 
-Event = WebhookEndpoint.Event
+Hook = WebhookEndpoint.Event
 
 
 def practice_payload(practice: Practice) -> dict[str, Any]:
@@ -30,7 +31,7 @@ def practice_payload(practice: Practice) -> dict[str, Any]:
 
 
 def practice_published(practice: Practice) -> None:
-    emit(Event.PRACTICE_PUBLISHED, practice_payload(practice))
+    emit(Hook.PRACTICE_PUBLISHED, practice_payload(practice))
 
 
 def transfer_updated(transfer: Transfer, *, was_public: bool = False) -> None:
@@ -38,7 +39,7 @@ def transfer_updated(transfer: Transfer, *, was_public: bool = False) -> None:
     if not (transfer.public or was_public):
         return
     emit(
-        Event.TRANSFER_UPDATED,
+        Hook.TRANSFER_UPDATED,
         {
             "id": transfer.pk,
             "practice": transfer.practice_id,
@@ -51,3 +52,23 @@ def transfer_updated(transfer: Transfer, *, was_public: bool = False) -> None:
             "updated_at": transfer.updated_at,
         },
     )
+
+
+def event_payload(event: Event) -> dict[str, Any]:
+    return {
+        "id": event.pk,
+        "kind": event.kind,
+        "mode": event.mode,
+        "status": event.status,
+        "city": event.city.code,
+        "title": {lang: getattr(event, f"title_{lang}") or "" for lang in ("es", "ca", "en")},
+        "starts_at": event.starts_at,
+        "ends_at": event.ends_at,
+        "published_at": event.published_at,
+        "updated_at": event.updated_at,
+    }
+
+
+def event_published(event: Event) -> None:
+    """Announce a published event (and the same event once cancelled, by its status)."""
+    emit(Hook.EVENT_PUBLISHED, event_payload(event))

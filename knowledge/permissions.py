@@ -4,6 +4,10 @@ A practice belongs to its institution: that institution's coordinators propose a
 the officials of its city (and administrators) review, publish or return it, and may correct
 it. A transfer belongs to the adopting institution, of the other city: its coordinators and
 the officials of that city keep it. Officials of both cities read everything.
+
+An event belongs to its organising institution: administrators, the officials of the event's
+city, the institution's coordinators and the people named as its organisers manage it (its
+details, its places, its attendance). A registration belongs to its registrant alone.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from cooperation.models import Institution, User
-    from knowledge.models import Practice, Transfer
+    from knowledge.models import Event, Practice, Registration, Transfer
 
 
 def is_practice_coordinator(user: User | AnonymousUser, institution_id: int) -> bool:
@@ -67,3 +71,29 @@ def can_keep_transfer(user: User | AnonymousUser, institution: Institution) -> b
 
 def can_change_transfer(user: User | AnonymousUser, transfer: Transfer) -> bool:
     return can_keep_transfer(user, transfer.institution)
+
+
+def can_organise_at(user: User | AnonymousUser, institution: Institution) -> bool:
+    """Create an event of ``institution``: administrators, officials of its city, its
+    coordinators."""
+    return can_keep_transfer(user, institution)
+
+
+def can_manage_event(user: User | AnonymousUser, event: Event) -> bool:
+    """Administrators; officials of the event's city; coordinators of its institution; its
+    organisers."""
+    if is_programme_admin(user):
+        return True
+    party_id = official_party_id(user)
+    if party_id is not None and party_id == event.city_id:
+        return True
+    if is_practice_coordinator(user, event.institution_id):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return event.organisers.filter(pk=user.pk).exists()
+
+
+def is_registrant(user: User | AnonymousUser, registration: Registration) -> bool:
+    """Only the person registered acts on a registration."""
+    return bool(getattr(user, "is_authenticated", False)) and registration.person_id == user.pk

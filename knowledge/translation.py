@@ -1,8 +1,15 @@
-"""A practice's and a transfer's texts in Spanish, Catalan and English (django-modeltranslation)."""
+"""Texts in Spanish, Catalan and English (django-modeltranslation): practices, transfers, events."""
 
 from modeltranslation.translator import TranslationOptions, register
 
-from knowledge.models import TRANSLATED_FIELDS, Practice, Transfer, register_knowledge_history
+from knowledge.models import (
+    EVENT_TEXTS,
+    TRANSLATED_FIELDS,
+    Event,
+    Practice,
+    Transfer,
+    register_knowledge_history,
+)
 
 
 @register(Practice)
@@ -14,6 +21,12 @@ class PracticeTranslation(TranslationOptions):
 @register(Transfer)
 class TransferTranslation(TranslationOptions):
     fields = ("adaptations", "lessons")
+
+
+@register(Event)
+class EventTranslation(TranslationOptions):
+    fields = EVENT_TEXTS
+    required_languages = ("es",)
 
 
 # The texts' columns of each language exist from here on: the history can copy them.

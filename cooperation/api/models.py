@@ -111,6 +111,7 @@ class WebhookEndpoint(models.Model):
         APPLICATION_DECIDED = "application.decided", _("Application decided")
         PRACTICE_PUBLISHED = "practice.published", _("Practice published")
         TRANSFER_UPDATED = "transfer.updated", _("Transfer of a practice updated")
+        EVENT_PUBLISHED = "event.published", _("Event published or cancelled")
 
     partner = models.ForeignKey(
         PartnerProfile, on_delete=models.CASCADE, related_name="webhooks", verbose_name=_("partner")

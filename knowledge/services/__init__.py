@@ -1,11 +1,20 @@
 """Every write of a practice, its documents and its transfers goes through these functions.
 
 - ``practices``: a practice's record, its review (``knowledge.workflow``), links and documents;
-- ``transfers``: a transfer's record and its stages.
+- ``transfers``: a transfer's record and its stages;
+- ``events``: an event's record, publication, cancellation and attendance;
+- ``registrations``: sign-ups, cancellations, the waiting list and the reminder.
 
 Callers import from here (``from knowledge import services``).
 """
 
+from knowledge.services.events import (
+    event_cancel,
+    event_create,
+    event_publish,
+    event_record_attendance,
+    event_update,
+)
 from knowledge.services.practices import (
     PRACTICE_TEXTS,
     allowed_practice_moves,
@@ -21,6 +30,12 @@ from knowledge.services.practices import (
     practice_transition,
     practice_update,
 )
+from knowledge.services.registrations import (
+    registration_cancel,
+    registration_create,
+    registration_remind,
+    registrations_remind_due,
+)
 from knowledge.services.transfers import (
     TRANSFER_TEXTS,
     allowed_transfer_moves,
@@ -34,6 +49,11 @@ __all__ = [
     "TRANSFER_TEXTS",
     "allowed_practice_moves",
     "allowed_transfer_moves",
+    "event_cancel",
+    "event_create",
+    "event_publish",
+    "event_record_attendance",
+    "event_update",
     "practice_attachment_add",
     "practice_attachment_remove",
     "practice_create",
@@ -45,6 +65,10 @@ __all__ = [
     "practice_submit",
     "practice_transition",
     "practice_update",
+    "registration_cancel",
+    "registration_create",
+    "registration_remind",
+    "registrations_remind_due",
     "transfer_create",
     "transfer_move",
     "transfer_update",

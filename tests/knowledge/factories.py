@@ -1,4 +1,4 @@
-"""Practices and transfers for tests, made through the services as people would make them."""
+"""Practices, transfers and events for tests, made through the services as people make them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from cooperation.models import Institution, StrategicArea, User
 from cooperation.roles import Role
 from knowledge import services
-from knowledge.models import Practice, Transfer
+from knowledge.models import Event, Practice, Transfer
 from tests.factories import UserFactory
 
 
@@ -57,3 +57,41 @@ def transfer(
     return services.transfer_create(
         actor=actor, practice=practice, institution=institution, **values
     )
+
+
+def event(
+    *, actor: User, institution: Institution | None = None, publish: bool = True, **kwargs: Any
+) -> Event:
+    """Return an event of ``institution`` (the actor's by default), published unless asked.
+
+    By default it starts in ten days, lasts two hours, closes registration a day before and
+    has two places.
+    """
+    from django.utils import timezone
+
+    institution = institution or actor.institution
+    starts_at = kwargs.pop("starts_at", timezone.now() + datetime.timedelta(days=10))
+    values: dict[str, Any] = {
+        "kind": "seminar",
+        "mode": "hybrid",
+        "starts_at": starts_at,
+        "ends_at": starts_at + datetime.timedelta(hours=2),
+        "registration_closes_at": starts_at - datetime.timedelta(days=1),
+        "places": 2,
+        "venue": "Pati Manning, Barcelona",
+        "online_url": "https://meet.example.org/ciencia",
+        "city": institution.party,
+        "areas": [StrategicArea.objects.get(number=8)],
+        **kwargs,
+    }
+    texts = {
+        "title_es": "Seminario de ciencia ciudadana",
+        "title_en": "Citizen science seminar",
+        "title_ca": "Seminari de ciència ciutadana",
+        "description_es": "Cómo abrir una oficina pública de ciencia ciudadana.",
+        **values.pop("texts", {}),
+    }
+    made = services.event_create(actor=actor, institution=institution, texts=texts, **values)
+    if publish:
+        made = services.event_publish(actor=actor, event=made)
+    return made

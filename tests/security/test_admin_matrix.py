@@ -41,11 +41,11 @@ from cooperation.models import Institution, Party, StrategicArea
 from cooperation.outbox.models import OutgoingEmail
 from exchanges.models import Call
 from knowledge import services as knowledge_services
-from knowledge.models import Practice, Transfer
+from knowledge.models import Event, Practice, Transfer
 from projects.models import ExchangeRate, Indicator, JointProject, Measurement, ProjectImport
 from reports.models import ReportRun
 from tests.exchanges.factories import CallFactory, add_host
-from tests.knowledge.factories import draft, transfer
+from tests.knowledge.factories import draft, event, transfer
 from tests.projects.factories import IndicatorFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -244,6 +244,11 @@ class World:
         )
 
     @cached_property
+    def event_bcn(self) -> Event:
+        """A published event of the BCN institution: BCN's officials keep it."""
+        return event(actor=self.fixture("official_bcn"), institution=self.upc)
+
+    @cached_property
     def task(self) -> PeriodicTask:
         every = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.DAYS)
         return PeriodicTask.objects.create(name="Prueba", task="x.y", interval=every)
@@ -411,6 +416,30 @@ def _transfer_body(w: World) -> dict[str, Any]:
         "adopter_contact_email": "luis@example.org",
         **{f"{f}_{lang}": "" for f in ("adaptations", "lessons") for lang in ("es", "ca", "en")},
         **_empty_inlines("timeline"),
+    }
+
+
+def _event_body(w: World) -> dict[str, Any]:
+    return {
+        "title_es": "Nuevo seminario",
+        **{f"{f}_{lang}": "" for f in ("title", "description", "report") for lang in ("ca", "en")},
+        "description_es": "",
+        "report_es": "",
+        "kind": "seminar",
+        "mode": "online",
+        "institution": w.upc.pk,
+        "city": w.bcn.pk,
+        "areas": [w.area.pk],
+        "starts_at_0": "2031-05-10",
+        "starts_at_1": "17:00:00",
+        "ends_at_0": "2031-05-10",
+        "ends_at_1": "19:00:00",
+        "registration_closes_at_0": "2031-05-09",
+        "registration_closes_at_1": "12:00:00",
+        "places": "30",
+        "venue": "",
+        "online_url": "https://meet.example.org/seminario",
+        **_empty_inlines("registrations"),
     }
 
 
@@ -706,6 +735,40 @@ ROWS: list[Row] = [
         body=_action("move_to_planning", lambda w: w.transfer_cdmx),
         state=_values(lambda w: w.transfer_cdmx, "stage"),
         label="to planning (the service refuses the other city)",
+    ),
+    # Events: every official reads them; the event's city's keep them (registrations are
+    # read only, inside their event).
+    Row("GET", "/admin/knowledge/event/", all_staff(PAGE)),
+    Row("GET", "/admin/knowledge/event/{w.event_bcn.pk}/change/", all_staff(PAGE)),
+    Row(
+        "POST",
+        "/admin/knowledge/event/add/",
+        staff(programme_admin=DONE, official_cdmx=IGNORED, official_bcn=DONE),
+        body=_event_body,
+        state=_count(Event, title_es="Nuevo seminario"),
+        label="a BCN event",
+    ),
+    Row(
+        "POST",
+        "/admin/knowledge/event/{w.event_bcn.pk}/change/",
+        BCN_SIDE,
+        body=page_data("/admin/knowledge/event/{w.event_bcn.pk}/change/", places="9"),
+        state=_values(lambda w: w.event_bcn, "places"),
+    ),
+    Row(
+        "POST",
+        "/admin/knowledge/event/",
+        SERVICE_REFUSES_CDMX,
+        body=_action("cancel", lambda w: w.event_bcn),
+        state=_values(lambda w: w.event_bcn, "status"),
+        label="cancel (the service refuses the other city)",
+    ),
+    Row(
+        "POST",
+        "/admin/knowledge/event/{w.event_bcn.pk}/delete/",
+        all_staff(FORBIDDEN),
+        body=lambda w: {"post": "yes"},
+        state=_count(Event),
     ),
     # Outgoing e-mail: officials of both cities see the failures and send them again.
     Row("GET", "/admin/outbox/outgoingemail/", all_staff(PAGE)),
