@@ -1,0 +1,1 @@
+"""Open data: the programme's public datasets, releases and catalogue."""
