@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 # (devtools/embedded.py: a development tool, run from the checkout, not installed).
 EMBEDDED := $(PY) -m devtools.embedded
 
-.PHONY: install run test drill lint format manage totp messages clean bench bench-reports bench-api bench-stays bench-imports bench-pages bench-load backup restore
+.PHONY: install run test drill lint format manage totp messages clean bench bench-reports bench-opendata bench-api bench-stays bench-imports bench-pages bench-load backup restore
 
 install: $(VENV)/.installed
 
@@ -70,6 +70,10 @@ clean:
 # 10,000 and 100,000 generated projects (var/bench); not part of `make test`.
 bench-reports: install
 	DEBUG=1 $(EMBEDDED) --data var/bench exec -- $(PY) bench/reports.py $(BENCH_ARGS)
+
+# An open-data release's worker memory at 10,000 and 100,000 projects (var/bench); not in `make test`.
+bench-opendata: install
+	DEBUG=1 $(EMBEDDED) --data var/bench exec -- $(PY) bench/opendata.py $(BENCH_ARGS)
 
 # The API's project list against a raw-SQL view of the same JSON (var/bench); not in `make test`.
 bench-api: install

@@ -21,7 +21,7 @@ def checked_rate(name: str, rate: str, *, example: str) -> str:
     return rate
 
 
-def rest_framework(*, rate: str) -> dict[str, Any]:
+def rest_framework(*, rate: str, anon_rate: str) -> dict[str, Any]:
     """Return REST framework's settings: partners' OAuth2, problem details, strict filters."""
     return {
         "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -36,8 +36,11 @@ def rest_framework(*, rate: str) -> dict[str, Any]:
             "rest_framework.filters.SearchFilter",
             "rest_framework.filters.OrderingFilter",
         ],
-        "DEFAULT_THROTTLE_CLASSES": ["cooperation.api.throttling.PerClientThrottle"],
-        "DEFAULT_THROTTLE_RATES": {"client": rate},
+        "DEFAULT_THROTTLE_CLASSES": [
+            "cooperation.api.throttling.PerClientThrottle",
+            "cooperation.api.throttling.AnonymousThrottle",
+        ],
+        "DEFAULT_THROTTLE_RATES": {"client": rate, "anon": anon_rate},
         "DEFAULT_SCHEMA_CLASS": "cooperation.api.schema.ProblemAutoSchema",
         "EXCEPTION_HANDLER": "cooperation.api.problems.problem_exception_handler",
         "DEFAULT_RENDERER_CLASSES": [

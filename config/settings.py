@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "cooperation.api",
     "cooperation.outbox",
     "reports",
+    "opendata",
     "projects",
     "exchanges",
     "knowledge",
@@ -213,6 +214,8 @@ CELERY_TASK_ROUTES = {
     "reports.tasks.run_report": {"queue": "reports"},
     "reports.tasks.scheduled_report": {"queue": "reports"},
     "projects.tasks.run_import": {"queue": "reports"},
+    "opendata.tasks.build_release": {"queue": "reports"},
+    "opendata.tasks.scheduled_release": {"queue": "reports"},
     "cooperation.outbox.tasks.send_email": {"queue": "email"},
     "cooperation.tasks.send_notification": {"queue": "email"},
     "cooperation.api.tasks.deliver_webhook": {"queue": "webhooks"},
@@ -250,6 +253,12 @@ CELERY_BEAT_SCHEDULE = {
     "purge-unconfirmed-project-imports": {
         "task": "projects.tasks.purge_unconfirmed_imports",
         "schedule": 3600.0,
+    },
+    # The open-data release, daily at 04:00 UTC (README, "Open data"): it queues the day's
+    # release once, whatever the number of beats.
+    "publish-open-data": {
+        "task": "opendata.tasks.scheduled_release",
+        "schedule": crontab(minute="0", hour="4"),
     },
     # Nightly, at 03:30 UTC (STAY_DOCUMENT_RETENTION_DAYS says which documents).
     "purge-stay-documents": {
@@ -337,6 +346,8 @@ API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 100, minimum=1)
 # 0 reads it from the database on every call.
 API_TOKEN_CACHE_SECONDS = env_int("API_TOKEN_CACHE_SECONDS", 10, minimum=0)
 API_RATE = checked_rate("API_RATE", env_str("API_RATE", "600/min"), example="600/min")
+# Reads without any credential (reference data, public projects), per address.
+API_ANON_RATE = checked_rate("API_ANON_RATE", env_str("API_ANON_RATE", "60/min"), example="60/min")
 # /o/token/ and /o/revoke_token/: requests per client id and per address, counted in Redis
 # before any secret is checked.
 OAUTH_TOKEN_RATE_CLIENT = checked_rate(
@@ -351,7 +362,7 @@ WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=1
 WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10, minimum=1)
 # A worker holds a delivery this long; if it dies meanwhile, the sweep hands it over again.
 WEBHOOK_LEASE_SECONDS = 3 * WEBHOOK_TIMEOUT + 30
-REST_FRAMEWORK = rest_framework(rate=API_RATE)
+REST_FRAMEWORK = rest_framework(rate=API_RATE, anon_rate=API_ANON_RATE)
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = oauth2_provider(token_seconds=env_int("API_TOKEN_SECONDS", 3600, minimum=60))
 SPECTACULAR_SETTINGS = spectacular(site_url=SITE_URL, scopes=OAUTH2_PROVIDER["SCOPES"])
@@ -364,6 +375,12 @@ REPORTS_ROOT = Path(env_str("REPORTS_ROOT", str(VAR_DIR / "reports")))
 REPORTS_SCRATCH_ROOT = env_str("REPORTS_SCRATCH_ROOT")
 # A running report whose worker has not written progress for this long is taken over.
 REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 120, minimum=10)
+# Open data (README, "Open data"): seconds without a heartbeat before another worker takes a
+# release over; the publisher named in the files and the DCAT catalogue.
+OPENDATA_STALE_SECONDS = env_int("OPENDATA_STALE_SECONDS", 300, minimum=10)
+OPENDATA_PUBLISHER = env_str(
+    "OPENDATA_PUBLISHER", "Programa de cooperación CDMX–BCN (SECTEI y Ajuntament de Barcelona)"
+)
 # Seconds without a heartbeat before a project import's worker is taken for dead (and a queued
 # import for lost with the broker): beat then hands the run to another worker.
 PROJECT_IMPORT_STALE_SECONDS = env_int("PROJECT_IMPORT_STALE_SECONDS", 120, minimum=10)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("knowledge/", include("knowledge.urls")),
     path("api/", include("config.api_router")),
     path("reports/", include("reports.urls")),
+    path("open-data/", include("opendata.urls")),
     # OAuth2 for partner systems: client credentials only (no end-user authorisation pages),
     # throttled per client id and address before any secret is checked.
     path("o/token/", PartnerTokenView.as_view(), name="oauth2-token"),

@@ -140,36 +140,14 @@ class StayStatisticsView(APIView):
             raise serializers.ValidationError(
                 {name: ["Unknown parameter."] for name in sorted(unknown)}
             )
-        calls = sorted(Call.objects.values_list("pk", "direction"))
         call = request.query_params.get("call")
+        call_id = None
         if call is not None:
             call_id = bounded_int(call, minimum=1, maximum=MAX_ID)
             if call_id is None:
                 raise serializers.ValidationError(
                     {"call": [gettext("Must be a call's number (a whole number from 1).")]}
                 )
-            calls = [(pk, d) for pk, d in calls if pk == call_id]
-        published = statistics.applications_publication()
-        by_status = [
-            {"call": pk, "status": status, **statistics.shown_count(published, key)}
-            for pk, _direction in calls
-            for status in statistics.STATUSES
-            if published.values[key := statistics.status_key(pk, status)]
-        ]
-        if call is None:
-            by_direction = [
-                {"direction": d, **statistics.shown_count(published, statistics.direction_key(d))}
-                for d in sorted({d for _pk, d in calls})
-            ]
-        else:  # one call: its direction's count is the call's own total
-            by_direction = [
-                {"direction": d, **statistics.shown_count(published, statistics.call_total_key(pk))}
-                for pk, d in calls
-            ]
-        return Response(
-            {
-                "by_call_and_status": by_status,
-                "by_direction": by_direction,
-                "suppressed_below": SMALL_BELOW,
-            }
-        )
+        # The same figures as the open-data release's stay statistics (one function).
+        published = statistics.stay_statistics(call_id=call_id)
+        return Response({**published, "suppressed_below": SMALL_BELOW})

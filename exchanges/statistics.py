@@ -104,3 +104,31 @@ def shown_count(pub: Publication, key: Any) -> dict[str, Any]:
     if isinstance(shown, int):
         return {"count": shown, "suppressed": False}
     return {"count": None, "suppressed": True}
+
+
+def stay_statistics(*, call_id: int | None = None) -> dict[str, Any]:
+    """Return the API's stay statistics (and the open-data file's): one call's or all calls'.
+
+    Per call and status (only the statuses a call has applications in) and per direction,
+    every count as ``shown_count`` gives it.
+    """
+    calls = sorted(Call.objects.values_list("pk", "direction"))
+    if call_id is not None:
+        calls = [(pk, d) for pk, d in calls if pk == call_id]
+    published = applications_publication()
+    by_status = [
+        {"call": pk, "status": status, **shown_count(published, key)}
+        for pk, _direction in calls
+        for status in STATUSES
+        if published.values[key := status_key(pk, status)]
+    ]
+    if call_id is None:
+        by_direction = [
+            {"direction": d, **shown_count(published, direction_key(d))}
+            for d in sorted({d for _pk, d in calls})
+        ]
+    else:  # one call: its direction's count is the call's own total
+        by_direction = [
+            {"direction": d, **shown_count(published, call_total_key(pk))} for pk, d in calls
+        ]
+    return {"by_call_and_status": by_status, "by_direction": by_direction}

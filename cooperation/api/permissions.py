@@ -18,6 +18,18 @@ def partner_of(request: Any) -> Any:
     return None
 
 
+ANONYMOUS_ACTIONS = frozenset({"list", "retrieve"})
+
+
+def anonymous_may_read(request: Any, view: Any) -> bool:
+    """Whether a caller with no credential at all may read this view (``anonymous_read``)."""
+    if "HTTP_AUTHORIZATION" in request.META:
+        return False
+    return bool(getattr(view, "anonymous_read", False)) and (
+        getattr(view, "action", None) in ANONYMOUS_ACTIONS
+    )
+
+
 class ApiAccess(BasePermission):
     """OAuth2 tokens need the view's scope for the method; people need to be signed in.
 
@@ -43,7 +55,9 @@ class ApiAccess(BasePermission):
             )
         user = request.user
         if not (user and user.is_authenticated):
-            return False
+            # The non-personal reference data and public projects are open data: read without
+            # any credential (a bad token is still refused, 401), rate-limited per address.
+            return safe and anonymous_may_read(request, view)
         if getattr(view, "partners_only", False):
             return False
         if needs_second_factor(request._request):

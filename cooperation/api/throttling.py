@@ -83,3 +83,21 @@ class PerClientThrottle(SimpleRateThrottle):
 
     def wait(self) -> float | None:
         return getattr(self, "_wait", None)
+
+
+class AnonymousThrottle(PerClientThrottle):
+    """Requests without any credential, per address (``API_ANON_RATE``): the open reads.
+
+    DRF's ``AnonRateThrottle`` in what it counts (anonymous callers, by address), with this
+    module's atomic Redis counter instead of its list of timestamps.
+    """
+
+    scope = "anon"
+
+    def get_cache_key(self, request: Any, view: Any) -> str | None:
+        if getattr(request, "auth", None) is not None or (
+            request.user and request.user.is_authenticated
+        ):
+            return None
+        prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+        return f"{prefix}:throttle:{self.scope}:ip-{self.get_ident(request)}"

@@ -44,6 +44,8 @@ class ReadOnlyViewSet(
 ):
     read_scope = "read"
     write_scope = None
+    # Non-personal reference data: open to callers without credentials (open data).
+    anonymous_read = True
     lookup_field = "code"
     lookup_value_regex = "[A-Za-z0-9_-]+"
 

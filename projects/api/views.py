@@ -128,6 +128,9 @@ class ProjectViewSet(
 
     read_scope = "read"
     write_scope = "projects:write"
+    # Listed and read without credentials (open data): ``visible_to`` gives such a caller the
+    # public projects only, and a project carries no person's data.
+    anonymous_read = True
     lookup_field = "code"
     lookup_value_regex = "[A-Za-z0-9-]+"
     filterset_class = ProjectFilter

@@ -493,6 +493,9 @@ def _new_funding(project: Callable[[World], JointProject], funder: str) -> Calla
 
 READ_EVERYTHING = grid(scope="read", bcn=200, cdmx=200, city=200, people=everyone(200))
 LIST_EVERYTHING = grid(scope="read", bcn=SEES, cdmx=SEES, city=SEES, people=everyone(SEES))
+# Open data: the reference data and public projects are read with no credential at all (a bad
+# token is still a 401).
+OPEN_READ = {**READ_EVERYTHING, "anonymous": Expect(200)}
 
 # Who sees the private BCN project (and its milestones and measurements): its institution,
 # that institution's partner system, officials and administrators.
@@ -618,8 +621,8 @@ def _practice(w: World) -> dict[str, Any]:
 
 def _reference(name: str, code: str) -> list[Row]:
     return [
-        Row("GET", f"/api/v1/{name}/", READ_EVERYTHING),
-        Row("GET", f"/api/v1/{name}/{code}/", READ_EVERYTHING),
+        Row("GET", f"/api/v1/{name}/", OPEN_READ),
+        Row("GET", f"/api/v1/{name}/{code}/", OPEN_READ),
     ]
 
 
@@ -750,15 +753,22 @@ ROWS: list[Row] = [
     Row(
         "GET",
         "/api/v1/projects/",
-        grid(scope="read", bcn=SEES, cdmx=BLIND, city=BLIND, people=SEES_PRIVATE),
+        grid(
+            scope="read",
+            bcn=SEES,
+            cdmx=BLIND,
+            city=BLIND,
+            people=SEES_PRIVATE,
+            anonymous=BLIND,  # the public projects only
+        ),
         listed=lambda w: ("code", w.private.code),
     ),
     Row(
         "GET",
         "/api/v1/projects/{w.private.code}/",
-        grid(scope="read", bcn=200, cdmx=404, city=404, people=READS_PRIVATE),
+        grid(scope="read", bcn=200, cdmx=404, city=404, people=READS_PRIVATE, anonymous=404),
     ),
-    Row("GET", "/api/v1/projects/{w.public.code}/", READ_EVERYTHING),
+    Row("GET", "/api/v1/projects/{w.public.code}/", OPEN_READ),
     Row(
         "POST",
         "/api/v1/projects/",

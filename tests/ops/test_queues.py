@@ -11,6 +11,8 @@ EXPECTED = {
     "reports.tasks.run_report": "reports",
     "reports.tasks.scheduled_report": "reports",
     "projects.tasks.run_import": "reports",
+    "opendata.tasks.build_release": "reports",
+    "opendata.tasks.scheduled_release": "reports",
     "cooperation.outbox.tasks.send_email": "email",
     "cooperation.tasks.send_notification": "email",
     "cooperation.api.tasks.deliver_webhook": "webhooks",
@@ -40,7 +42,7 @@ def test_every_registered_task_of_the_portal_has_a_known_queue():
     ours = [
         n
         for n in app.tasks
-        if n.split(".")[0] in {"cooperation", "projects", "exchanges", "reports"}
+        if n.split(".")[0] in {"cooperation", "projects", "exchanges", "reports", "opendata"}
     ]
     assert ours
     for name in ours:

@@ -42,6 +42,7 @@ from cooperation.outbox.models import OutgoingEmail
 from exchanges.models import Call
 from knowledge import services as knowledge_services
 from knowledge.models import Event, Practice, Transfer
+from opendata.models import OpenDataSettings, Release
 from projects.models import ExchangeRate, Indicator, JointProject, Measurement, ProjectImport
 from reports.models import ReportRun
 from tests.exchanges.factories import CallFactory, add_host
@@ -247,6 +248,17 @@ class World:
     def event_bcn(self) -> Event:
         """A published event of the BCN institution: BCN's officials keep it."""
         return event(actor=self.fixture("official_bcn"), institution=self.upc)
+
+    @cached_property
+    def release(self) -> Release:
+        """A published open-data release (its files are not needed by the admin's pages)."""
+        return Release.objects.create(
+            release_date=datetime.date(2026, 12, 1), state=Release.State.PUBLISHED
+        )
+
+    @cached_property
+    def opendata_settings(self) -> OpenDataSettings:
+        return OpenDataSettings.current()
 
     @cached_property
     def task(self) -> PeriodicTask:
@@ -791,6 +803,36 @@ ROWS: list[Row] = [
         admin_only(DONE),
         body=lambda w: {"post": "yes"},
         state=_count(ReportRun),
+    ),
+    # Open data: officials and administrators read releases and publish again (a new
+    # release through the service); nobody edits or deletes one; they keep the settings.
+    Row("GET", "/admin/opendata/release/", all_staff(PAGE)),
+    Row("GET", "/admin/opendata/release/{w.release.pk}/change/", all_staff(PAGE)),
+    Row(
+        "POST",
+        "/admin/opendata/release/",
+        all_staff(Expect(302, changed=True)),
+        body=_action("publish_again", lambda w: w.release),
+        state=_count(Release),
+        label="publish again",
+    ),
+    Row(
+        "POST",
+        "/admin/opendata/release/{w.release.pk}/delete/",
+        all_staff(FORBIDDEN),
+        body=lambda w: {"post": "yes"},
+        state=_count(Release),
+    ),
+    Row("GET", "/admin/opendata/opendatasettings/", all_staff(PAGE)),
+    Row(
+        "POST",
+        "/admin/opendata/opendatasettings/{w.opendata_settings.pk}/change/",
+        all_staff(DONE),
+        body=page_data(
+            "/admin/opendata/opendatasettings/{w.opendata_settings.pk}/change/",
+            retention_days="45",
+        ),
+        state=_values(lambda w: w.opendata_settings, "retention_days"),
     ),
 ]
 
