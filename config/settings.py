@@ -237,11 +237,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     "remind-hosts": {"task": "exchanges.tasks.remind_hosts", "schedule": 3600.0},
-    # Officials' report schedules (reports.schedules): each due period made once.
-    "run-report-schedules": {
-        "task": "reports.tasks.run_report_schedules",
-        "schedule": 300.0,
-    },
+    "run-report-schedules": {"task": "reports.tasks.run_report_schedules", "schedule": 300.0},
     "purge-sent-emails": {
         "task": "cooperation.outbox.tasks.purge_sent_emails",
         "schedule": 86400.0,

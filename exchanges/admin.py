@@ -10,6 +10,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect, StreamingHttpResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
@@ -124,7 +126,7 @@ class CallAdmin(TranslationAdmin):
     """Calls; every save goes through ``exchanges.services.calls`` (criteria and places frozen
     once someone submitted an application: only changes that move no score or decision)."""
 
-    list_display = ("title", "direction", "opens_at", "closes_at", "monthly_stipend")
+    list_display = ("title", "direction", "opens_at", "closes_at", "monthly_stipend", "ranking")
     list_filter = ("direction", "areas")
     search_fields = ("title_es", "title_ca", "title_en")
     filter_horizontal = ("areas",)
@@ -164,10 +166,28 @@ class CallAdmin(TranslationAdmin):
         # A new call has no change log yet.
         return self.inlines if obj is not None else (CallHostInline, CriterionInline)
 
+    @admin.display(description=_("ranking"))
+    def ranking(self, obj: Call) -> str:
+        """Link to the call's ranking with its scores (question 8), open or closed."""
+        if obj.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("exchanges:call_ranking", args=[obj.pk]),
+            _("Ranking, with the social and urban impact scores"),
+        )
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:  # a new call has nothing ranked yet
+            return fieldsets
+        return [(_("Ranking"), {"fields": ("ranking",)}), *fieldsets]
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = (*super().get_readonly_fields(request, obj), "ranking")
         if services.call_has_submissions(obj):
-            return (*super().get_readonly_fields(request, obj), *services.FROZEN_TERMS)
-        return super().get_readonly_fields(request, obj)
+            return (*readonly, *services.FROZEN_TERMS)
+        return readonly
 
     def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         # The admin saves the call and its inlines in one transaction: a refusal of a service

@@ -13,9 +13,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from exchanges import permissions
+from exchanges import permissions, services
 from exchanges.models import HostReminderPolicy, StayApplication, WaitingApplication
-from exchanges.services.reminders import days_waiting, host_reminder_policy_update
 
 
 class _OfficialsOnly(admin.ModelAdmin):
@@ -67,7 +66,7 @@ class WaitingApplicationAdmin(_OfficialsOnly):
 
     @admin.display(description=_("days waiting"))
     def days_waiting(self, obj: StayApplication) -> int:
-        return days_waiting(obj, timezone.now())
+        return services.days_waiting(obj, timezone.now())
 
     @admin.display(description=_("reminders sent"))
     def reminders_sent(self, obj: Any) -> int:
@@ -105,7 +104,7 @@ class HostReminderPolicyAdmin(_OfficialsOnly):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         try:
-            host_reminder_policy_update(
+            services.host_reminder_policy_update(
                 actor=request.user,
                 days=form.cleaned_data["days"],
                 active=form.cleaned_data["active"],

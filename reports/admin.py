@@ -18,6 +18,7 @@ from reports.dashboard import DashboardForm, dashboard_context
 from reports.kinds.base import jsonable
 from reports.kinds.registry import REGISTRY, get_kind
 from reports.models import Dashboard, ReportRun
+from reports.panels import question_panels
 from reports.services import can_use_reports, report_database, report_request, report_retry
 
 
@@ -206,8 +207,11 @@ class DashboardAdmin(admin.ModelAdmin):
             "form": form,
             **dashboard_context(report_database(), parameters),
         }
+        # The questions' panels (question 9…), after the dashboard's own charts.
+        context["charts"] = [*context["charts"], *question_panels(report_database(), parameters)]
         return TemplateResponse(request, "admin/reports/dashboard.html", context)
 
 
-# Registered with the admin by importing it: officials' own report schedules.
-from reports import admin_schedules  # noqa: E402, F401
+# Registered with the admin by importing them: officials' own report schedules, the lists
+# behind the questions' figures.
+from reports import admin_questions, admin_schedules  # noqa: E402, F401

@@ -8,16 +8,14 @@ the size of the programme (see the query count pinned in tests/reports/test_dash
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -25,6 +23,8 @@ from cooperation.disclosure import Publication, protect
 from cooperation.models import Institution, Party
 from exchanges.models import Call
 from projects.models import Currency, JointProject, Milestone, TeamMember
+from reports import questions
+from reports.charts import Chart, _number, bar_chart  # noqa: F401 (bar_chart: read from here too)
 from reports.dashboard_knowledge import knowledge_panels
 from reports.kinds import people
 from reports.kinds.common import (
@@ -43,76 +43,8 @@ from reports.kinds.programme import amount_key, funding_sql, rate_notes, rates_f
 from reports.sql import fetch_all, table
 
 REPORTING_CURRENCY = Currency.EUR
-BAR_COLOUR = "#0b4f9c"  # the portal's link blue: 7.6:1 on white
-INK = "#1b1f24"
-
-
-@dataclass
-class Chart:
-    id: str
-    title: str
-    columns: list[str]  # the first labels the rows
-    rows: list[tuple[str, list[str]]]
-    bars: list[tuple[str, float, str]]  # label, value, value as shown
-    notes: list[str] = field(default_factory=list)
-    period: str = ""
-
-    @property
-    def svg(self) -> SafeString:
-        return bar_chart(self.id, self.title, self.bars)
-
-
-def _number(value: Any, decimals: int = 0) -> str:
-    if value is None:
-        return NONE
-    if isinstance(value, str):
-        return value
-    return number_format(value, decimals, use_l10n=True, force_grouping=True)
-
-
-def bar_chart(chart_id: str, title: str, bars: list[tuple[str, float, str]]) -> SafeString:
-    """Draw horizontal bars as SVG: labels on the left, the value shown after each bar."""
-    width, label_width, value_width, bar_height, gap = 640, 230, 110, 22, 10
-    plot = width - label_width - value_width
-    top = max((value for _label, value, _shown in bars), default=0) or 1
-    height = max(len(bars), 1) * (bar_height + gap) + gap
-    marks = []
-    for index, (label, value, shown) in enumerate(bars):
-        y = gap + index * (bar_height + gap)
-        length = max(plot * value / top, 0)
-        short = label if len(label) <= 32 else label[:31] + "…"
-        marks.append(
-            format_html(
-                '<text x="{}" y="{}" text-anchor="end" fill="{}" font-size="13">{}</text>'
-                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {}</title></rect>'
-                '<text x="{}" y="{}" fill="{}" font-size="13">{}</text>',
-                label_width - 8,
-                y + bar_height * 0.7,
-                INK,
-                short,
-                label_width,
-                y,
-                f"{length:.1f}",
-                bar_height,
-                BAR_COLOUR,
-                label,
-                shown,
-                label_width + length + 6,
-                y + bar_height * 0.7,
-                INK,
-                shown,
-            )
-        )
-    return format_html(
-        '<svg class="dashboard-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" '
-        'role="img" aria-labelledby="{}-svg-title"><title id="{}-svg-title">{}</title>{}</svg>',
-        width,
-        height,
-        chart_id,
-        chart_id,
-        _("Chart: %(title)s. The table beside it gives the same figures.") % {"title": title},
-        format_html_join("", "{}", ((mark,) for mark in marks)),
-    )
+# The totals shown side by side (question 2): the two cities' currencies, EUR drawn.
+SIDE_BY_SIDE = (Currency.MXN, Currency.EUR)
 
 
 class DashboardForm(PeriodForm):
@@ -220,13 +152,21 @@ def _projects_by_area_and_axis(using: str, parameters: dict[str, Any]) -> tuple[
     counts = {(row["kind"], row["id"]): row["projects"] for row in rows}
 
     def chart(chart_id: str, title: str, label: str, names: dict[int, str], kind: str) -> Chart:
-        items = [(name, counts.get((kind, pk), 0)) for pk, name in names.items()]
+        items = [(pk, name, counts.get((kind, pk), 0)) for pk, name in names.items()]
+        # Question 1: each row opens the admin list of its projects; the areas and axes
+        # without any are named under the table.
+        links = questions.project_links(kind, parameters)
+        none = [name for _pk, name, count in items if not count]
         return Chart(
             id=chart_id,
             title=title,
             columns=[label, _("Projects")],
-            rows=[(name, [_number(count)]) for name, count in items],
-            bars=[(name, float(count), _number(count)) for name, count in items],
+            rows=[
+                (format_html('<a href="{}">{}</a>', links(pk), name), [_number(count)])
+                for pk, name, count in items
+            ],
+            bars=[(name, float(count), _number(count)) for _pk, name, count in items],
+            notes=[questions.none_note(kind, none)],
         )
 
     by_area = chart(
@@ -234,32 +174,47 @@ def _projects_by_area_and_axis(using: str, parameters: dict[str, Any]) -> tuple[
         area_names(using), "area",
     )  # fmt: skip
     by_axis = chart("projects-axis", _("Projects by axis"), _("Axis"), axis_names(using), "axis")
-    by_axis.notes = [_("A project with several axes counts under each of them.")]
-    by_area.notes = [_("Projects are counted under their primary strategic area.")]
+    by_axis.notes.insert(0, _("A project with several axes counts under each of them."))
+    by_area.notes.insert(0, _("Projects are counted under their primary strategic area."))
     return by_area, by_axis
 
 
 def _funding_by_city_and_year(using: str, parameters: dict[str, Any]) -> Chart:
+    """Funding committed per city and year, in MXN and in EUR side by side (question 2).
+
+    Each total is the programme's own conversion (``funding_sql``) with the rate kept, as kept
+    (1 EUR = 22 MXN), and the notes give each rate's date.
+    """
     on = timezone.localdate()
-    rates = rates_for(REPORTING_CURRENCY, on)
-    sql, params = funding_sql(parameters, rates, REPORTING_CURRENCY, ["city", "year"])
-    rows = fetch_all(using, sql, params)
+    totals = {}
+    notes = [
+        _("Committed funding by the city of the funder, converted to %(currency)s.")
+        % {"currency": " / ".join(SIDE_BY_SIDE)}
+    ]
+    for target in SIDE_BY_SIDE:
+        rates = rates_for(target, on)
+        sql, params = funding_sql(parameters, rates, target, ["city", "year"])
+        totals[target] = {(row["city"], row["year"]): row for row in fetch_all(using, sql, params)}
+        notes += [n for n in rate_notes(target, on, rates) if n not in notes]
+    rows = list(totals[REPORTING_CURRENCY].values())
     currencies = list(Currency.values)
-    total_label = _("Total in %(currency)s") % {"currency": REPORTING_CURRENCY}
     return Chart(
         id="funding",
         title=_("Funding by city and year"),
         columns=[
             _("City and year"),
             *(_("Amount in %(currency)s") % {"currency": c} for c in currencies),
-            total_label,
+            *(_("Total in %(currency)s") % {"currency": c} for c in SIDE_BY_SIDE),
         ],
         rows=[
             (
                 f"{row['city']} {row['year']}",
                 [
                     *(_number(row[amount_key(c)], 2) for c in currencies),
-                    _number(row["converted"], 2),
+                    *(
+                        _number(totals[c][(row["city"], row["year"])]["converted"], 2)
+                        for c in SIDE_BY_SIDE
+                    ),
                 ],
             )
             for row in rows
@@ -272,11 +227,7 @@ def _funding_by_city_and_year(using: str, parameters: dict[str, Any]) -> Chart:
             )
             for row in rows
         ],
-        notes=[
-            _("Committed funding by the city of the funder, converted to %(currency)s.")
-            % {"currency": REPORTING_CURRENCY},
-            *rate_notes(REPORTING_CURRENCY, on, rates),
-        ],
+        notes=notes,
     )
 
 
@@ -284,7 +235,12 @@ def _stays_balance(stays: people.Stays, parameters: dict[str, Any]) -> Chart:
     """Stays each way in the period, from the protected publication the report reads too."""
     pub = stays.pub
     items = [
-        (str(direction.label), pub.shown(people.total_key(host)), pub.shown(("completed", host)))
+        (
+            str(direction.label),
+            pub.shown(people.total_key(host)),
+            pub.shown(("completed", host)),
+            questions.stays_link(host, parameters),  # question 4: the stays behind it
+        )
         for host, direction in DIRECTION_BY_HOST_CITY.items()
         if parameters.get("city") in (None, "", host)
     ]
@@ -296,9 +252,13 @@ def _stays_balance(stays: people.Stays, parameters: dict[str, Any]) -> Chart:
         id="stays",
         title=_("Balance of stays between the two cities"),
         columns=[_("Direction"), _("Stays"), _("Completed")],
-        rows=[(label, [_number(n), _number(done)]) for label, n, done in items],
+        rows=[
+            (format_html('<a href="{}">{}</a>', link, label), [_number(n), _number(done)])
+            for label, n, done, link in items
+        ],
         bars=[
-            (label, float(n) if isinstance(n, int) else 0.0, _number(n)) for label, n, _d in items
+            (label, float(n) if isinstance(n, int) else 0.0, _number(n))
+            for label, n, _d, _link in items
         ],
         notes=[
             _(

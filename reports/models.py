@@ -7,7 +7,9 @@ from django.db import models
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.models import Institution
 from cooperation.storage import NamedStorage
+from exchanges.models import StayApplication
 
 
 @deconstructible
@@ -161,3 +163,23 @@ class Dashboard(ReportRun):
         proxy = True
         verbose_name = _("officials' dashboard")
         verbose_name_plural = _("officials' dashboard")
+
+
+class UnengagedEcosInstitution(Institution):
+    """ECOS Network institutions in no project and no call as a host (question 9), as a list
+    of the admin (``reports.questions.unengaged_ecos``)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("ECOS institution taking part in nothing")
+        verbose_name_plural = _("ECOS institutions taking part in nothing")
+
+
+class PeriodStay(StayApplication):
+    """The stays of a period hosted in a city, as counted on the dashboard (question 4), as a
+    list of the admin (``reports.questions.stays_of_period``)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("stay of the period")
+        verbose_name_plural = _("stays of the period")

@@ -154,6 +154,24 @@ class JointProjectAdmin(
             (_("Record"), {"fields": ("created_at", "updated_at")}),
         )
 
+    # The dashboard's drill-downs (question 1) list exactly the projects a figure counts: by
+    # primary area, running in the period (ends after its start, starts before its end), led
+    # from a city; without more filters in the sidebar.
+    DRILL_DOWN_LOOKUPS = frozenset(
+        {
+            "primary_area__id__exact",
+            "end_date__gte",
+            "start_date__lte",
+            "participations__role",
+            "participations__institution__party__code",
+        }
+    )
+
+    def lookup_allowed(self, lookup: str, value: str, request: Any = None) -> bool:
+        if lookup in self.DRILL_DOWN_LOOKUPS:
+            return True
+        return bool(super().lookup_allowed(lookup, value, request))
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[JointProject]:
         # The projects the person may read (the one rule, which gives officials and
         # administrators every project); the changelist's rows carry their area and

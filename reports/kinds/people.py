@@ -87,6 +87,13 @@ def _base(parameters: dict[str, Any]) -> tuple[str, str, list[Any], str]:
     return source, where(conditions), params, band
 
 
+def stays_where(parameters: dict[str, Any]) -> tuple[str, str, list[Any], str]:
+    """Return the FROM, the WHERE (on ``a``, the application, and ``hp``, the host's city),
+    the parameters and the duration band of the stays of a period: the one rule of "a stay of
+    the period", which the dashboard's drill-down reads too (``reports.questions``)."""
+    return _base(parameters)
+
+
 def stays_publication(parameters: dict[str, Any], *, using: str) -> Stays:
     """Count the stays of the period in every way the portal shows them, and protect them.
 

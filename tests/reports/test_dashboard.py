@@ -86,8 +86,8 @@ def test_dashboard_shows_figures_charts_and_their_tables(programme, official_bcn
     assert "<script" not in html.split('id="content-main"', 1)[1]  # no inline script
     assert html.count('<svg class="dashboard-svg"') == 8
     assert _cells(html, "funding-table") == [
-        ["BCN 2026", "0.00", "2,000.00", "0.00", "2,000.00"],
-        ["CDMX 2026", "100,000.00", "0.00", "0.00", "5,000.00"],
+        ["BCN 2026", "0.00", "2,000.00", "0.00", "40,000.00", "2,000.00"],
+        ["CDMX 2026", "100,000.00", "0.00", "0.00", "100,000.00", "5,000.00"],
     ]
     # Two stays to Barcelona and one to Mexico City: counts of people under five, hidden.
     assert _cells(html, "stays-table") == [
@@ -115,11 +115,13 @@ def test_dashboard_runs_a_constant_number_of_queries(
     # kind and band with their people; by area; by call), 4 applications' publication (calls,
     # counts per status, host decisions, scored), 1 calls' directions; 1 team genders; 1 the
     # cities of the period-and-city form; 1 late milestones; 1 practices and transfers
-    # (reports.dashboard_knowledge).
-    with django_assert_num_queries(25):
+    # (reports.dashboard_knowledge); 1 ECOS institutions in nothing; 3 for the funding in MXN
+    # beside EUR (its 2 rates, its statement); 3 indicator progress by area and axis (its
+    # statement, area and axis names).
+    with django_assert_num_queries(32):
         assert client.get(URL).status_code == 200
     FundingFactory.create_batch(5)
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(32):
         assert client.get(URL).status_code == 200
 
 
@@ -275,11 +277,11 @@ def test_dashboard_with_a_period_runs_a_constant_number_of_queries(
     client.get(URL, query)
     # As without a period (see above), and 1 more for the cities: the bound form reads them
     # to check the choice, then to show it.
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(33):
         assert client.get(URL, query).status_code == 200
     ProjectFactory.create_batch(3)
     FundingFactory.create_batch(4)
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(33):
         assert client.get(URL, query).status_code == 200
 
 

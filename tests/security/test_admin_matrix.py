@@ -39,12 +39,12 @@ from cooperation.api.clients import partner_client_create
 from cooperation.api.models import PartnerProfile, WebhookDelivery, WebhookEndpoint
 from cooperation.models import Institution, Party, StrategicArea
 from cooperation.outbox.models import OutgoingEmail
-from exchanges.models import Call
+from exchanges.models import Call, HostReminderPolicy
 from knowledge import services as knowledge_services
 from knowledge.models import Event, Practice, Transfer
 from opendata.models import OpenDataSettings, Release
 from projects.models import ExchangeRate, Indicator, JointProject, Measurement, ProjectImport
-from reports.models import ReportRun
+from reports.models import ReportRun, ReportSchedule
 from tests.exchanges.factories import CallFactory, add_host
 from tests.knowledge.factories import draft, event, transfer
 from tests.projects.factories import IndicatorFactory, ProjectFactory
@@ -83,6 +83,7 @@ DONE = Expect(302, changed=True)
 FORBIDDEN = Expect(403, changed=False)
 IGNORED = Expect(200, changed=False)  # an action not offered, a choice outside the scope
 LOGIN = Expect(302, changed=False)  # to the sign-in
+NOT_THEIRS = Expect(302, changed=False)  # another's object: not found, back to the index
 
 
 def staff(
@@ -261,6 +262,21 @@ class World:
         return OpenDataSettings.current()
 
     @cached_property
+    def schedule(self) -> ReportSchedule:
+        """A report schedule of the CDMX official: only its owner sees or changes it."""
+        return ReportSchedule.objects.create(
+            owner=self.fixture("official_cdmx"),
+            kind="institutions",
+            format="csv",
+            frequency=ReportSchedule.Frequency.WEEKLY,
+            next_run_at=datetime.datetime(2027, 1, 4, 6, tzinfo=datetime.UTC),
+        )
+
+    @cached_property
+    def reminder_policy(self) -> HostReminderPolicy:
+        return HostReminderPolicy.current()
+
+    @cached_property
     def task(self) -> PeriodicTask:
         every = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.DAYS)
         return PeriodicTask.objects.create(name="Prueba", task="x.y", interval=every)
@@ -308,6 +324,19 @@ def page_data(url: str, **changes: Any) -> Callable[[World], dict[str, Any]]:
         return data
 
     return build
+
+
+def _schedule_form(**changes: str) -> dict[str, Any]:
+    return {
+        "kind": "institutions",
+        "parameters": "{}",
+        "format": "csv",
+        "frequency": "weekly",
+        "next_run_at_0": "2027-01-04",
+        "next_run_at_1": "06:00:00",
+        "active": "on",
+        **changes,
+    }
 
 
 # --- The table ------------------------------------------------------------------------------------
@@ -792,6 +821,52 @@ ROWS: list[Row] = [
         body=_action("resend", lambda w: w.email),
         state=_values(lambda w: w.email, "state"),
         label="resend",
+    ),
+    # Officials' report schedules: each caller's own only.
+    Row("GET", "/admin/reports/reportschedule/", all_staff(PAGE)),
+    Row("GET", "/admin/reports/reportschedule/add/", all_staff(PAGE)),
+    Row(
+        "POST",
+        "/admin/reports/reportschedule/add/",
+        all_staff(DONE),
+        body=lambda w: _schedule_form(),
+        state=_count(ReportSchedule),
+    ),
+    Row(
+        "GET",
+        "/admin/reports/reportschedule/{w.schedule.pk}/change/",
+        staff(programme_admin=NOT_THEIRS, official_cdmx=PAGE, official_bcn=NOT_THEIRS),
+    ),
+    Row(
+        "POST",
+        "/admin/reports/reportschedule/{w.schedule.pk}/change/",
+        staff(programme_admin=NOT_THEIRS, official_cdmx=DONE, official_bcn=NOT_THEIRS),
+        body=lambda w: _schedule_form(frequency="daily"),
+        state=_values(lambda w: w.schedule, "frequency"),
+    ),
+    Row(
+        "POST",
+        "/admin/reports/reportschedule/{w.schedule.pk}/delete/",
+        staff(programme_admin=NOT_THEIRS, official_cdmx=DONE, official_bcn=NOT_THEIRS),
+        body=lambda w: {"post": "yes"},
+        state=_count(ReportSchedule),
+    ),
+    # The lists behind the officials' questions, and the reminder setting.
+    Row("GET", "/admin/reports/unengagedecosinstitution/", all_staff(PAGE)),
+    Row("GET", "/admin/reports/periodstay/?host_city=BCN&date_from=2026-01-01", all_staff(PAGE)),
+    Row("GET", "/admin/exchanges/waitingapplication/", all_staff(PAGE)),
+    Row("GET", "/admin/exchanges/hostreminderpolicy/", all_staff(Expect(302))),
+    Row(
+        "GET",
+        "/admin/exchanges/hostreminderpolicy/{w.reminder_policy.pk}/change/",
+        all_staff(PAGE),
+    ),
+    Row(
+        "POST",
+        "/admin/exchanges/hostreminderpolicy/{w.reminder_policy.pk}/change/",
+        all_staff(DONE),
+        body=lambda w: {"days": "4", "active": "on"},
+        state=_values(lambda w: w.reminder_policy, "days"),
     ),
     # Reports.
     Row("GET", "/admin/reports/reportrun/", all_staff(PAGE)),

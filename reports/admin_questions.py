@@ -1,0 +1,112 @@
+"""The admin lists behind the figures of the officials' questions (their drill-downs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext_lazy
+
+from reports.kinds import people
+from reports.models import PeriodStay, UnengagedEcosInstitution
+from reports.questions import stays_of_period, unengaged_ecos
+from reports.services import can_use_reports
+
+
+class _ReadOnly(admin.ModelAdmin):
+    """Read by those who may use reports; changed only in the records' own admin."""
+
+    actions = None
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return can_use_reports(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can_use_reports(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class _StayScopeFilter(admin.SimpleListFilter):
+    """One condition of the dashboard's "stays of the period" (question 4), kept in the list's
+    address so that its pages and sorting keep it; shown only when set."""
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        value = self.value()
+        return [(value, self.shown(value))] if value else []
+
+    def shown(self, value: str) -> str:
+        return value
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if not value:
+            return queryset
+        if self.parameter_name == "host_city" and value not in people.CITIES:
+            raise IncorrectLookupParameters(value)
+        if self.parameter_name != "host_city" and not _is_date(value):
+            raise IncorrectLookupParameters(value)
+        return stays_of_period(queryset, {str(self.parameter_name): value})
+
+
+class HostCityFilter(_StayScopeFilter):
+    title = gettext_lazy("host city")
+    parameter_name = "host_city"
+
+
+class StaysFromFilter(_StayScopeFilter):
+    title = gettext_lazy("stays ending on or after")
+    parameter_name = "date_from"
+
+
+class StaysUntilFilter(_StayScopeFilter):
+    title = gettext_lazy("stays starting on or before")
+    parameter_name = "date_to"
+
+
+@admin.register(PeriodStay)
+class PeriodStayAdmin(_ReadOnly):
+    """Question 4: the stays behind the dashboard's "stays each way" of a period and city.
+
+    Each filter is one condition of the stays' statement; together they are the dashboard's.
+    """
+
+    list_display = ("id", "researcher", "call", "host", "status", "start_date", "end_date")
+    list_filter = (HostCityFilter, StaysFromFilter, StaysUntilFilter)
+    list_select_related = ("researcher", "call", "host")
+    ordering = ("pk",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return stays_of_period(super().get_queryset(request), {})
+
+
+def _is_date(value: str) -> bool:
+    try:
+        return parse_date(value) is not None
+    except ValueError:
+        return False
+
+
+@admin.register(UnengagedEcosInstitution)
+class UnengagedEcosInstitutionAdmin(_ReadOnly):
+    """Question 9: read here, changed in the institutions' own admin (each name links there)."""
+
+    list_display = ("name", "code", "kind", "party")
+    list_filter = ("party__code",)
+    list_select_related = ("party",)
+    search_fields = ("code", "name_es", "name_ca", "name_en")
+    ordering = ("party__code", "name")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return unengaged_ecos(super().get_queryset(request))
