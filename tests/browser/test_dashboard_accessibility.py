@@ -54,6 +54,7 @@ def test_dashboard_has_no_axe_violation(live_server, page, figures, official_cdm
         ]
     )
     page.goto(f"{live_server.url}/admin/reports/dashboard/")
-    assert page.locator("svg.dashboard-svg").count() == 6
-    assert page.locator("table.dashboard-table").count() == 6
+    # Six panels, and the knowledge exchange's two (practices, transfers).
+    assert page.locator("svg.dashboard-svg").count() == 8
+    assert page.locator("table.dashboard-table").count() == 8
     assert axe_violations(page) == []

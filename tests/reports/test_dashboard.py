@@ -84,7 +84,7 @@ def test_dashboard_shows_figures_charts_and_their_tables(programme, official_bcn
     assert response.status_code == 200
     html = response.content.decode()
     assert "<script" not in html.split('id="content-main"', 1)[1]  # no inline script
-    assert html.count('<svg class="dashboard-svg"') == 8
+    assert html.count('<svg class="dashboard-svg"') == 10
     assert _cells(html, "funding-table") == [
         ["BCN 2026", "0.00", "2,000.00", "0.00", "40,000.00", "2,000.00"],
         ["CDMX 2026", "100,000.00", "0.00", "0.00", "100,000.00", "5,000.00"],
