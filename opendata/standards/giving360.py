@@ -50,7 +50,6 @@ from django.utils.translation import gettext as _
 from cooperation.models import Institution, Party
 from opendata.standards import Omission, StandardResult
 from opendata.standards.sources import (
-    ROR_PREFIX,
     amount_number,
     areas_of,
     axes_of,
@@ -61,6 +60,7 @@ from opendata.standards.sources import (
     in_file_language,
     lead_of,
     name_of,
+    organisation_id,
     project_record,
     projects_in_chunks,
 )
@@ -72,15 +72,6 @@ SCHEMA_VERSION = "1.4"  # the package's ``version`` is major.minor (1.4.3 is a 1
 def grant_prefix() -> str:
     """Return the programme's 360Giving identifier prefix (``OPEN_DATA_360_PREFIX``)."""
     return str(getattr(settings, "OPEN_DATA_360_PREFIX", "360G-cdmxbcn"))
-
-
-def organisation_id(organisation: Institution | Party, *, prefix: str) -> str:
-    """Return an org-id: the ROR one where there is one, else one scoped to the programme."""
-    if isinstance(organisation, Institution):
-        if organisation.ror_id:
-            return f"{ROR_PREFIX}-{organisation.ror_id}"
-        return f"{prefix}-institution-{organisation.code}"
-    return f"{prefix}-city-{organisation.code}"
 
 
 def _organisation(organisation: Institution | Party, *, prefix: str) -> dict[str, Any]:

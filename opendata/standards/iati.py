@@ -49,7 +49,6 @@ from opendata.standards import Omission, StandardResult
 from opendata.standards.sources import (
     FILE_LANGUAGE,
     LANGUAGES,
-    ROR_PREFIX,
     Text,
     areas_of,
     axes_of,
@@ -61,6 +60,7 @@ from opendata.standards.sources import (
     in_file_language,
     lead_of,
     name_of,
+    organisation_id,
     project_record,
     projects_in_chunks,
     texts,
@@ -105,14 +105,6 @@ CENT = Decimal("0.01")
 def organisation_ref() -> str:
     """Return the programme's IATI organisation identifier (``OPEN_DATA_IATI_ORG_REF``)."""
     return str(getattr(settings, "OPEN_DATA_IATI_ORG_REF", "XI-IATI-CDMXBCN"))
-
-
-def organisation_id(organisation: Institution | Party, *, org_ref: str) -> str:
-    if isinstance(organisation, Institution):
-        if organisation.ror_id:
-            return f"{ROR_PREFIX}-{organisation.ror_id}"
-        return f"{org_ref}-institution-{organisation.code}"
-    return f"{org_ref}-city-{organisation.code}"
 
 
 def organisation_type(organisation: Institution | Party) -> str:
@@ -248,7 +240,7 @@ class _Activity:
         element = _sub(
             parent,
             tag,
-            ref=organisation_id(org, org_ref=self.org_ref),
+            ref=organisation_id(org, prefix=self.org_ref),
             type=organisation_type(org),
             **attrs,
         )
@@ -438,7 +430,7 @@ def write_activities(
         xf.write_declaration()
         # The licence travels in the release's catalogue (DCAT); IATI's activities file has
         # no element for it, so it is stated as a comment for whoever opens the file.
-        xf.write(etree.Comment(f" Licence: {licence_url} "))
+        xf.write(etree.Comment(f" Licence: {licence_url.replace('--', '%2D%2D')} "))
         with xf.element(
             "iati-activities",
             {"version": VERSION, "generated-datetime": timezone.now().isoformat()},

@@ -111,6 +111,23 @@ def name_of(organisation: Any) -> str:
     return in_file_language(organisation, "name", fallback=organisation.code).value
 
 
+def organisation_id(organisation: Institution | Party, *, prefix: str) -> str:
+    """Return an organisation's identifier, the same in both standards.
+
+    A registered one first: ``OPEN_DATA_ORG_IDS`` maps a city's or an institution's code to
+    its org-id (``{"city:BCN": "ES-DIR3-...", "institution:UNAM": "..."}``), then an
+    institution's ROR id (``XI-ROR-<id>``). Otherwise one scoped to the programme's own
+    prefix (``<prefix>-institution-<code>``, ``<prefix>-city-<code>``), stable with the code.
+    """
+    kind = "institution" if isinstance(organisation, Institution) else "city"
+    registered = getattr(settings, "OPEN_DATA_ORG_IDS", {}) or {}
+    if f"{kind}:{organisation.code}" in registered:
+        return str(registered[f"{kind}:{organisation.code}"])
+    if isinstance(organisation, Institution) and organisation.ror_id:
+        return f"{ROR_PREFIX}-{organisation.ror_id}"
+    return f"{prefix}-{kind}-{organisation.code}"
+
+
 def lead_of(project: JointProject) -> Institution | None:
     for participation in project.participations.all():
         if participation.role == Participation.Role.LEAD:

@@ -232,3 +232,42 @@ def test_queries_are_a_constant_number_per_chunk(programme, django_assert_num_qu
     # budgets need once: EUR to MXN on 1 March 2026 and 1 January 2027, USD to EUR in 2027.
     with django_assert_num_queries(6 + 3):
         _write()
+
+
+def test_registered_ids_are_the_same_in_both_standards(programme, settings):
+    import json
+
+    from opendata.standards.giving360 import write_grants
+
+    settings.OPEN_DATA_ORG_IDS = {
+        "city:BCN": "ES-DIR3-L01080193",
+        "institution:EURECAT": "ES-CIF-X",
+    }
+    activities = _activities(_write()[0])
+    refs = {o.get("ref") for o in activities[programme.untranslated.code].iter("participating-org")}
+    assert refs == {"ES-DIR3-L01080193", "ES-CIF-X", "XI-ROR-01tmp8f25"}
+
+    out = io.BytesIO()
+    write_grants(
+        out,
+        projects=public_projects(),
+        published_on=PUBLISHED_ON,
+        site_url=SITE_URL,
+        licence_url=LICENCE_URL,
+    )
+    [grant] = [
+        g for g in json.loads(out.getvalue())["grants"] if programme.untranslated.code in g["id"]
+    ]
+    assert grant["fundingOrganization"][0]["id"] == "ES-DIR3-L01080193"
+    assert grant["recipientOrganization"][0]["id"] == "ES-CIF-X"
+
+
+def test_no_project_gives_a_file_that_the_schema_refuses(db, schemas, tmp_path):
+    # IATI asks for one activity at least: the release must not publish this one, and the
+    # validation says so.
+    path = tmp_path / "activities.xml"
+    root, result = _write(path)
+
+    assert len(root) == 0 and result.records == 0
+    [error] = validate_iati(path)
+    assert "Missing child element(s). Expected is ( iati-activity )." in error
