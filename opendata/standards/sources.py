@@ -38,7 +38,10 @@ def projects_in_chunks(projects: QuerySet[JointProject]) -> Iterator[JointProjec
         to_status__in=[ProjectStatus.ACTIVE, ProjectStatus.COMPLETED]
     ).order_by("at", "pk")
     queryset = (
-        projects.select_related("primary_area")
+        # The caller's own prefetches are dropped: one of the same relation with another
+        # queryset (``for_listing``'s participations) would be refused next to these.
+        projects.prefetch_related(None)
+        .select_related("primary_area")
         .prefetch_related(
             "areas",
             "axes",
