@@ -63,6 +63,7 @@ from opendata.standards.sources import (
     organisation_id,
     project_record,
     projects_in_chunks,
+    web_address,
 )
 from projects.models import FundingCommitment, JointProject
 
@@ -81,8 +82,9 @@ def _organisation(organisation: Institution | Party, *, prefix: str) -> dict[str
     }
     if isinstance(organisation, Institution):
         data["addressLocality"] = name_of(organisation.party)
-        if organisation.website:
-            data["url"] = organisation.website
+        website = web_address(organisation.website)
+        if website:
+            data["url"] = website
     return data
 
 
