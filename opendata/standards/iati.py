@@ -16,6 +16,8 @@ What an activity says (IATI element: source):
 - ``activity-status``: from the project's status (``STATUS``);
 - ``activity-date``: planned start and end (types 1 and 3), actual start and end (2 and 4)
   from the project's timeline, when it became active and completed;
+- ``recipient-country``: the countries of the cities whose institutions take part
+  (``OPEN_DATA_COUNTRIES``: Mexico for CDMX, Spain for BCN), sharing 100 %;
 - ``sector``: the project's areas in vocabulary 99 and its axes in vocabulary 98
   ("reporting organisation" codes, with a ``vocabulary-uri``), percentages adding to 100;
 - ``policy-marker``: gender equality (vocabulary 1, code 1) only for projects of axis 3,
@@ -105,6 +107,11 @@ CENT = Decimal("0.01")
 def organisation_ref() -> str:
     """Return the programme's IATI organisation identifier (``OPEN_DATA_IATI_ORG_REF``)."""
     return str(getattr(settings, "OPEN_DATA_IATI_ORG_REF", "XI-IATI-CDMXBCN"))
+
+
+def city_countries() -> dict[str, str]:
+    """Return each city's country (ISO 3166-1), by the city's code (``OPEN_DATA_COUNTRIES``)."""
+    return dict(getattr(settings, "OPEN_DATA_COUNTRIES", {"CDMX": "MX", "BCN": "ES"}))
 
 
 def organisation_type(organisation: Institution | Party) -> str:
@@ -206,6 +213,7 @@ class _Activity:
         self._organisations(activity)
         _sub(activity, "activity-status", code=STATUS.get(project.status, "1"))
         self._dates(activity)
+        self._countries(activity)
         self._sectors(activity)
         self._policy_marker(activity)
         self._budgets(activity)
@@ -274,6 +282,18 @@ class _Activity:
                     completed=True,
                 )
             )
+
+    def _countries(self, activity: etree._Element) -> None:
+        """Write the countries of the cities taking part, sharing 100 % (IATI's rule that an
+        activity names where it happens)."""
+        countries = city_countries()
+        found: list[str] = []
+        for participation in self.project.participations.all():
+            country = countries.get(participation.institution.party.code)
+            if country and country not in found:
+                found.append(country)
+        for country, percentage in zip(found, _percentages(len(found)), strict=True):
+            _sub(activity, "recipient-country", code=country, percentage=percentage)
 
     def _dates(self, activity: etree._Element) -> None:
         project = self.project

@@ -96,6 +96,8 @@ def test_activity_says_what_the_project_says(programme):
     dates = {d.get("type"): d.get("iso-date") for d in activity.iter("activity-date")}
     assert dates == {"1": "2026-03-01", "2": "2026-03-02", "3": "2027-12-31"}
 
+    countries = [(c.get("code"), c.get("percentage")) for c in activity.iter("recipient-country")]
+    assert countries == [("MX", "50.00"), ("ES", "50.00")]  # UNAM leads: Mexico first
     sectors = [
         (s.get("vocabulary"), s.get("code"), s.get("percentage")) for s in activity.iter("sector")
     ]
@@ -172,6 +174,8 @@ def test_iati_rules_beyond_the_schema_hold(programme):
             assert datetime.date.fromisoformat(t.find("transaction-date").get("iso-date")) <= (
                 PUBLISHED_ON
             )
+        countries = [Decimal(c.get("percentage")) for c in activity.iter("recipient-country")]
+        assert sum(countries) == 100
         totals: dict[str, Decimal] = defaultdict(Decimal)
         for sector in activity.iter("sector"):
             totals[sector.get("vocabulary")] += Decimal(sector.get("percentage"))
