@@ -20,6 +20,8 @@ What a grant says (360Giving field: source):
 - ``currency``, ``amountAwarded``: the commitment's, in its own currency; ``awardDate``:
   1 January of its year (never after the file: ``sources.commitment_date``);
 - ``plannedDates``: the project's planned start and end, and its duration in months;
+- ``beneficiaryLocation``: the cities whose institutions take part, with their countries
+  (``OPEN_DATA_COUNTRIES``: MX for CDMX, ES for BCN);
 - ``fundingOrganization``: the committing city or institution; ``recipientOrganization``: the
   project's lead institution. Organisation ids: ``XI-ROR-<ror>`` where the institution has a
   ROR id, otherwise ``<prefix>-institution-<code>`` (``<prefix>-city-<code>`` for a city);
@@ -53,6 +55,8 @@ from opendata.standards.sources import (
     amount_number,
     areas_of,
     axes_of,
+    cities_of,
+    city_countries,
     commitment_date,
     commitment_problem,
     commitment_record,
@@ -120,6 +124,7 @@ class _Project:
             )
         self.title, self.description = title.value, description.value
         page = f"{site_url}{project.get_absolute_url()}"
+        countries = city_countries()
         self.fields: dict[str, Any] = {
             "url": page,
             "plannedDates": [
@@ -128,6 +133,13 @@ class _Project:
                     "endDate": project.end_date.isoformat(),
                     "duration": _months(project.start_date, project.end_date),
                 }
+            ],
+            # Where the project's good is done: the cities taking part, in their countries.
+            "beneficiaryLocation": [
+                {"name": name_of(city), "countryCode": countries[city.code]}
+                if city.code in countries
+                else {"name": name_of(city)}
+                for city in cities_of(project)
             ],
             "grantProgramme": [
                 {

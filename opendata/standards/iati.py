@@ -54,6 +54,8 @@ from opendata.standards.sources import (
     Text,
     areas_of,
     axes_of,
+    cities_of,
+    city_countries,
     commitment_date,
     commitment_problem,
     commitment_record,
@@ -107,11 +109,6 @@ CENT = Decimal("0.01")
 def organisation_ref() -> str:
     """Return the programme's IATI organisation identifier (``OPEN_DATA_IATI_ORG_REF``)."""
     return str(getattr(settings, "OPEN_DATA_IATI_ORG_REF", "XI-IATI-CDMXBCN"))
-
-
-def city_countries() -> dict[str, str]:
-    """Return each city's country (ISO 3166-1), by the city's code (``OPEN_DATA_COUNTRIES``)."""
-    return dict(getattr(settings, "OPEN_DATA_COUNTRIES", {"CDMX": "MX", "BCN": "ES"}))
 
 
 def organisation_type(organisation: Institution | Party) -> str:
@@ -288,8 +285,8 @@ class _Activity:
         activity names where it happens)."""
         countries = city_countries()
         found: list[str] = []
-        for participation in self.project.participations.all():
-            country = countries.get(participation.institution.party.code)
+        for city in cities_of(self.project):
+            country = countries.get(city.code)
             if country and country not in found:
                 found.append(country)
         for country, percentage in zip(found, _percentages(len(found)), strict=True):

@@ -153,6 +153,19 @@ def organisation_id(organisation: Institution | Party, *, prefix: str) -> str:
     return f"{prefix}-{kind}-{organisation.code}"
 
 
+def city_countries() -> dict[str, str]:
+    """Return each city's country (ISO 3166-1), by the city's code (``OPEN_DATA_COUNTRIES``)."""
+    return dict(getattr(settings, "OPEN_DATA_COUNTRIES", {"CDMX": "MX", "BCN": "ES"}))
+
+
+def cities_of(project: JointProject) -> list[Party]:
+    """Return the cities whose institutions take part, the lead's first, each once."""
+    cities: dict[int, Party] = {}
+    for participation in project.participations.all():
+        cities.setdefault(participation.institution.party_id, participation.institution.party)
+    return list(cities.values())
+
+
 def lead_of(project: JointProject) -> Institution | None:
     for participation in project.participations.all():
         if participation.role == Participation.Role.LEAD:

@@ -88,6 +88,10 @@ def test_one_grant_per_cash_commitment_in_its_own_currency(programme):
         ("360G-cdmxbcn-axis", "STRATEGIC_SECTORS"),
         ("360G-cdmxbcn-axis", "GENDER_TRAINING"),
     ]
+    assert grant["beneficiaryLocation"] == [
+        {"name": "Ciudad de México", "countryCode": "MX"},
+        {"name": "Barcelona", "countryCode": "ES"},
+    ]
     assert grant["url"] == grant["dataSource"] == f"{SITE_URL}projects/{full.code}/"
     assert grant["dateModified"] == full.updated_at.isoformat()
 
