@@ -23,8 +23,9 @@ What a grant says (360Giving field: source):
 - ``beneficiaryLocation``: the cities whose institutions take part, with their countries
   (``OPEN_DATA_COUNTRIES``: MX for CDMX, ES for BCN);
 - ``fundingOrganization``: the committing city or institution; ``recipientOrganization``: the
-  project's lead institution. Organisation ids: ``XI-ROR-<ror>`` where the institution has a
-  ROR id, otherwise ``<prefix>-institution-<code>`` (``<prefix>-city-<code>`` for a city);
+  project's lead institution. Organisation ids (``sources.organisation_id``, the same in
+  the IATI file): a registered one from ``OPEN_DATA_ORG_IDS``, else ``XI-ROR-<ror>`` where
+  the institution has a ROR id, else ``<prefix>-institution-<code>`` (``-city-`` for a city);
 - ``classifications``: the project's areas (vocabulary ``<prefix>-area``) and axes
   (``<prefix>-axis``), by code with their Spanish names;
 - ``grantProgramme``, ``url``, ``dataSource``, ``dateModified``: the programme, the project's
@@ -33,9 +34,10 @@ What a grant says (360Giving field: source):
 A project with no lead institution has no recipient: its grants are left out. A commitment
 with no funder, amount or currency, or support in kind, is left out. Each is an ``Omission``.
 
-Researcher stays are not published here: a stay's grant goes to a person, and the counts per
-call are small enough that even anonymised grants would single people out; the stay
-statistics (in aggregate, with disclosure control) are the open-data release's own dataset.
+Researcher stays are not published here. A stay's grant goes to a person: even with an
+anonymous ``recipientIndividual``, its call, host institution, direction, dates and stipend
+together can point at the researcher when few stays share them. The stay statistics (in
+aggregate, through ``cooperation.disclosure``) are the open-data release's own dataset.
 """
 
 from __future__ import annotations

@@ -11,8 +11,9 @@ What an activity says (IATI element: source):
 - ``title``, ``description``: narratives in each language the project has the text in; a
   missing Spanish text is completed from another language (or the summary from the title);
 - ``participating-org``: role 1 (funding) for each city or institution that commits money,
-  role 4 (implementing) for the lead and partner institutions; refs ``XI-ROR-<ror>`` where
-  an institution has a ROR id, else ``<org ref>-institution-<code>`` (``-city-`` for cities);
+  role 4 (implementing) for the lead and partner institutions; refs as in the 360Giving file
+  (``sources.organisation_id``: ``OPEN_DATA_ORG_IDS``, else ``XI-ROR-<ror>``, else
+  ``<org ref>-institution-<code>``, ``-city-`` for cities);
 - ``activity-status``: from the project's status (``STATUS``);
 - ``activity-date``: planned start and end (types 1 and 3), actual start and end (2 and 4)
   from the project's timeline, when it became active and completed;
@@ -29,8 +30,10 @@ What an activity says (IATI element: source):
   its date (``sources.commitment_date``), the funder as provider and the lead as receiver.
 
 A year whose commitments cannot be converted (no exchange rate kept) has no budget; a
-commitment with no funder, amount or currency, or support in kind, has no transaction. Each
-is an ``Omission``; no project is ever left out for its data.
+commitment with no funder, amount or currency, or support in kind, has no transaction; a
+project with no lead is kept (its institutions implementing, its transactions without a
+receiver). Each is an ``Omission``; no project is ever left out for its data. The licence
+has no element in an activities file: it is stated in a comment, and in the catalogue.
 """
 
 from __future__ import annotations
