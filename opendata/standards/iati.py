@@ -20,7 +20,8 @@ What an activity says (IATI element: source):
 - ``recipient-country``: the countries of the cities whose institutions take part
   (``OPEN_DATA_COUNTRIES``: Mexico for CDMX, Spain for BCN), sharing 100 %;
 - ``sector``: the project's areas in vocabulary 99 and its axes in vocabulary 98
-  ("reporting organisation" codes, with a ``vocabulary-uri``), percentages adding to 100;
+  ("reporting organisation" codes, with a ``vocabulary-uri``: the API's list of areas or
+  axes), percentages adding to 100;
 - ``policy-marker``: gender equality (vocabulary 1, code 1) only for projects of axis 3,
   significance 2 (principal objective) when it is the project's only axis, else 1;
 - ``budget``: one per year of commitments (type 1 original, status 2 committed), its period
@@ -45,6 +46,7 @@ from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from lxml import etree
@@ -315,9 +317,9 @@ class _Activity:
             _sub(activity, "activity-date", type="4", iso_date=actual["4"].isoformat())
 
     def _sectors(self, activity: etree._Element) -> None:
-        for vocabulary, items, anchor in (
-            (SECTOR_AREAS, areas_of(self.project), "areas"),
-            (SECTOR_AXES, axes_of(self.project), "axes"),
+        for vocabulary, items, codelist in (
+            (SECTOR_AREAS, areas_of(self.project), "api:area-list"),
+            (SECTOR_AXES, axes_of(self.project), "api:axis-list"),
         ):
             if not items:
                 continue
@@ -326,7 +328,8 @@ class _Activity:
                     activity,
                     "sector",
                     vocabulary=vocabulary,
-                    vocabulary_uri=f"{self.site_url}/open-data/#{anchor}",
+                    # The programme's codes with their names, read anonymously in the API.
+                    vocabulary_uri=f"{self.site_url}{reverse(codelist)}",
                     code=item.code,
                     percentage=percentage,
                 )

@@ -107,7 +107,10 @@ def test_activity_says_what_the_project_says(programme):
         ("98", "STRATEGIC_SECTORS", "50.00"),
         ("98", "GENDER_TRAINING", "50.00"),
     ]
-    assert all(s.get("vocabulary-uri") for s in activity.iter("sector"))
+    assert {(s.get("vocabulary"), s.get("vocabulary-uri")) for s in activity.iter("sector")} == {
+        ("99", f"{SITE_URL}api/v1/areas/"),
+        ("98", f"{SITE_URL}api/v1/axes/"),
+    }
 
     budgets = [
         (
