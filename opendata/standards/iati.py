@@ -364,19 +364,22 @@ class _Activity:
             for commitment in commitments:
                 rate = self.rates.rate(commitment.currency, self.currency, start)
                 if rate is None:
+                    # The reason names no figure, so that every year missing a rate shares
+                    # it (a release's report counts records per reason); the record says
+                    # which currencies and when.
                     self.omissions.append(
                         Omission(
-                            _("budget %(year)s of project %(code)s")
-                            % {"year": year, "code": project.code},
-                            _(
-                                "No exchange rate from %(base)s to %(quote)s on or before "
-                                "%(date)s: the year's budget is left out."
-                            )
+                            _("budget %(year)s of project %(code)s (%(base)s to %(quote)s)")
                             % {
+                                "year": year,
+                                "code": project.code,
                                 "base": commitment.currency,
                                 "quote": self.currency,
-                                "date": start.isoformat(),
                             },
+                            _(
+                                "No exchange rate kept to the activity's currency on or before "
+                                "the year's start: the year's budget is left out."
+                            ),
                         )
                     )
                     break

@@ -214,8 +214,9 @@ def test_bad_records_are_completed_or_left_out_and_said_why(programme, schemas, 
         "5000.00",
     ]
     assert (
-        f"budget 2027 of project {programme.gender.code}",
-        "No exchange rate from USD to EUR on or before 2027-01-01: the year's budget is left out.",
+        f"budget 2027 of project {programme.gender.code} (USD to EUR)",
+        "No exchange rate kept to the activity's currency on or before the year's start: the "
+        "year's budget is left out.",
         False,
     ) in omissions
     assert (
