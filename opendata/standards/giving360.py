@@ -20,9 +20,12 @@ What a grant says (360Giving field: source):
 - ``currency``, ``amountAwarded``: the commitment's, in its own currency; ``awardDate``:
   1 January of its year (never after the file: ``sources.commitment_date``);
 - ``plannedDates``: the project's planned start and end, and its duration in months;
+- ``beneficiaryLocation``: the cities whose institutions take part, with their countries
+  (``OPEN_DATA_COUNTRIES``: MX for CDMX, ES for BCN);
 - ``fundingOrganization``: the committing city or institution; ``recipientOrganization``: the
-  project's lead institution. Organisation ids: ``XI-ROR-<ror>`` where the institution has a
-  ROR id, otherwise ``<prefix>-institution-<code>`` (``<prefix>-city-<code>`` for a city);
+  project's lead institution. Organisation ids (``sources.organisation_id``, the same in
+  the IATI file): a registered one from ``OPEN_DATA_ORG_IDS``, else ``XI-ROR-<ror>`` where
+  the institution has a ROR id, else ``<prefix>-institution-<code>`` (``-city-`` for a city);
 - ``classifications``: the project's areas (vocabulary ``<prefix>-area``) and axes
   (``<prefix>-axis``), by code with their Spanish names;
 - ``grantProgramme``, ``url``, ``dataSource``, ``dateModified``: the programme, the project's
@@ -31,9 +34,10 @@ What a grant says (360Giving field: source):
 A project with no lead institution has no recipient: its grants are left out. A commitment
 with no funder, amount or currency, or support in kind, is left out. Each is an ``Omission``.
 
-Researcher stays are not published here: a stay's grant goes to a person, and the counts per
-call are small enough that even anonymised grants would single people out; the stay
-statistics (in aggregate, with disclosure control) are the open-data release's own dataset.
+Researcher stays are not published here. A stay's grant goes to a person: even with an
+anonymous ``recipientIndividual``, its call, host institution, direction, dates and stipend
+together can point at the researcher when few stays share them. The stay statistics (in
+aggregate, through ``cooperation.disclosure``) are the open-data release's own dataset.
 """
 
 from __future__ import annotations
@@ -50,10 +54,11 @@ from django.utils.translation import gettext as _
 from cooperation.models import Institution, Party
 from opendata.standards import Omission, StandardResult
 from opendata.standards.sources import (
-    ROR_PREFIX,
     amount_number,
     areas_of,
     axes_of,
+    cities_of,
+    city_countries,
     commitment_date,
     commitment_problem,
     commitment_record,
@@ -61,8 +66,10 @@ from opendata.standards.sources import (
     in_file_language,
     lead_of,
     name_of,
+    organisation_id,
     project_record,
     projects_in_chunks,
+    web_address,
 )
 from projects.models import FundingCommitment, JointProject
 
@@ -74,15 +81,6 @@ def grant_prefix() -> str:
     return str(getattr(settings, "OPEN_DATA_360_PREFIX", "360G-cdmxbcn"))
 
 
-def organisation_id(organisation: Institution | Party, *, prefix: str) -> str:
-    """Return an org-id: the ROR one where there is one, else one scoped to the programme."""
-    if isinstance(organisation, Institution):
-        if organisation.ror_id:
-            return f"{ROR_PREFIX}-{organisation.ror_id}"
-        return f"{prefix}-institution-{organisation.code}"
-    return f"{prefix}-city-{organisation.code}"
-
-
 def _organisation(organisation: Institution | Party, *, prefix: str) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": organisation_id(organisation, prefix=prefix),
@@ -90,8 +88,9 @@ def _organisation(organisation: Institution | Party, *, prefix: str) -> dict[str
     }
     if isinstance(organisation, Institution):
         data["addressLocality"] = name_of(organisation.party)
-        if organisation.website:
-            data["url"] = organisation.website
+        website = web_address(organisation.website)
+        if website:
+            data["url"] = website
     return data
 
 
@@ -127,6 +126,7 @@ class _Project:
             )
         self.title, self.description = title.value, description.value
         page = f"{site_url}{project.get_absolute_url()}"
+        countries = city_countries()
         self.fields: dict[str, Any] = {
             "url": page,
             "plannedDates": [
@@ -135,6 +135,13 @@ class _Project:
                     "endDate": project.end_date.isoformat(),
                     "duration": _months(project.start_date, project.end_date),
                 }
+            ],
+            # Where the project's good is done: the cities taking part, in their countries.
+            "beneficiaryLocation": [
+                {"name": name_of(city), "countryCode": countries[city.code]}
+                if city.code in countries
+                else {"name": name_of(city)}
+                for city in cities_of(project)
             ],
             "grantProgramme": [
                 {

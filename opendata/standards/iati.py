@@ -11,13 +11,17 @@ What an activity says (IATI element: source):
 - ``title``, ``description``: narratives in each language the project has the text in; a
   missing Spanish text is completed from another language (or the summary from the title);
 - ``participating-org``: role 1 (funding) for each city or institution that commits money,
-  role 4 (implementing) for the lead and partner institutions; refs ``XI-ROR-<ror>`` where
-  an institution has a ROR id, else ``<org ref>-institution-<code>`` (``-city-`` for cities);
+  role 4 (implementing) for the lead and partner institutions; refs as in the 360Giving file
+  (``sources.organisation_id``: ``OPEN_DATA_ORG_IDS``, else ``XI-ROR-<ror>``, else
+  ``<org ref>-institution-<code>``, ``-city-`` for cities);
 - ``activity-status``: from the project's status (``STATUS``);
 - ``activity-date``: planned start and end (types 1 and 3), actual start and end (2 and 4)
   from the project's timeline, when it became active and completed;
+- ``recipient-country``: the countries of the cities whose institutions take part
+  (``OPEN_DATA_COUNTRIES``: Mexico for CDMX, Spain for BCN), sharing 100 %;
 - ``sector``: the project's areas in vocabulary 99 and its axes in vocabulary 98
-  ("reporting organisation" codes, with a ``vocabulary-uri``), percentages adding to 100;
+  ("reporting organisation" codes, with a ``vocabulary-uri``: the API's list of areas or
+  axes), percentages adding to 100;
 - ``policy-marker``: gender equality (vocabulary 1, code 1) only for projects of axis 3,
   significance 2 (principal objective) when it is the project's only axis, else 1;
 - ``budget``: one per year of commitments (type 1 original, status 2 committed), its period
@@ -27,8 +31,10 @@ What an activity says (IATI element: source):
   its date (``sources.commitment_date``), the funder as provider and the lead as receiver.
 
 A year whose commitments cannot be converted (no exchange rate kept) has no budget; a
-commitment with no funder, amount or currency, or support in kind, has no transaction. Each
-is an ``Omission``; no project is ever left out for its data.
+commitment with no funder, amount or currency, or support in kind, has no transaction; a
+project with no lead is kept (its institutions implementing, its transactions without a
+receiver). Each is an ``Omission``; no project is ever left out for its data. The licence
+has no element in an activities file: it is stated in a comment, and in the catalogue.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from lxml import etree
@@ -49,10 +56,11 @@ from opendata.standards import Omission, StandardResult
 from opendata.standards.sources import (
     FILE_LANGUAGE,
     LANGUAGES,
-    ROR_PREFIX,
     Text,
     areas_of,
     axes_of,
+    cities_of,
+    city_countries,
     commitment_date,
     commitment_problem,
     commitment_record,
@@ -61,6 +69,7 @@ from opendata.standards.sources import (
     in_file_language,
     lead_of,
     name_of,
+    organisation_id,
     project_record,
     projects_in_chunks,
     texts,
@@ -105,14 +114,6 @@ CENT = Decimal("0.01")
 def organisation_ref() -> str:
     """Return the programme's IATI organisation identifier (``OPEN_DATA_IATI_ORG_REF``)."""
     return str(getattr(settings, "OPEN_DATA_IATI_ORG_REF", "XI-IATI-CDMXBCN"))
-
-
-def organisation_id(organisation: Institution | Party, *, org_ref: str) -> str:
-    if isinstance(organisation, Institution):
-        if organisation.ror_id:
-            return f"{ROR_PREFIX}-{organisation.ror_id}"
-        return f"{org_ref}-institution-{organisation.code}"
-    return f"{org_ref}-city-{organisation.code}"
 
 
 def organisation_type(organisation: Institution | Party) -> str:
@@ -214,6 +215,7 @@ class _Activity:
         self._organisations(activity)
         _sub(activity, "activity-status", code=STATUS.get(project.status, "1"))
         self._dates(activity)
+        self._countries(activity)
         self._sectors(activity)
         self._policy_marker(activity)
         self._budgets(activity)
@@ -248,7 +250,7 @@ class _Activity:
         element = _sub(
             parent,
             tag,
-            ref=organisation_id(org, org_ref=self.org_ref),
+            ref=organisation_id(org, prefix=self.org_ref),
             type=organisation_type(org),
             **attrs,
         )
@@ -283,6 +285,18 @@ class _Activity:
                 )
             )
 
+    def _countries(self, activity: etree._Element) -> None:
+        """Write the countries of the cities taking part, sharing 100 % (IATI's rule that an
+        activity names where it happens)."""
+        countries = city_countries()
+        found: list[str] = []
+        for city in cities_of(self.project):
+            country = countries.get(city.code)
+            if country and country not in found:
+                found.append(country)
+        for country, percentage in zip(found, _percentages(len(found)), strict=True):
+            _sub(activity, "recipient-country", code=country, percentage=percentage)
+
     def _dates(self, activity: etree._Element) -> None:
         project = self.project
         _sub(activity, "activity-date", type="1", iso_date=project.start_date.isoformat())
@@ -303,9 +317,9 @@ class _Activity:
             _sub(activity, "activity-date", type="4", iso_date=actual["4"].isoformat())
 
     def _sectors(self, activity: etree._Element) -> None:
-        for vocabulary, items, anchor in (
-            (SECTOR_AREAS, areas_of(self.project), "areas"),
-            (SECTOR_AXES, axes_of(self.project), "axes"),
+        for vocabulary, items, codelist in (
+            (SECTOR_AREAS, areas_of(self.project), "api:area-list"),
+            (SECTOR_AXES, axes_of(self.project), "api:axis-list"),
         ):
             if not items:
                 continue
@@ -314,7 +328,8 @@ class _Activity:
                     activity,
                     "sector",
                     vocabulary=vocabulary,
-                    vocabulary_uri=f"{self.site_url}/open-data/#{anchor}",
+                    # The programme's codes with their names, read anonymously in the API.
+                    vocabulary_uri=f"{self.site_url}{reverse(codelist)}",
                     code=item.code,
                     percentage=percentage,
                 )
@@ -349,19 +364,22 @@ class _Activity:
             for commitment in commitments:
                 rate = self.rates.rate(commitment.currency, self.currency, start)
                 if rate is None:
+                    # The reason names no figure, so that every year missing a rate shares
+                    # it (a release's report counts records per reason); the record says
+                    # which currencies and when.
                     self.omissions.append(
                         Omission(
-                            _("budget %(year)s of project %(code)s")
-                            % {"year": year, "code": project.code},
-                            _(
-                                "No exchange rate from %(base)s to %(quote)s on or before "
-                                "%(date)s: the year's budget is left out."
-                            )
+                            _("budget %(year)s of project %(code)s (%(base)s to %(quote)s)")
                             % {
+                                "year": year,
+                                "code": project.code,
                                 "base": commitment.currency,
                                 "quote": self.currency,
-                                "date": start.isoformat(),
                             },
+                            _(
+                                "No exchange rate kept to the activity's currency on or before "
+                                "the year's start: the year's budget is left out."
+                            ),
                         )
                     )
                     break
@@ -438,7 +456,7 @@ def write_activities(
         xf.write_declaration()
         # The licence travels in the release's catalogue (DCAT); IATI's activities file has
         # no element for it, so it is stated as a comment for whoever opens the file.
-        xf.write(etree.Comment(f" Licence: {licence_url} "))
+        xf.write(etree.Comment(f" Licence: {licence_url.replace('--', '%2D%2D')} "))
         with xf.element(
             "iati-activities",
             {"version": VERSION, "generated-datetime": timezone.now().isoformat()},

@@ -9,16 +9,19 @@ members are never loaded, and the organisations are institutions and cities.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from cooperation.models import Institution, Party
+from cooperation.validators import validate_web_url
 from projects.models import FundingCommitment, JointProject, Participation, ProjectStatus
 from projects.models.project import ProjectEvent
 
@@ -38,7 +41,10 @@ def projects_in_chunks(projects: QuerySet[JointProject]) -> Iterator[JointProjec
         to_status__in=[ProjectStatus.ACTIVE, ProjectStatus.COMPLETED]
     ).order_by("at", "pk")
     queryset = (
-        projects.select_related("primary_area")
+        # The caller's own prefetches are dropped: one of the same relation with another
+        # queryset (``for_listing``'s participations) would be refused next to these.
+        projects.prefetch_related(None)
+        .select_related("primary_area")
         .prefetch_related(
             "areas",
             "axes",
@@ -72,11 +78,30 @@ def commitment_record(project: JointProject, commitment: FundingCommitment) -> s
     }
 
 
+# What XML 1.0 cannot carry (control characters pasted from other programs): IATI's file
+# would refuse the whole text, so each becomes a space, in both standards alike.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def clean_text(value: str) -> str:
+    """Return the text with what XML cannot carry replaced by spaces, trimmed."""
+    return NOT_XML.sub(" ", value).strip()
+
+
+def web_address(value: str) -> str | None:
+    """Return an http(s) address as it is, or None for anything else (older rows)."""
+    try:
+        validate_web_url(value)
+    except ValidationError:
+        return None
+    return value
+
+
 def texts(obj: Any, field: str) -> dict[str, str]:
     """Return the non-empty translations of a translated field, by language."""
     found = {}
     for language in LANGUAGES:
-        value = (getattr(obj, f"{field}_{language}", None) or "").strip()
+        value = clean_text(getattr(obj, f"{field}_{language}", None) or "")
         if value:
             found[language] = value
     return found
@@ -108,7 +133,37 @@ def in_file_language(obj: Any, field: str, *, fallback: str) -> Text:
 
 def name_of(organisation: Any) -> str:
     """Return a name in Spanish (required), else in any language, else the code."""
-    return in_file_language(organisation, "name", fallback=organisation.code).value
+    return in_file_language(organisation, "name", fallback=clean_text(organisation.code)).value
+
+
+def organisation_id(organisation: Institution | Party, *, prefix: str) -> str:
+    """Return an organisation's identifier, the same in both standards.
+
+    A registered one first: ``OPEN_DATA_ORG_IDS`` maps a city's or an institution's code to
+    its org-id (``{"city:BCN": "ES-DIR3-...", "institution:UNAM": "..."}``), then an
+    institution's ROR id (``XI-ROR-<id>``). Otherwise one scoped to the programme's own
+    prefix (``<prefix>-institution-<code>``, ``<prefix>-city-<code>``), stable with the code.
+    """
+    kind = "institution" if isinstance(organisation, Institution) else "city"
+    registered = getattr(settings, "OPEN_DATA_ORG_IDS", {}) or {}
+    if f"{kind}:{organisation.code}" in registered:
+        return str(registered[f"{kind}:{organisation.code}"])
+    if isinstance(organisation, Institution) and organisation.ror_id:
+        return f"{ROR_PREFIX}-{organisation.ror_id}"
+    return f"{prefix}-{kind}-{organisation.code}"
+
+
+def city_countries() -> dict[str, str]:
+    """Return each city's country (ISO 3166-1), by the city's code (``OPEN_DATA_COUNTRIES``)."""
+    return dict(getattr(settings, "OPEN_DATA_COUNTRIES", {"CDMX": "MX", "BCN": "ES"}))
+
+
+def cities_of(project: JointProject) -> list[Party]:
+    """Return the cities whose institutions take part, the lead's first, each once."""
+    cities: dict[int, Party] = {}
+    for participation in project.participations.all():
+        cities.setdefault(participation.institution.party_id, participation.institution.party)
+    return list(cities.values())
 
 
 def lead_of(project: JointProject) -> Institution | None:

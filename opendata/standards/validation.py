@@ -98,7 +98,7 @@ def validate_360giving(path: Path) -> list[str]:
         format_checker=checker,
     )
     errors: list[str] = []
-    seen: dict[bytes, int] = {}
+    seen: set[int] = set()
     count, streamed = 0, False
     try:
         with path.open("rb") as handle:
@@ -109,16 +109,16 @@ def validate_360giving(path: Path) -> list[str]:
                         errors.append(
                             f"{_where(['grants', index, *error.absolute_path])}: {error.message}"
                         )
-                    # uniqueItems, by a digest of each grant's canonical form.
-                    digest = hashlib.blake2b(
-                        json.dumps(value, sort_keys=True).encode(), digest_size=16
-                    ).digest()
+                    # uniqueItems, by an 8-byte digest of each grant's canonical form: a
+                    # set of numbers, about 5 MB at 100,000 grants, never the grants.
+                    digest = int.from_bytes(
+                        hashlib.blake2b(
+                            json.dumps(value, sort_keys=True).encode(), digest_size=8
+                        ).digest()
+                    )
                     if digest in seen:
-                        errors.append(
-                            f"grants/{index}: "
-                            + _("the same grant as grants/%(first)s") % {"first": seen[digest]}
-                        )
-                    seen.setdefault(digest, index)
+                        errors.append(f"grants/{index}: " + _("the same as an earlier grant"))
+                    seen.add(digest)
                 elif isinstance(value.get("grants"), Streamed):
                     streamed = True
                     document = {**value, "grants": []}

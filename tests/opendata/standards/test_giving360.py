@@ -88,6 +88,10 @@ def test_one_grant_per_cash_commitment_in_its_own_currency(programme):
         ("360G-cdmxbcn-axis", "STRATEGIC_SECTORS"),
         ("360G-cdmxbcn-axis", "GENDER_TRAINING"),
     ]
+    assert grant["beneficiaryLocation"] == [
+        {"name": "Ciudad de México", "countryCode": "MX"},
+        {"name": "Barcelona", "countryCode": "ES"},
+    ]
     assert grant["url"] == grant["dataSource"] == f"{SITE_URL}projects/{full.code}/"
     assert grant["dateModified"] == full.updated_at.isoformat()
 
@@ -189,3 +193,12 @@ def test_no_project_gives_an_empty_package_that_the_schema_refuses(db, schemas, 
     assert package["grants"] == [] and result.records == 0
     assert giving360.grant_prefix() == "360G-cdmxbcn"
     assert any("grants" in error for error in validate_360giving(path))
+
+
+def test_a_queryset_with_its_own_prefetches_and_order_is_read_as_given(programme):
+    # The catalogue's listing queryset prefetches participations its own way.
+    projects = public_projects().for_listing().order_by("-code")
+    package, result = _write(projects=projects.filter(code=programme.full.code))
+
+    assert result.records == 3
+    assert set(_by_project(package)) == {programme.full.code}

@@ -96,6 +96,8 @@ def test_activity_says_what_the_project_says(programme):
     dates = {d.get("type"): d.get("iso-date") for d in activity.iter("activity-date")}
     assert dates == {"1": "2026-03-01", "2": "2026-03-02", "3": "2027-12-31"}
 
+    countries = [(c.get("code"), c.get("percentage")) for c in activity.iter("recipient-country")]
+    assert countries == [("MX", "50.00"), ("ES", "50.00")]  # UNAM leads: Mexico first
     sectors = [
         (s.get("vocabulary"), s.get("code"), s.get("percentage")) for s in activity.iter("sector")
     ]
@@ -105,7 +107,10 @@ def test_activity_says_what_the_project_says(programme):
         ("98", "STRATEGIC_SECTORS", "50.00"),
         ("98", "GENDER_TRAINING", "50.00"),
     ]
-    assert all(s.get("vocabulary-uri") for s in activity.iter("sector"))
+    assert {(s.get("vocabulary"), s.get("vocabulary-uri")) for s in activity.iter("sector")} == {
+        ("99", f"{SITE_URL}api/v1/areas/"),
+        ("98", f"{SITE_URL}api/v1/axes/"),
+    }
 
     budgets = [
         (
@@ -172,6 +177,8 @@ def test_iati_rules_beyond_the_schema_hold(programme):
             assert datetime.date.fromisoformat(t.find("transaction-date").get("iso-date")) <= (
                 PUBLISHED_ON
             )
+        countries = [Decimal(c.get("percentage")) for c in activity.iter("recipient-country")]
+        assert sum(countries) == 100
         totals: dict[str, Decimal] = defaultdict(Decimal)
         for sector in activity.iter("sector"):
             totals[sector.get("vocabulary")] += Decimal(sector.get("percentage"))
@@ -207,8 +214,9 @@ def test_bad_records_are_completed_or_left_out_and_said_why(programme, schemas, 
         "5000.00",
     ]
     assert (
-        f"budget 2027 of project {programme.gender.code}",
-        "No exchange rate from USD to EUR on or before 2027-01-01: the year's budget is left out.",
+        f"budget 2027 of project {programme.gender.code} (USD to EUR)",
+        "No exchange rate kept to the activity's currency on or before the year's start: the "
+        "year's budget is left out.",
         False,
     ) in omissions
     assert (
@@ -232,3 +240,42 @@ def test_queries_are_a_constant_number_per_chunk(programme, django_assert_num_qu
     # budgets need once: EUR to MXN on 1 March 2026 and 1 January 2027, USD to EUR in 2027.
     with django_assert_num_queries(6 + 3):
         _write()
+
+
+def test_registered_ids_are_the_same_in_both_standards(programme, settings):
+    import json
+
+    from opendata.standards.giving360 import write_grants
+
+    settings.OPEN_DATA_ORG_IDS = {
+        "city:BCN": "ES-DIR3-L01080193",
+        "institution:EURECAT": "ES-CIF-X",
+    }
+    activities = _activities(_write()[0])
+    refs = {o.get("ref") for o in activities[programme.untranslated.code].iter("participating-org")}
+    assert refs == {"ES-DIR3-L01080193", "ES-CIF-X", "XI-ROR-01tmp8f25"}
+
+    out = io.BytesIO()
+    write_grants(
+        out,
+        projects=public_projects(),
+        published_on=PUBLISHED_ON,
+        site_url=SITE_URL,
+        licence_url=LICENCE_URL,
+    )
+    [grant] = [
+        g for g in json.loads(out.getvalue())["grants"] if programme.untranslated.code in g["id"]
+    ]
+    assert grant["fundingOrganization"][0]["id"] == "ES-DIR3-L01080193"
+    assert grant["recipientOrganization"][0]["id"] == "ES-CIF-X"
+
+
+def test_no_project_gives_a_file_that_the_schema_refuses(db, schemas, tmp_path):
+    # IATI asks for one activity at least: the release must not publish this one, and the
+    # validation says so.
+    path = tmp_path / "activities.xml"
+    root, result = _write(path)
+
+    assert len(root) == 0 and result.records == 0
+    [error] = validate_iati(path)
+    assert "Missing child element(s). Expected is ( iati-activity )." in error

@@ -163,3 +163,25 @@ def test_no_schema_file_is_in_the_project():
         if p.name in names and not {".venv", "var", ".git"} & set(p.relative_to(root).parts)
     ]
     assert found == []
+
+
+def test_text_xml_cannot_carry_and_bad_addresses_keep_both_files_valid(
+    programme, schemas, tmp_path
+):
+    # Older rows: a control character pasted into a title, a website that is no address.
+    from cooperation.models import Institution
+    from projects.models import JointProject
+
+    JointProject.objects.filter(pk=programme.full.pk).update(title_es="Agua\x0by\x1fciudad")
+    Institution.objects.filter(pk=programme.unam.pk).update(website="www.unam.mx sin esquema")
+
+    grants, activities = tmp_path / "grants.json", tmp_path / "activities.xml"
+    package = _grants(grants)
+    text = _activities(activities).decode()
+
+    assert validate_360giving(grants) == []
+    assert validate_iati(activities) == []
+    full = [g for g in package["grants"] if programme.full.code in g["id"]]
+    assert {g["title"] for g in full} == {"Agua y ciudad"}
+    assert all("url" not in g["recipientOrganization"][0] for g in full)
+    assert "<narrative>Agua y ciudad</narrative>" in text
