@@ -149,6 +149,16 @@ NOT_EXPORTED: dict[str, str] = {
     "knowledge.TransferEvent.actor": "a coordinator's or official's act on a transfer",
     "reports.ReportRun.requested_by": "officials only",
     "reports.Dashboard.requested_by": "officials only",
+    "reports.ReportSchedule.owner": "officials only",
+    "reports.PeriodStay.researcher": "the officials' list of stays; each stay is given above",
+    "exchanges.WaitingApplication.researcher": (
+        "the officials' list of applications waiting for the host; each application is given"
+    ),
+    "exchanges.HostReminder.application": (
+        "a reminder to the host's coordinators, not a datum about the person; the host's "
+        "answer reaches the person as the application's status and timeline"
+    ),
+    "opendata.Release.requested_by": "officials only",
     "outbox.OutgoingEmail.recipient": (
         "copies of the e-mails already delivered to the person, deleted after EMAIL_RETENTION_DAYS"
     ),
