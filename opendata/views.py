@@ -8,7 +8,7 @@ from collections import defaultdict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from opendata import dcat
 from opendata.datasets import DATASETS, REGISTRY
@@ -18,7 +18,7 @@ from opendata.services import latest_release
 HISTORY = 20
 
 
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """List the datasets of the latest release with their files, and the release history."""
     # Queries: the latest release, its files, the history: 3.
@@ -43,7 +43,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def download(
     request: HttpRequest, release: int, dataset: str, format: str
 ) -> HttpResponse | FileResponse:
@@ -92,11 +92,20 @@ def download(
     return response
 
 
-@require_GET
+@require_safe
 def catalog(request: HttpRequest) -> HttpResponse:
     """Describe every dataset and distribution of the latest release in DCAT-AP (JSON-LD)."""
     document = dcat.catalogue(latest_release())
     return HttpResponse(
         json.dumps(document, ensure_ascii=False, indent=1),
         content_type="application/ld+json; charset=utf-8",
+    )
+
+
+@require_safe
+def catalog_rdf(request: HttpRequest) -> HttpResponse:
+    """The same catalogue as RDF/XML."""
+    document = dcat.catalogue(latest_release())
+    return HttpResponse(
+        dcat.catalogue_rdf(document), content_type="application/rdf+xml; charset=utf-8"
     )
