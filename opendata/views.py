@@ -14,6 +14,7 @@ from opendata import dcat
 from opendata.datasets import DATASETS, REGISTRY
 from opendata.models import Release, ReleaseFile
 from opendata.services import latest_release
+from opendata.standards_release import STANDARD_DATASETS
 
 HISTORY = 20
 
@@ -37,7 +38,10 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "release": release,
             "datasets": datasets,
-            "standards": [{"code": code, "files": files[code]} for code in extra],
+            "standards": [
+                {"code": code, "files": files[code], "dataset": STANDARD_DATASETS.get(code)}
+                for code in extra
+            ],
             "history": history,
         },
     )

@@ -37,7 +37,8 @@ def test_the_page_lists_each_dataset_with_licence_size_formats_and_checksum(
     for item in published.files.all():
         assert item.sha256 in page
         assert f"/open-data/releases/{published.pk}/{item.dataset}/{item.format}/" in page
-    assert page.count("<section") == len(DATASETS) + 1  # each dataset, and the history
+    # Each dataset, the two standards (360Giving, IATI), and the history.
+    assert page.count("<section") == len(DATASETS) + 3
 
 
 def test_the_page_without_any_release_says_so(db):
@@ -94,7 +95,11 @@ def test_the_dcat_catalogue_describes_every_distribution_and_each_url_resolves(p
         for f in published.files.all()
     }
     seen = set()
-    assert {d["dct:identifier"] for d in catalogue["dcat:dataset"]} == {d.code for d in DATASETS}
+    assert {d["dct:identifier"] for d in catalogue["dcat:dataset"]} == {
+        *(d.code for d in DATASETS),
+        "grants",
+        "activities",
+    }
     for dataset in catalogue["dcat:dataset"]:
         assert {t["@language"] for t in dataset["dct:description"]} == {"es", "ca", "en"}
         assert dataset["dct:license"]["@id"] == "https://creativecommons.org/licenses/by/4.0/"
