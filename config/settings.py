@@ -250,12 +250,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.purge_unconfirmed_imports",
         "schedule": 3600.0,
     },
-    # The open-data release, daily at 04:00 UTC (README, "Open data"): it queues the day's
-    # release once, whatever the number of beats.
-    "publish-open-data": {
-        "task": "opendata.tasks.scheduled_release",
-        "schedule": crontab(minute="0", hour="4"),
-    },
+    # Queues the day's open-data release once, however many beats (README, "Open data").
+    "publish-open-data": {"task": "opendata.tasks.scheduled_release", "schedule": crontab(0, 4)},
     # Nightly, at 03:30 UTC (STAY_DOCUMENT_RETENTION_DAYS says which documents).
     "purge-stay-documents": {
         "task": "exchanges.tasks.purge_stay_documents",
@@ -371,12 +367,9 @@ REPORTS_ROOT = Path(env_str("REPORTS_ROOT", str(VAR_DIR / "reports")))
 REPORTS_SCRATCH_ROOT = env_str("REPORTS_SCRATCH_ROOT")
 # A running report whose worker has not written progress for this long is taken over.
 REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 120, minimum=10)
-# Open data (README, "Open data"): seconds without a heartbeat before another worker takes a
-# release over; the publisher named in the files and the DCAT catalogue.
+# Open data (README, "Open data"): a release's takeover delay, the files' publisher.
 OPENDATA_STALE_SECONDS = env_int("OPENDATA_STALE_SECONDS", 300, minimum=10)
-OPENDATA_PUBLISHER = env_str(
-    "OPENDATA_PUBLISHER", "Programa de cooperación CDMX–BCN (SECTEI y Ajuntament de Barcelona)"
-)
+OPENDATA_PUBLISHER = env_str("OPENDATA_PUBLISHER", "Programa de cooperación CDMX–BCN")
 # Seconds without a heartbeat before a project import's worker is taken for dead (and a queued
 # import for lost with the broker): beat then hands the run to another worker.
 PROJECT_IMPORT_STALE_SECONDS = env_int("PROJECT_IMPORT_STALE_SECONDS", 120, minimum=10)

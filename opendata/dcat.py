@@ -121,3 +121,61 @@ def catalogue(release: Release | None) -> dict[str, Any]:
             }
         )
     return document
+
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _qualified(name: str) -> str:
+    prefix, local = name.split(":", 1)
+    return f"{{{CONTEXT[prefix]}}}{local}"
+
+
+def _expand(value: str) -> str:
+    """Expand a compact IRI of the context (``xsd:date``); leave a full one as it is."""
+    prefix, _sep, local = value.partition(":")
+    return CONTEXT[prefix] + local if prefix in CONTEXT and not local.startswith("//") else value
+
+
+def _property(parent: Any, name: str, value: Any) -> None:
+    from xml.etree import ElementTree as ET
+
+    for item in value if isinstance(value, list) else [value]:
+        element = ET.SubElement(parent, _qualified(name))
+        if isinstance(item, dict) and "@value" in item:  # a literal (typed, or in a language)
+            element.text = str(item["@value"])
+            if "@language" in item:
+                element.set(XML_LANG, item["@language"])
+            if "@type" in item:
+                element.set(f"{{{RDF}}}datatype", _expand(item["@type"]))
+        elif isinstance(item, dict) and "@type" in item:  # a node described here
+            _node(element, item)
+        elif isinstance(item, dict):  # a link to a node described elsewhere
+            element.set(f"{{{RDF}}}resource", _expand(item["@id"]))
+        else:
+            element.text = str(item)
+
+
+def _node(parent: Any, node: dict[str, Any]) -> Any:
+    from xml.etree import ElementTree as ET
+
+    element = ET.SubElement(parent, _qualified(node["@type"]))
+    if "@id" in node:
+        element.set(f"{{{RDF}}}about", node["@id"])
+    for name, value in node.items():
+        if not name.startswith("@"):
+            _property(element, name, value)
+    return element
+
+
+def catalogue_rdf(document: dict[str, Any]) -> bytes:
+    """Return the JSON-LD catalogue as RDF/XML (the same triples), for harvesters that want it."""
+    from xml.etree import ElementTree as ET
+
+    ET.register_namespace("rdf", RDF)
+    for prefix, iri in CONTEXT.items():
+        ET.register_namespace(prefix, iri)
+    root = ET.Element(f"{{{RDF}}}RDF")
+    _node(root, document)
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+import threading
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -98,22 +99,49 @@ class Superseded(Exception):
     """Another worker took the release over: this attempt stops and leaves nothing."""
 
 
-class _Beat:
-    """Write the release's heartbeat every few seconds, from the rows' loop."""
+class _Beat(threading.Thread):
+    """Write the release's heartbeat every few seconds, on a connection of its own.
+
+    It beats while a long statement or a standard's writer runs, so a live build is never
+    taken over; calling it (from the rows' loops) raises ``Superseded`` once the release no
+    longer carries this attempt's number.
+    """
 
     def __init__(self, release: Release) -> None:
+        super().__init__(name=f"opendata-release-{release.pk}-heartbeat", daemon=True)
+        self.release_id = release.pk
         self.mine = Release.objects.filter(
             pk=release.pk, state=Release.State.BUILDING, attempts=release.attempts
         )
-        self.last = timezone.now()
+        self.interval = min(HEARTBEAT_SECONDS, settings.OPENDATA_STALE_SECONDS / 5)
+        self.stopped = threading.Event()
+        self.superseded = threading.Event()
 
     def __call__(self) -> None:
-        now = timezone.now()
-        if (now - self.last).total_seconds() < HEARTBEAT_SECONDS:
-            return
-        self.last = now
-        if not self.mine.update(heartbeat_at=now):
+        if self.superseded.is_set():
             raise Superseded
+
+    def beat(self) -> None:
+        if self.mine.update(heartbeat_at=timezone.now()):
+            return
+        # A release this connection cannot see at all is still being created (tests wrap it
+        # in a transaction); one it sees with another attempt, or finished, is not ours.
+        if Release.objects.filter(pk=self.release_id).exists():
+            self.superseded.set()
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(self.interval):
+                try:
+                    self.beat()
+                except DatabaseError:
+                    logger.warning("Heartbeat of release %s failed", self.release_id, exc_info=True)
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join(timeout=10)
 
 
 def _attempt_folder(release: Release) -> str:
@@ -151,6 +179,7 @@ def release_execute(release_id: int) -> str:
     }
     scratch = Path(tempfile.mkdtemp(prefix=f"opendata-{release.pk}-"))
     rows: list[ReleaseFile] = []
+    beat.start()
     try:
         for dataset in DATASETS:
             written = write_dataset(dataset, scratch, notes=notes, header=header, tick=beat)
@@ -193,6 +222,9 @@ def release_execute(release_id: int) -> str:
                     validation=extra.validation,
                 )
             )
+            beat()
+        beat.stop()
+        beat()
         with transaction.atomic():
             if mine.select_for_update().first() is None:
                 raise Superseded
@@ -220,6 +252,8 @@ def release_execute(release_id: int) -> str:
         mine.update(state=Release.State.FAILED, error=f"{type(error).__name__}: {error}"[:4000])
         raise
     finally:
+        if beat.is_alive():
+            beat.stop()
         shutil.rmtree(scratch, ignore_errors=True)
 
 

@@ -8,17 +8,18 @@ from collections import defaultdict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from opendata import dcat
 from opendata.datasets import DATASETS, REGISTRY
 from opendata.models import Release, ReleaseFile
 from opendata.services import latest_release
+from opendata.standards_release import STANDARD_DATASETS
 
 HISTORY = 20
 
 
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """List the datasets of the latest release with their files, and the release history."""
     # Queries: the latest release, its files, the history: 3.
@@ -37,13 +38,16 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "release": release,
             "datasets": datasets,
-            "standards": [{"code": code, "files": files[code]} for code in extra],
+            "standards": [
+                {"code": code, "files": files[code], "dataset": STANDARD_DATASETS.get(code)}
+                for code in extra
+            ],
             "history": history,
         },
     )
 
 
-@require_GET
+@require_safe
 def download(
     request: HttpRequest, release: int, dataset: str, format: str
 ) -> HttpResponse | FileResponse:
@@ -92,11 +96,20 @@ def download(
     return response
 
 
-@require_GET
+@require_safe
 def catalog(request: HttpRequest) -> HttpResponse:
     """Describe every dataset and distribution of the latest release in DCAT-AP (JSON-LD)."""
     document = dcat.catalogue(latest_release())
     return HttpResponse(
         json.dumps(document, ensure_ascii=False, indent=1),
         content_type="application/ld+json; charset=utf-8",
+    )
+
+
+@require_safe
+def catalog_rdf(request: HttpRequest) -> HttpResponse:
+    """The same catalogue as RDF/XML."""
+    document = dcat.catalogue(latest_release())
+    return HttpResponse(
+        dcat.catalogue_rdf(document), content_type="application/rdf+xml; charset=utf-8"
     )

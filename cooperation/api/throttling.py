@@ -93,6 +93,9 @@ class AnonymousThrottle(PerClientThrottle):
     """
 
     scope = "anon"
+    # Its own reference to the rates: a test (or anything) that swaps the per-client rates
+    # leaves the anonymous one in place.
+    THROTTLE_RATES = SimpleRateThrottle.THROTTLE_RATES
 
     def get_cache_key(self, request: Any, view: Any) -> str | None:
         if getattr(request, "auth", None) is not None or (

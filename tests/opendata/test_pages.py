@@ -37,7 +37,8 @@ def test_the_page_lists_each_dataset_with_licence_size_formats_and_checksum(
     for item in published.files.all():
         assert item.sha256 in page
         assert f"/open-data/releases/{published.pk}/{item.dataset}/{item.format}/" in page
-    assert page.count("<section") == len(DATASETS) + 1  # each dataset, and the history
+    # Each dataset, the two standards (360Giving, IATI), and the history.
+    assert page.count("<section") == len(DATASETS) + 3
 
 
 def test_the_page_without_any_release_says_so(db):
@@ -94,7 +95,11 @@ def test_the_dcat_catalogue_describes_every_distribution_and_each_url_resolves(p
         for f in published.files.all()
     }
     seen = set()
-    assert {d["dct:identifier"] for d in catalogue["dcat:dataset"]} == {d.code for d in DATASETS}
+    assert {d["dct:identifier"] for d in catalogue["dcat:dataset"]} == {
+        *(d.code for d in DATASETS),
+        "grants",
+        "activities",
+    }
     for dataset in catalogue["dcat:dataset"]:
         assert {t["@language"] for t in dataset["dct:description"]} == {"es", "ca", "en"}
         assert dataset["dct:license"]["@id"] == "https://creativecommons.org/licenses/by/4.0/"
@@ -120,3 +125,30 @@ def test_the_dcat_catalogue_parses_as_rdf_when_rdflib_is_there(published, client
     )
     dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
     assert len(list(graph.subjects(rdflib.RDF.type, dcat.Distribution))) == published.files.count()
+
+
+def test_the_catalogue_in_rdf_xml_holds_the_same_distributions(published, client):
+    from lxml import etree
+
+    response = client.get("/open-data/catalog.rdf")
+    assert response["Content-Type"].startswith("application/rdf+xml")
+    tree = etree.fromstring(response.content)
+    ns = {
+        "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+        "dcat": "http://www.w3.org/ns/dcat#",
+        "dct": "http://purl.org/dc/terms/",
+        "spdx": "http://spdx.org/rdf/terms#",
+    }
+    assert tree.xpath("/rdf:RDF/dcat:Catalog", namespaces=ns)
+    urls = tree.xpath("//dcat:Distribution/dcat:downloadURL/@rdf:resource", namespaces=ns)
+    assert sorted(urls) == sorted(
+        f"http://testserver/open-data/releases/{published.pk}/{f.dataset}/{f.format}/"
+        for f in published.files.all()
+    )
+    checksums = tree.xpath("//spdx:Checksum/spdx:checksumValue/text()", namespaces=ns)
+    assert sorted(checksums) == sorted(f.sha256 for f in published.files.all())
+    languages = tree.xpath(
+        "/rdf:RDF/dcat:Catalog/dct:title/@xml:lang",
+        namespaces={**ns, "xml": "http://www.w3.org/XML/1998/namespace"},
+    )
+    assert sorted(languages) == ["ca", "en", "es"]

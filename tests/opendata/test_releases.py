@@ -87,7 +87,7 @@ def test_bad_data_is_completed_and_named_in_the_validation_report(published, pro
     assert row["lead_institution"] == ""
     assert row["title_ca"] == row["title_en"] == "Movilidad sin líder"  # completed with Spanish
     notes = published.report["notes"]
-    lead = next(n for n in notes if "lead" in n["reason"])
+    lead = next(n for n in notes if n["source"] == "projects" and "lead" in n["reason"])
     assert lead["completed"] and lead["records"] == [leaderless.code] and lead["count"] == 1
     texts = next(n for n in notes if n["source"] == "projects" and "Spanish" in n["reason"])
     assert leaderless.code in texts["records"]
@@ -204,3 +204,37 @@ def test_the_licence_officials_choose_goes_into_the_release(programme, official_
     assert release.licence_url == "https://creativecommons.org/publicdomain/zero/1.0/"
     projects = release.files.get(dataset="projects", format="json")
     assert json.loads(read(projects))["licence"] == release.licence_url
+
+
+def test_a_release_holds_the_360giving_and_iati_files_validated_against_their_schemas(
+    published, programme
+):
+    from opendata.standards.validation import standards_dir
+
+    grants = published.files.get(dataset="grants", format="360giving")
+    activities = published.files.get(dataset="activities", format="iati")
+    assert grants.filename == "grants.360giving.json"
+    assert activities.filename == "activities.iati.xml"
+    assert json.loads(read(grants))["grants"]  # the complete project's commitments
+    assert read(activities).startswith(b"<?xml")
+    for item in (grants, activities):
+        assert item.sha256 == hashlib.sha256(read(item)).hexdigest()
+        if standards_dir() is None:
+            assert item.validation == ReleaseFile.Validation.NOT_VALIDATED
+        else:
+            assert item.validation == ReleaseFile.Validation.VALID, item.errors
+    # The leaderless project's funding has no recipient: said in the report.
+    sources = {n["source"] for n in published.report["notes"]}
+    assert {"grants", "activities"} & sources
+
+
+def test_without_the_schemas_the_standard_files_are_published_not_validated(
+    programme, settings, tmp_path
+):
+    settings.OPEN_DATA_STANDARDS_DIR = str(tmp_path / "absent")
+    release = services.release_request(actor=None)
+    assert services.release_execute(release.pk) == "published"
+    for format in ("360giving", "iati"):
+        item = ReleaseFile.objects.get(release=release, format=format)
+        assert item.validation == ReleaseFile.Validation.NOT_VALIDATED
+        assert item.errors  # the reason, said
