@@ -14,6 +14,7 @@ from typing import Any
 from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from simple_history import register
 from simple_history.models import HistoricalRecords
 
 # The fields simple-history adds to every history model, with the labels the admin shows.
@@ -48,3 +49,8 @@ class PortalHistoricalRecords(HistoricalRecords):
                 # changes no migration of the history tables.
                 extra[name].verbose_name = label
         return extra
+
+
+def register_history(model: type[models.Model], **options: Any) -> None:
+    """Keep the history of a model registered after it is built, as ``PortalHistoricalRecords``."""
+    register(model, records_class=PortalHistoricalRecords, **options)

@@ -25,9 +25,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
-from simple_history import register as register_history
 
-from cooperation.history import PortalHistoricalRecords
+from cooperation.history import register_history
 from cooperation.models import Axis, Institution, Party, StrategicArea, TimelineEntry
 from cooperation.roles import coordinated_institution_id, is_official, is_programme_admin
 from cooperation.search import unaccented_query, unaccented_vector
@@ -493,10 +492,5 @@ def register_knowledge_history() -> None:
     django-simple-history documents for django-modeltranslation; see
     ``projects.models.project.register_project_history``).
     """
-    register_history(
-        Practice,
-        app="knowledge",
-        excluded_fields=HISTORY_EXCLUDED_FIELDS,
-        records_class=PortalHistoricalRecords,
-    )
-    register_history(Transfer, app="knowledge", records_class=PortalHistoricalRecords)
+    register_history(Practice, app="knowledge", excluded_fields=HISTORY_EXCLUDED_FIELDS)
+    register_history(Transfer, app="knowledge")

@@ -18,9 +18,8 @@ from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history import register as register_history
 
-from cooperation.history import PortalHistoricalRecords
+from cooperation.history import PortalHistoricalRecords, register_history
 from cooperation.models import Axis, Institution, Party, StrategicArea, TimelineEntry
 from cooperation.roles import coordinated_institution_id, is_official, is_programme_admin
 from cooperation.search import unaccented_query, unaccented_vector
@@ -364,12 +363,7 @@ def register_project_history() -> None:
     for django-modeltranslation. A part's history is an ordinary ``PortalHistoricalRecords()``
     (``cooperation/history.py``).
     """
-    register_history(
-        JointProject,
-        app="projects",
-        excluded_fields=HISTORY_EXCLUDED_FIELDS,
-        records_class=PortalHistoricalRecords,
-    )
+    register_history(JointProject, app="projects", excluded_fields=HISTORY_EXCLUDED_FIELDS)
 
 
 class ProjectCodeCounter(models.Model):
