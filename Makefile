@@ -61,6 +61,8 @@ totp: install
 messages: install
 	DEBUG=1 DATABASE_URL=postgres://m@localhost/m REDIS_URL=redis://localhost:6379/0 \
 		$(PY) manage.py makemessages --all --no-location --ignore='.venv/*' --ignore='var/*'
+	DEBUG=1 DATABASE_URL=postgres://m@localhost/m REDIS_URL=redis://localhost:6379/0 \
+		$(PY) manage.py thirdparty_messages
 	$(PY) -m cooperation.i18n compile
 
 clean:

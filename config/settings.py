@@ -344,7 +344,8 @@ LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("ca", _("Catalan")), ("en", _("English"))]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "es"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("es", "en", "ca")
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Then the third-party strings their packages leave untranslated (cooperation/i18n.py).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "thirdparty_locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Madrid")

@@ -28,7 +28,11 @@ class CooperationConfig(AppConfig):
         # The browser that signs in becomes a trusted device of the account.
         user_logged_in.connect(signin.on_signed_in, dispatch_uid="cooperation-trusted-device")
 
-        from cooperation import sso
+        from cooperation import admin_labels, sso
+
+        # Third-party admin labels that are plain English strings become translatable
+        # (thirdparty_locale/ translates them).
+        admin_labels.make_third_party_labels_translatable()
 
         # After a sign-in through a city's identity provider: the roles it may grant.
         user_logged_in.connect(sso.on_user_logged_in, dispatch_uid="cooperation-sso-roles")

@@ -1,4 +1,7 @@
+from typing import Any
+
 from allauth.mfa.base import forms as mfa_forms
+from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
@@ -28,6 +31,29 @@ class PortalFormRenderer(DjangoTemplates):
     """
 
     field_template_name = "cooperation/forms/field.html"
+
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        form = context.get("form") or getattr(context.get("field"), "form", None)
+        if isinstance(form, forms.BaseForm):
+            autofocus_first_field(form)
+        return super().render(template_name, context, request)
+
+
+def autofocus_first_field(form: forms.BaseForm) -> None:
+    """Put the focus in the first field of a page whose purpose is the form.
+
+    A keyboard user otherwise tabs through the header and menus to reach it (11 to 19 Tab
+    presses on sign-in, sign-up, the profile and the steps of an application). Only the
+    sign-in pages (allauth's forms) and forms that say ``autofocus_first_field = True``: on a
+    page that shows a record with a form below it, moving the focus would skip the record. A
+    form with errors is left alone: the error summary takes the focus (``_error_summary.html``).
+    """
+    wanted = getattr(form, "autofocus_first_field", type(form).__module__.startswith("allauth."))
+    if not wanted or (form.is_bound and form.errors):
+        return
+    first = next(iter(form.visible_fields()), None)
+    if first is not None:
+        first.field.widget.attrs.setdefault("autofocus", True)
 
 
 def _code_already_used(user: object, code: str) -> bool:

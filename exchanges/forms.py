@@ -30,6 +30,7 @@ class DateInput(forms.DateInput):
 
 
 class ProfileForm(forms.ModelForm):
+    autofocus_first_field = True  # a page for this form alone (cooperation.forms)
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     orcid = forms.CharField(
@@ -80,6 +81,7 @@ class ProfileForm(forms.ModelForm):
 
 
 class HostStepForm(forms.Form):
+    autofocus_first_field = True  # a page for this form alone (cooperation.forms)
     host: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=Institution.objects.none(),
         label=_("Host institution"),
@@ -93,6 +95,7 @@ class HostStepForm(forms.Form):
 
 
 class DatesStepForm(forms.Form):
+    autofocus_first_field = True  # a page for this form alone (cooperation.forms)
     start_date = forms.DateField(label=_("Planned start"), widget=DateInput())
     end_date = forms.DateField(label=_("Planned end"), widget=DateInput())
 
@@ -109,6 +112,8 @@ class DatesStepForm(forms.Form):
 
 
 class ProjectStepForm(forms.ModelForm):
+    autofocus_first_field = True  # a page for this form alone (cooperation.forms)
+
     class Meta:
         model = StayApplication
         fields = ["title", "work_plan", "impact_statement", "joint_project"]
@@ -137,6 +142,8 @@ class ProjectStepForm(forms.ModelForm):
 
 
 class DocumentsStepForm(forms.Form):
+    autofocus_first_field = True  # a page for this form alone (cooperation.forms)
+
     def __init__(self, *args: Any, kinds: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for kind in kinds:
@@ -149,6 +156,7 @@ class DocumentsStepForm(forms.Form):
 
 
 class SubmitStepForm(forms.Form):
+    autofocus_first_field = True  # a page for this form alone (cooperation.forms)
     consent = forms.BooleanField(
         label=_(
             "I consent to the processing of the personal data in this application by the "

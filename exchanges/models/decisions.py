@@ -42,7 +42,10 @@ class ReviewAssignment(models.Model):
     """A reviewer assigned to an application: a conflict declaration, then scores."""
 
     application = models.ForeignKey(
-        StayApplication, on_delete=models.CASCADE, related_name="review_assignments"
+        StayApplication,
+        on_delete=models.CASCADE,
+        related_name="review_assignments",
+        verbose_name=_("stay application"),
     )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -51,7 +54,11 @@ class ReviewAssignment(models.Model):
         verbose_name=_("reviewer"),
     )
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
     )
     assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
     # None until the reviewer declares; True excludes the reviewer from scoring.

@@ -15,8 +15,8 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from cooperation.history import PortalHistoricalRecords
 from cooperation.models import Institution, Party, WebsiteField
 from projects.models.project import JointProject
 
@@ -56,7 +56,7 @@ class TeamMember(models.Model):
         help_text=_("Only used in anonymous totals; never shown publicly."),
     )
     # The history keeps no gender: read person by person, it would show what only totals may.
-    history = HistoricalRecords(excluded_fields=["gender"])
+    history = PortalHistoricalRecords(excluded_fields=["gender"])
 
     class Meta:
         ordering = ["name", "pk"]
@@ -104,7 +104,7 @@ class FundingCommitment(models.Model):
         _("year"), validators=[MinValueValidator(2000, _("Enter a year from 2000 on."))]
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CASH)
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         ordering = ["year", "pk"]
@@ -149,7 +149,7 @@ class ExchangeRate(models.Model):
         decimal_places=6,
         validators=[MinValueValidator(Decimal("0.000001"), _("The rate must be positive."))],
     )
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         ordering = ["-date", "base", "quote"]
@@ -192,7 +192,7 @@ class Milestone(models.Model):
     )
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     evidence_url = WebsiteField(_("evidence link"), blank=True)
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -224,7 +224,7 @@ class Indicator(models.Model):
     unit = models.CharField(_("unit"), max_length=60)
     baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, default=0)
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         ordering = ["pk"]
@@ -246,7 +246,7 @@ class Measurement(models.Model):
     )
     date = models.DateField(_("date"))
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         ordering = ["date", "pk"]

@@ -16,9 +16,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history import register as register_history
-from simple_history.models import HistoricalRecords
 
+from cooperation.history import PortalHistoricalRecords, register_history
 from cooperation.models import Axis, Institution, Party, StrategicArea, TimelineEntry
 from cooperation.roles import coordinated_institution_id, is_official, is_programme_admin
 from cooperation.search import unaccented_query, unaccented_vector
@@ -334,7 +333,8 @@ def register_project_history() -> None:
     every app is loaded, and the historical rows must copy them: ``HistoricalRecords()`` on the
     model would be built too early and keep no language. So ``projects/translation.py`` calls
     this once, right after it registers the texts, the order django-simple-history documents
-    for django-modeltranslation. A part's history is an ordinary ``HistoricalRecords()``.
+    for django-modeltranslation. A part's history is an ordinary ``PortalHistoricalRecords()``
+    (``cooperation/history.py``).
     """
     register_history(JointProject, app="projects", excluded_fields=HISTORY_EXCLUDED_FIELDS)
 
@@ -359,7 +359,7 @@ class Participation(models.Model):
         verbose_name=_("institution"),
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.PARTNER)
-    history = HistoricalRecords()
+    history = PortalHistoricalRecords()
 
     class Meta:
         ordering = ["role", "pk"]
