@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from cooperation.api import views
 from exchanges import api as exchanges_api
 from knowledge import api as knowledge_api
+from knowledge import event_api
 from projects import api as project_api
 from reports import api as reports_api
 
@@ -25,6 +26,7 @@ router.register("funding", project_api.FundingViewSet, basename="funding")
 router.register("calls", exchanges_api.CallViewSet, basename="call")
 router.register("practices", knowledge_api.PracticeViewSet, basename="practice")
 router.register("transfers", knowledge_api.TransferViewSet, basename="transfer")
+router.register("events", event_api.EventViewSet, basename="event")
 router.register("report-runs", reports_api.ReportRunViewSet, basename="report-run")
 
 urlpatterns = [
