@@ -124,8 +124,8 @@ class PracticeQuerySet(models.QuerySet["Practice"]):
 
     def for_detail(self) -> PracticeQuerySet:
         """Carry what a practice's page shows (one query per relation, whatever their size)."""
-        # Transfers point at practices: their module imports this one.
-        from knowledge.models.transfers import Transfer
+        # Transfers point at practices (their module imports this one): found by the relation.
+        transfer_model: Any = Practice._meta.get_field("transfers").related_model
 
         return self.for_listing().prefetch_related(
             "areas",
@@ -137,7 +137,7 @@ class PracticeQuerySet(models.QuerySet["Practice"]):
             ),
             models.Prefetch(
                 "transfers",
-                queryset=Transfer.objects.filter(public=True)
+                queryset=transfer_model.objects.filter(public=True)
                 .select_related("institution__party")
                 .order_by("-updated_at"),
                 to_attr="public_transfers",
