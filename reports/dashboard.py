@@ -25,6 +25,7 @@ from cooperation.disclosure import Publication, protect
 from cooperation.models import Institution, Party
 from exchanges.models import Call
 from projects.models import Currency, JointProject, Milestone, TeamMember
+from reports.event_figures import events_chart
 from reports.kinds import people
 from reports.kinds.common import (
     NONE,
@@ -469,6 +470,7 @@ def dashboard_context(using: str, parameters: dict[str, Any] | None = None) -> d
         _stays_balance(stays, parameters),
         _womens_participation(stays, team_publication(using)),
         _late_milestones(using, parameters),
+        Chart(**events_chart(using, parameters, _number)),
     ]
     for chart in charts:
         chart.period = period

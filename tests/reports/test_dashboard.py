@@ -84,7 +84,7 @@ def test_dashboard_shows_figures_charts_and_their_tables(programme, official_bcn
     assert response.status_code == 200
     html = response.content.decode()
     assert "<script" not in html.split('id="content-main"', 1)[1]  # no inline script
-    assert html.count('<svg class="dashboard-svg"') == 6
+    assert html.count('<svg class="dashboard-svg"') == 7  # six panels and the events'
     assert _cells(html, "funding-table") == [
         ["BCN 2026", "0.00", "2,000.00", "0.00", "2,000.00"],
         ["CDMX 2026", "100,000.00", "0.00", "0.00", "5,000.00"],
@@ -114,11 +114,11 @@ def test_dashboard_runs_a_constant_number_of_queries(
     # city and year; the stays' publication (reports.kinds.people): 3 stays statements (by city,
     # kind and band with their people; by area; by call), 4 applications' publication (calls,
     # counts per status, host decisions, scored), 1 calls' directions; 1 team genders; 1 the
-    # cities of the period-and-city form; 1 late milestones.
-    with django_assert_num_queries(24):
+    # cities of the period-and-city form; 1 late milestones; 1 events and attendance by city.
+    with django_assert_num_queries(25):
         assert client.get(URL).status_code == 200
     FundingFactory.create_batch(5)
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(25):
         assert client.get(URL).status_code == 200
 
 
@@ -274,11 +274,11 @@ def test_dashboard_with_a_period_runs_a_constant_number_of_queries(
     client.get(URL, query)
     # As without a period (see above), and 1 more for the cities: the bound form reads them
     # to check the choice, then to show it.
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(26):
         assert client.get(URL, query).status_code == 200
     ProjectFactory.create_batch(3)
     FundingFactory.create_batch(4)
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(26):
         assert client.get(URL, query).status_code == 200
 
 
