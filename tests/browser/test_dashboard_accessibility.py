@@ -54,6 +54,6 @@ def test_dashboard_has_no_axe_violation(live_server, page, figures, official_cdm
         ]
     )
     page.goto(f"{live_server.url}/admin/reports/dashboard/")
-    assert page.locator("svg.dashboard-svg").count() == 6
-    assert page.locator("table.dashboard-table").count() == 6
+    assert page.locator("svg.dashboard-svg").count() == 7
+    assert page.locator("table.dashboard-table").count() == 7
     assert axe_violations(page) == []
