@@ -59,12 +59,10 @@ class EventFilter(RequestedFilterSet):
     status = django_filters.ChoiceFilter(choices=EventStatus.choices)
     city = django_filters.CharFilter(field_name="city__code")
     area = django_filters.CharFilter(field_name="areas__code", help_text="A strategic area's code.")
-    starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
 
     class Meta:
         model = Event
-        fields = ["kind", "mode", "status", "city", "area", "starts_after", "starts_before"]
+        fields = ["kind", "mode", "status", "city", "area"]
 
 
 class EventViewSet(
