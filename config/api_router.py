@@ -8,6 +8,7 @@ from cooperation.api import views
 from exchanges import api as exchanges_api
 from knowledge import api as knowledge_api
 from knowledge import api_transfers as knowledge_transfers_api
+from knowledge import event_api
 from projects import api as project_api
 from reports import api as reports_api
 
@@ -26,6 +27,7 @@ router.register("funding", project_api.FundingViewSet, basename="funding")
 router.register("calls", exchanges_api.CallViewSet, basename="call")
 router.register("practices", knowledge_api.PracticeViewSet, basename="practice")
 router.register("transfers", knowledge_transfers_api.TransferViewSet, basename="transfer")
+router.register("events", event_api.EventViewSet, basename="event")
 router.register("report-runs", reports_api.ReportRunViewSet, basename="report-run")
 
 urlpatterns = [

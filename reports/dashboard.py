@@ -26,6 +26,7 @@ from projects.models import Currency, JointProject, Milestone, TeamMember
 from reports import questions
 from reports.charts import Chart, _number, bar_chart  # noqa: F401 (bar_chart: read from here too)
 from reports.dashboard_knowledge import knowledge_panels
+from reports.event_figures import events_chart
 from reports.kinds import people
 from reports.kinds.common import (
     NONE,
@@ -430,6 +431,7 @@ def dashboard_context(using: str, parameters: dict[str, Any] | None = None) -> d
         _stays_balance(stays, parameters),
         _womens_participation(stays, team_publication(using)),
         _late_milestones(using, parameters),
+        Chart(**events_chart(using, parameters, _number)),
     ]
     charts += [Chart(**panel) for panel in knowledge_panels(using, parameters)]
     for chart in charts:

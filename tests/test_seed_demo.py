@@ -230,3 +230,18 @@ def test_seed_demo_adds_the_mous_practices_and_a_transfer_under_way_once(setting
         "planning",
         "pilot",
     ]
+
+
+def test_seed_demo_adds_one_event_with_registrations_and_a_waiting_list_once(settings, tmp_path):
+    from knowledge.models import Event, Registration
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    _seed()
+    _seed()
+    event = Event.objects.get()
+    assert (event.status, event.places, event.city.code) == ("published", 2, "BCN")
+    assert set(event.areas.values_list("number", flat=True)) == {2, 8}
+    statuses = list(
+        Registration.objects.filter(event=event).order_by("pk").values_list("status", flat=True)
+    )
+    assert statuses == ["confirmed", "confirmed", "waiting"]

@@ -29,6 +29,7 @@ from exchanges.models import (
     StayApplication,
     status_label,
 )
+from knowledge.models import Registration
 
 # model label -> the fields the export gives, in this order.
 EXPORTED: dict[str, tuple[str, ...]] = {
@@ -93,6 +94,16 @@ EXPORTED: dict[str, tuple[str, ...]] = {
         "report_accepted_at",
     ),
     "exchanges.ApplicationEvent": ("at", "from_status", "to_status", "note_key", "note"),
+    "knowledge.Registration": (
+        "event",
+        "language",
+        "status",
+        "position",
+        "created_at",
+        "confirmed_at",
+        "cancelled_at",
+        "reminded_at",
+    ),
 }
 
 # "model.field" (a field of an exported model, or a relation to the person) -> why not given.
@@ -147,6 +158,11 @@ NOT_EXPORTED: dict[str, str] = {
     "knowledge.PracticeEvent.actor": "a coordinator's or official's act on a practice",
     "knowledge.Transfer.created_by": "a coordinator's or official's act for an institution",
     "knowledge.TransferEvent.actor": "a coordinator's or official's act on a transfer",
+    "knowledge.Registration.id": "internal key",
+    "knowledge.Registration.person": "the person",
+    "knowledge.Registration.updated_at": "the last of the dates given",
+    "knowledge.Event.created_by": "a coordinator's or official's act for an institution",
+    "knowledge.Event.organisers": "the person as an organiser of the programme's events",
     "reports.ReportRun.requested_by": "officials only",
     "reports.Dashboard.requested_by": "officials only",
     "reports.ReportSchedule.owner": "officials only",
@@ -189,7 +205,8 @@ def _value(obj: models.Model, name: str) -> Any:
     if name == "id":
         return obj.pk
     field = obj._meta.get_field(name)
-    if name in ("status", "from_status", "to_status"):
+    # The stays' statuses as the researcher reads them (other records: their choices' labels).
+    if name in ("status", "from_status", "to_status") and obj._meta.app_label == "exchanges":
         value = getattr(obj, name)
         return status_label(value, "researcher") if value else ""
     if name == "note_key":
@@ -239,6 +256,12 @@ def personal_data_export(*, user: User, site_url: str = "") -> dict[str, Any]:
             _("Researcher profile"): [_row(p) for p in profile],
             _("Consents"): [_row(c) for c in ConsentRecord.objects.filter(user=user)],
             _("Applications"): [],
+            _("Event registrations"): [
+                _row(r)
+                for r in Registration.objects.filter(person=user)
+                .select_related("event")
+                .order_by("created_at", "pk")
+            ],
         }
         for application in applications:
             entry = _row(application)
@@ -277,4 +300,5 @@ EXPORTED_MODELS = (
     Signature,
     Stay,
     ApplicationEvent,
+    Registration,
 )

@@ -21,6 +21,7 @@ from exchanges.models import (
 )
 from exchanges.services.researchers import application_withdraw
 from exchanges.workflow import BEFORE_DECISION
+from knowledge.services.registrations import registrations_erase
 
 
 def erasure_request(*, actor: User) -> None:
@@ -70,6 +71,8 @@ def researcher_anonymise(*, user_id: int) -> bool:
         applications.update(title="", work_plan="", impact_statement="")
         Stay.objects.filter(application__researcher=user).update(final_report_text="", insurance="")
         _purge_documents(applications)
+        # Event registrations go: the places go to the waiting lists, the figures stay.
+        registrations_erase(user_id=user.pk)
     return True
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import Institution, Party, StrategicArea
-from cooperation.roles import is_official, is_programme_admin
+from cooperation.roles import coordinated_institution_id, is_official, is_programme_admin
 from cooperation.validators import DateRange
 
 if TYPE_CHECKING:
@@ -98,7 +98,8 @@ class EventQuerySet(models.QuerySet["Event"]):
 
     def visible_to(self, user: User | AnonymousUser) -> EventQuerySet:
         """Return the events the user may read: the listed ones; drafts to officials,
-        administrators and the event's organisers."""
+        administrators, the event's organisers and its institution's coordinators (and their
+        partner system)."""
         if is_programme_admin(user) or is_official(user):
             return self.all()
         listed = Q(status__in=(EventStatus.PUBLISHED, EventStatus.CANCELLED)) & Q(
@@ -111,6 +112,9 @@ class EventQuerySet(models.QuerySet["Event"]):
         organises = models.Exists(
             Event.organisers.through.objects.filter(event_id=models.OuterRef("pk"), user_id=user.pk)
         )
+        institution_id = coordinated_institution_id(user)
+        if institution_id is not None:
+            return self.filter(listed | Q(organises) | Q(institution_id=institution_id))
         return self.filter(listed | Q(organises))
 
     def with_taken(self) -> EventQuerySet:

@@ -20,7 +20,6 @@ from django.db.models import Q
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.history import register_history
 from cooperation.models import Axis, Institution, Party, StrategicArea, TimelineEntry
 from cooperation.roles import coordinated_institution_id, is_official, is_programme_admin
 from cooperation.search import unaccented_query, unaccented_vector
@@ -126,8 +125,8 @@ class PracticeQuerySet(models.QuerySet["Practice"]):
 
     def for_detail(self) -> PracticeQuerySet:
         """Carry what a practice's page shows (one query per relation, whatever their size)."""
-        # Transfers point at practices: their module imports this one.
-        from knowledge.models.transfers import Transfer
+        # Transfers point at practices (their module imports this one): found by the relation.
+        transfer_model: Any = Practice._meta.get_field("transfers").related_model
 
         return self.for_listing().prefetch_related(
             "areas",
@@ -139,7 +138,7 @@ class PracticeQuerySet(models.QuerySet["Practice"]):
             ),
             models.Prefetch(
                 "transfers",
-                queryset=Transfer.objects.filter(public=True)
+                queryset=transfer_model.objects.filter(public=True)
                 .select_related("institution__party")
                 .order_by("-updated_at"),
                 to_attr="public_transfers",

@@ -218,3 +218,28 @@ def registrations_purge_past(*, now: datetime.datetime | None = None) -> int:
         event.save(update_fields=["attendance", "updated_at"])
     deleted, _by_model = old.delete()
     return deleted
+
+
+@transaction.atomic
+def registrations_erase(*, user_id: int) -> int:
+    """Delete a person's registrations (erasure): their places go to the waiting lists.
+
+    An event already over keeps its attendance as a number first, as the retention does, so
+    the officials' figures stay right.
+    """
+    registrations = Registration.objects.filter(person_id=user_id)
+    # Locked in id order, as every path that locks several events does: no deadlock.
+    events = list(
+        Event.objects.select_for_update()
+        .filter(pk__in=registrations.values("event_id"))
+        .order_by("pk")
+    )
+    now = timezone.now()
+    for event in events:
+        if event.ends_at <= now and event.attendance is None:
+            event.attendance = event.registrations.filter(status=R.ATTENDED).count()
+            event.save(update_fields=["attendance", "updated_at"])
+    deleted, _by_model = registrations.delete()
+    for event in events:
+        promote_waiting(event)
+    return deleted

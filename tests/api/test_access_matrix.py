@@ -45,13 +45,14 @@ from oauth2_provider.models import AccessToken
 from cooperation.api.clients import Credentials, partner_client_create, partner_client_revoke
 from cooperation.api.models import WebhookDelivery, WebhookEndpoint
 from cooperation.api.webhooks import new_secret
-from knowledge.models import Practice, Transfer
+from knowledge.models import Event, Practice, Transfer
 from projects.models import FundingCommitment, JointProject, Measurement, Milestone, Participation
 from reports.models import ReportRun
 from tests.api.conftest import ALL_SCOPES
 from tests.exchanges.factories import CallFactory, add_host
 from tests.factories import InstitutionFactory
 from tests.knowledge.factories import draft as knowledge_draft
+from tests.knowledge.factories import event as knowledge_event
 from tests.knowledge.factories import published as knowledge_published
 from tests.knowledge.factories import transfer as knowledge_transfer
 from tests.projects.factories import (
@@ -200,6 +201,24 @@ class World:
             actor=self.fixture("official_cdmx"),
             practice=self.practice_published,
             institution=self.fixture("institution_cdmx"),
+        )
+
+    @cached_property
+    def event(self) -> Event:
+        """A published event of the BCN institution: anybody reads it."""
+        return knowledge_event(
+            actor=self.fixture("official_bcn"), institution=self.fixture("institution_bcn")
+        )
+
+    @cached_property
+    def event_draft(self) -> Event:
+        """A draft event of the CDMX institution, organised by the CDMX official."""
+        official = self.fixture("official_cdmx")
+        return knowledge_event(
+            actor=official,
+            institution=self.fixture("institution_cdmx"),
+            publish=False,
+            texts={"title_es": "Borrador CDMX"},
         )
 
     @cached_property
@@ -608,6 +627,23 @@ CDMX_SIDE_KEEPS_TRANSFER = roles(
     reviewer=404,
     researcher=404,
 )
+# A draft event: officials of both cities and administrators (and its own institution's side).
+DRAFT_EVENT_SEEN = roles(
+    programme_admin=SEES,
+    official_cdmx=SEES,
+    official_bcn=SEES,
+    coordinator_bcn=BLIND,
+    reviewer=BLIND,
+    researcher=BLIND,
+)
+DRAFT_EVENT_READ = roles(
+    programme_admin=200,
+    official_cdmx=200,
+    official_bcn=200,
+    coordinator_bcn=404,
+    reviewer=404,
+    researcher=404,
+)
 
 
 def _practice(w: World) -> dict[str, Any]:
@@ -735,6 +771,22 @@ KNOWLEDGE_ROWS: list[Row] = [
         grid(scope="knowledge:write", bcn=403, cdmx=200, city=404, people=CDMX_SIDE_KEEPS_TRANSFER),
         body=lambda w: {"to_stage": "planning"},
         state=lambda w: _reload(w.transfer, "stage"),
+    ),
+    # Events: anybody reads the published ones; a draft its institution (and its system),
+    # its organisers, officials and administrators. Registrations are never in the API.
+    Row("GET", "/api/v1/events/", LIST_EVERYTHING, listed=lambda w: ("id", w.event.pk)),
+    Row("GET", "/api/v1/events/{w.event.pk}/", READ_EVERYTHING),
+    Row(
+        "GET",
+        "/api/v1/events/",
+        grid(scope="read", bcn=BLIND, cdmx=SEES, city=BLIND, people=DRAFT_EVENT_SEEN),
+        listed=lambda w: ("id", w.event_draft.pk),
+        label="a CDMX draft",
+    ),
+    Row(
+        "GET",
+        "/api/v1/events/{w.event_draft.pk}/",
+        grid(scope="read", bcn=404, cdmx=200, city=404, people=DRAFT_EVENT_READ),
     ),
 ]
 

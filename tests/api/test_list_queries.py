@@ -38,12 +38,16 @@ PARTNER_LISTS = {
     "/api/v1/participations/": 1,  # the page with projects, institutions and cities (joins)
     "/api/v1/funding/": 1,  # the page with projects and funders (joins)
     "/api/v1/calls/": 4,  # the page, areas, hosts (+ institutions, cities), criteria
+    "/api/v1/events/": 2,  # the page with cities, institutions and places taken; the areas
 }
 
 
 @pytest.fixture
-def plenty(partner, institution_bcn, institution_cdmx, bcn):
+def plenty(partner, institution_bcn, institution_cdmx, bcn, official_bcn):
+    from tests.knowledge.factories import event
+
     for index in range(12):
+        event(actor=official_bcn, institution=institution_bcn)
         InstitutionFactory(party=bcn)
         project = ProjectFactory(institutions=[institution_bcn, institution_cdmx])
         MilestoneFactory(project=project)

@@ -77,7 +77,7 @@ def state_machine(api_schema, bearer):
 def test_api_sequences_conform_to_the_schema(state_machine):
     state_machine.run(
         settings=settings(
-            max_examples=15,
+            max_examples=25,
             stateful_step_count=4,
             deadline=None,
             derandomize=True,

@@ -54,7 +54,8 @@ def test_dashboard_has_no_axe_violation(live_server, page, figures, official_cdm
         ]
     )
     page.goto(f"{live_server.url}/admin/reports/dashboard/")
-    # Six panels, and the knowledge exchange's two (practices, transfers).
-    assert page.locator("svg.dashboard-svg").count() == 8
-    assert page.locator("table.dashboard-table").count() == 8
+    # Six panels, the knowledge exchange's two (practices, transfers), the officials' questions'
+    # two (ECOS institutions in nothing, indicator progress) and the events'.
+    assert page.locator("svg.dashboard-svg").count() == 11
+    assert page.locator("table.dashboard-table").count() == 11
     assert axe_violations(page) == []

@@ -84,7 +84,7 @@ def test_dashboard_shows_figures_charts_and_their_tables(programme, official_bcn
     assert response.status_code == 200
     html = response.content.decode()
     assert "<script" not in html.split('id="content-main"', 1)[1]  # no inline script
-    assert html.count('<svg class="dashboard-svg"') == 10
+    assert html.count('<svg class="dashboard-svg"') == 11
     assert _cells(html, "funding-table") == [
         ["BCN 2026", "0.00", "2,000.00", "0.00", "40,000.00", "2,000.00"],
         ["CDMX 2026", "100,000.00", "0.00", "0.00", "100,000.00", "5,000.00"],
@@ -117,11 +117,11 @@ def test_dashboard_runs_a_constant_number_of_queries(
     # cities of the period-and-city form; 1 late milestones; 1 practices and transfers
     # (reports.dashboard_knowledge); 1 ECOS institutions in nothing; 3 for the funding in MXN
     # beside EUR (its 2 rates, its statement); 3 indicator progress by area and axis (its
-    # statement, area and axis names).
-    with django_assert_num_queries(32):
+    # statement, area and axis names); 1 events and attendance by city.
+    with django_assert_num_queries(33):
         assert client.get(URL).status_code == 200
     FundingFactory.create_batch(5)
-    with django_assert_num_queries(32):
+    with django_assert_num_queries(33):
         assert client.get(URL).status_code == 200
 
 
@@ -277,11 +277,11 @@ def test_dashboard_with_a_period_runs_a_constant_number_of_queries(
     client.get(URL, query)
     # As without a period (see above), and 1 more for the cities: the bound form reads them
     # to check the choice, then to show it.
-    with django_assert_num_queries(33):
+    with django_assert_num_queries(34):
         assert client.get(URL, query).status_code == 200
     ProjectFactory.create_batch(3)
     FundingFactory.create_batch(4)
-    with django_assert_num_queries(33):
+    with django_assert_num_queries(34):
         assert client.get(URL, query).status_code == 200
 
 

@@ -146,6 +146,14 @@ PUBLIC = {
     "knowledge:library",
     "knowledge:detail",
     "knowledge:document",
+    # Events: the public lists and pages (drafts only to those who may read them,
+    # ``Event.objects.visible_to``) and the iCalendar feeds of what is listed.
+    "knowledge:events",
+    "knowledge:events_past",
+    "knowledge:event",
+    "knowledge:calendar",
+    "knowledge:calendar_area",
+    "knowledge:calendar_city",
 }
 # Served by others, each with its own gate: allauth's sign-in pages, the admin (its site asks for
 # the second factor; walked below), the API (the access matrix has a password-only caller) and

@@ -19,6 +19,7 @@ from cooperation.models import User
 from cooperation.roles import Role
 from cooperation.totp import totp_code, totp_secret
 from demo.data import USERS
+from demo.events import events_seed
 from demo.knowledge import knowledge_seed
 from demo.people import institutions_seed, users_seed
 from demo.portfolio import portfolio_seed
@@ -49,6 +50,9 @@ class Command(BaseCommand):
         # The library of practices and a transfer under way, also only while there is none.
         with transaction.atomic():
             knowledge_seed()
+        # An international seminar with registrations and a waiting list, also only once.
+        with transaction.atomic():
+            events_seed()
         # Two open calls for stays (one each way), also only while there is none.
         if not Call.objects.exists():
             call_command("seed_stays_demo", stdout=self.stdout)
