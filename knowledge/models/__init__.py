@@ -10,8 +10,7 @@ and transfers (with their texts in every language) is registered by ``knowledge/
 through ``register_knowledge_history``, after the texts' columns exist, as ``projects`` does.
 """
 
-from simple_history import register as register_history
-
+from cooperation.history import register_history
 from knowledge.models.events import (
     ACTIVE,
     EVENT_TEXTS,

@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("knowledge", "0004_unaccented_search"),
+        ("knowledge", "0005_history_names_in_the_readers_language"),
         ("knowledge", "0005_event_roles"),
     ]
 
