@@ -154,6 +154,12 @@ PUBLIC = {
     "knowledge:calendar",
     "knowledge:calendar_area",
     "knowledge:calendar_city",
+    # Open data: the page, the DCAT catalogue and the released files, all public by design
+    # (no personal data: tests/opendata/test_releases.py scans every file).
+    "opendata:index",
+    "opendata:catalog",
+    "opendata:catalog_rdf",
+    "opendata:download",
 }
 # Served by others, each with its own gate: allauth's sign-in pages, the admin (its site asks for
 # the second factor; walked below), the API (the access matrix has a password-only caller) and
