@@ -325,6 +325,11 @@ REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 120, minimum=10)
 # Open data (README, "Open data"): a release's takeover delay, the files' publisher.
 OPENDATA_STALE_SECONDS = env_int("OPENDATA_STALE_SECONDS", 300, minimum=10)
 OPENDATA_PUBLISHER = env_str("OPENDATA_PUBLISHER", "Programa de cooperación CDMX–BCN")
+# The standards' identifiers (opendata/standards/) and where their schemas are read from
+# (empty: ``shared/standards`` beside the project, where there is one).
+OPEN_DATA_360_PREFIX = env_str("OPEN_DATA_360_PREFIX", "360G-cdmxbcn")
+OPEN_DATA_IATI_ORG_REF = env_str("OPEN_DATA_IATI_ORG_REF", "XI-IATI-CDMXBCN")
+OPEN_DATA_STANDARDS_DIR = env_str("OPEN_DATA_STANDARDS_DIR")
 # Seconds without a heartbeat before a project import's worker is taken for dead (and a queued
 # import for lost with the broker): beat then hands the run to another worker.
 PROJECT_IMPORT_STALE_SECONDS = env_int("PROJECT_IMPORT_STALE_SECONDS", 120, minimum=10)
