@@ -8,6 +8,7 @@ their attendance is the organisers' count, a count of people: it passes the disc
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -20,10 +21,23 @@ from knowledge.models import Event, EventStatus
 from reports.kinds.common import as_date
 
 
-def events_chart(using: str, parameters: dict[str, Any], number: Any) -> dict[str, Any]:
-    """Return the fields of the dashboard's ``Chart`` of events and attendance by city.
+@dataclass
+class EventFigures:
+    """The events of a period by city, and their attendance under disclosure control."""
 
-    ``number`` formats a figure as the dashboard does (its ``_number``).
+    rows: list[dict[str, Any]]  # city__code, city__name, events, attendance
+    pub: Publication
+
+    def attendance(self, code: str) -> int | str:
+        """The attendance of one city (``"*"``: all) as it may be published."""
+        return self.pub.shown(("attendance", code))
+
+
+def event_figures(using: str, parameters: dict[str, Any]) -> EventFigures:
+    """Count the published events that started in the period (and city), with attendance.
+
+    One statement. The dashboard's panel and the knowledge exchange report read this, so the
+    same period and city publish the same cells, suppressed the same way.
     """
     events = Event.objects.using(using).filter(status=EventStatus.PUBLISHED)
     if start := as_date(parameters.get("date_from")):
@@ -46,10 +60,20 @@ def events_chart(using: str, parameters: dict[str, Any], number: Any) -> dict[st
     pub.cell(("attendance", "*"), sum(pub.values[c] for c in cells))
     pub.relate(("attendance", "*"), cells)
     protect(pub)
+    return EventFigures(rows=rows, pub=pub)
+
+
+def events_chart(using: str, parameters: dict[str, Any], number: Any) -> dict[str, Any]:
+    """Return the fields of the dashboard's ``Chart`` of events and attendance by city.
+
+    ``number`` formats a figure as the dashboard does (its ``_number``).
+    """
+    figures = event_figures(using, parameters)
+    rows = figures.rows
     table = [
         (
             row["city__name"],
-            [number(row["events"]), number(pub.shown(("attendance", row["city__code"])))],
+            [number(row["events"]), number(figures.attendance(row["city__code"]))],
         )
         for row in rows
     ]
@@ -63,7 +87,7 @@ def events_chart(using: str, parameters: dict[str, Any], number: Any) -> dict[st
             _("Published events that started in the period: %(events)s; attendance %(people)s.")
             % {
                 "events": number(sum(row["events"] for row in rows)),
-                "people": number(pub.shown(("attendance", "*"))),
+                "people": number(figures.attendance("*")),
             }
         ],
     }

@@ -12,9 +12,9 @@ What counts (the rule, stated in the file's notes):
   city) and its stage today; the city parameter chooses the adopting city (as the stays' host
   city). "Adopted in the period" counts those adopted between the period's bounds.
 
-Counts are of practices and transfers, not of people: no disclosure control is needed. The
-events and their attendance (people) come from the events' module: add their tables where
-``_events_tables`` says, with their counts passed through ``cooperation.disclosure``.
+Counts of practices and transfers are not of people: no disclosure control is needed. The
+events of the period and their attendance (people) are the dashboard's figures
+(``reports.event_figures``), attendance under disclosure control.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import Institution, Party, StrategicArea
 from knowledge.models import Practice, PracticeEvent, PracticeKind, Transfer, TransferStage
+from reports.event_figures import event_figures
 from reports.kinds.base import Chart, Column, ReportKind, Table
 from reports.kinds.common import NONE, CityChoiceField, PeriodForm, as_date, where
 from reports.sql import Cached, Row, table
@@ -133,7 +134,7 @@ class KnowledgeExchange(ReportKind):
     title = _("Knowledge exchange")
     description = _(
         "Practices per area, city of origin and kind; transfers each way and by stage; the "
-        "models adopted."
+        "models adopted; events and their attendance."
     )
     form_class = KnowledgeForm
 
@@ -263,10 +264,45 @@ class KnowledgeExchange(ReportKind):
         )
 
     def _events_tables(self, parameters: dict[str, Any], using: str) -> list[Table]:
-        """The events of the period and their attendance: none yet.
+        """The events of the period by city and their attendance (people: disclosure control).
 
-        The events' module adds its tables here (events by area, kind and city; registrations
-        and attendance), each count of people passed through ``cooperation.disclosure`` as the
-        mobility report's are, with the same period and city parameters.
+        The dashboard's events panel reads the same figures (``reports.event_figures``), so
+        the same period and city publish the same cells, hidden the same way.
         """
-        return []
+        figures = event_figures(using, parameters)
+
+        def rows() -> Iterator[Row]:
+            for row in figures.rows:
+                yield {
+                    "city": row["city__name"],
+                    "events": row["events"],
+                    "attendance": figures.attendance(row["city__code"]),
+                }
+            if figures.rows:
+                yield {
+                    "city": _("All cities"),
+                    "events": sum(row["events"] for row in figures.rows),
+                    "attendance": figures.attendance("*"),
+                }
+
+        return [
+            Table.named(
+                code="events",
+                title=_("Events and attendance"),
+                columns=[
+                    Column("city", _("City")),
+                    Column("events", _("Events"), "int"),
+                    Column("attendance", _("Attendance"), "int"),
+                ],
+                rows=rows,
+                count=lambda: len(figures.rows) + (1 if figures.rows else 0),
+                notes=[
+                    _(
+                        "Published events that started in the period, in the city where they "
+                        "take place; attendance as the organisers recorded it. Attendance under "
+                        "5 is shown as “<5”, and another figure is hidden where it would give "
+                        "it away."
+                    )
+                ],
+            )
+        ]

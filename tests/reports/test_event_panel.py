@@ -58,3 +58,32 @@ def _rows(client) -> dict[str, list[str]]:
     response = client.get(URL)
     [chart] = [c for c in response.context["charts"] if c.id == "events"]
     return dict(chart.rows)
+
+
+def test_the_knowledge_report_gives_the_panels_figures_hidden_the_same_way(
+    official_cdmx, official_bcn, bcn, cdmx, login, settings, tmp_path
+):
+    """The report and the dashboard publish the same cells for the same period: nothing that
+    one hides can be read in the other."""
+    from reports import services as report_services
+    from tests.reports.test_kinds import _csv_tables
+
+    settings.REPORTS_ROOT = tmp_path / "reports"
+    _held(event(actor=official_bcn, institution=InstitutionFactory(party=bcn)), attendance=40)
+    _held(event(actor=official_bcn, institution=InstitutionFactory(party=bcn)), attendance=12)
+    _held(event(actor=official_cdmx, institution=InstitutionFactory(party=cdmx)), attendance=3)
+    official_cdmx.language = "en"
+    official_cdmx.save()
+    run = report_services.report_request(
+        actor=official_cdmx, kind="knowledge", parameters={}, format="csv", enqueue=False
+    )
+    assert report_services.report_execute(run.pk) == "succeeded", run.error
+    run.refresh_from_db()
+    header, *rows = _csv_tables(run)["events"]
+    assert header == ["City", "Events", "Attendance"]
+    report = {city: [events, attendance] for city, events, attendance in rows}
+    assert report[str(cdmx.name)] == ["1", "<5"]
+    assert report[str(bcn.name)] == ["2", "x"]
+    assert report["All cities"] == ["3", "55"]
+    panel = _rows(login(official_cdmx, language="en"))
+    assert panel == {city: cells for city, cells in report.items() if city != "All cities"}
