@@ -5,10 +5,10 @@ in the reader's language, its columns with their meaning (the data dictionary be
 CSV) and a function yielding its rows from querysets read with ``.iterator(chunk_size=…)``,
 so that a release streams at constant memory. Only what is public leaves: public projects and
 what hangs from them, the institutions' register, calls and their outcome in aggregate, the
-stay statistics under disclosure control, published practices. No person's name, e-mail or
-identifier is a column of any dataset.
+stay statistics under disclosure control, published practices and public events. No person's
+name, e-mail or identifier is a column of any dataset.
 
-To add a dataset (public events, say), write its rows function and append one ``Dataset`` to
+To add a dataset, write its rows function and append one ``Dataset`` to
 ``DATASETS``.
 """
 
@@ -19,23 +19,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Model, Prefetch
+from django.db.models import Prefetch
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from opendata.columns import CHUNK, Column, Row, _text_columns, _texts
+from opendata.event_dataset import EVENT_COLUMNS, event_rows
 from opendata.notes import Notes
-
-CHUNK = 1000
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
-Row = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    description: Promise
-    type: str = "string"  # string, integer, decimal, date, datetime, boolean, list
 
 
 @dataclass(frozen=True)
@@ -49,27 +40,6 @@ class Dataset:
     @property
     def names(self) -> list[str]:
         return [c.name for c in self.columns]
-
-
-def _texts(obj: Model, field: str, *, notes: Notes, source: str, record: str) -> dict[str, str]:
-    """Return a translated field in each language, completing a missing one with Spanish."""
-    texts = {}
-    spanish = getattr(obj, f"{field}_es", "") or ""
-    for language in LANGUAGES:
-        text = getattr(obj, f"{field}_{language}", "") or ""
-        if not text and spanish:
-            text = spanish
-            notes.completed(
-                source,
-                record,
-                gettext_noop("A text was missing in a language: the Spanish one is given"),
-            )
-        texts[f"{field}_{language}"] = text
-    return texts
-
-
-def _text_columns(field: str, description: Promise) -> tuple[Column, ...]:
-    return tuple(Column(f"{field}_{language}", description, "string") for language in LANGUAGES)
 
 
 # --- Public joint projects -----------------------------------------------------------------
@@ -424,6 +394,16 @@ DATASETS: tuple[Dataset, ...] = (
         ),
         PRACTICE_COLUMNS,
         practice_rows,
+    ),
+    Dataset(
+        "events",
+        _("Public events"),
+        _(
+            "Seminars, workshops, conferences and visits of the programme, published or "
+            "cancelled after publication, with their attendance under disclosure control."
+        ),
+        EVENT_COLUMNS,
+        event_rows,
     ),
 )
 REGISTRY: dict[str, Dataset] = {d.code: d for d in DATASETS}

@@ -15,7 +15,8 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from opendata.datasets import LANGUAGES, REGISTRY
+from opendata.columns import LANGUAGES
+from opendata.datasets import REGISTRY
 from opendata.models import Release, ReleaseFile
 from opendata.standards_release import STANDARD_DATASETS
 

@@ -17,7 +17,8 @@ from typing import Any
 from django.utils import translation
 
 from cooperation.spreadsheets import csv_writer
-from opendata.datasets import LANGUAGES, Dataset
+from opendata.columns import LANGUAGES
+from opendata.datasets import Dataset
 from opendata.notes import Notes
 
 LIST_SEPARATOR = ";"

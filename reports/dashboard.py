@@ -26,7 +26,6 @@ from projects.models import Currency, JointProject, Milestone, TeamMember
 from reports import questions
 from reports.charts import Chart, _number, bar_chart  # noqa: F401 (bar_chart: read from here too)
 from reports.dashboard_knowledge import knowledge_panels
-from reports.event_figures import events_chart
 from reports.kinds import people
 from reports.kinds.common import (
     NONE,
@@ -39,6 +38,7 @@ from reports.kinds.common import (
     project_conditions,
     where,
 )
+from reports.kinds.event_figures import events_chart
 from reports.kinds.people import DIRECTION_BY_HOST_CITY
 from reports.kinds.programme import amount_key, funding_sql, rate_notes, rates_for
 from reports.sql import fetch_all, table

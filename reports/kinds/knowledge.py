@@ -14,7 +14,7 @@ What counts (the rule, stated in the file's notes):
 
 Counts of practices and transfers are not of people: no disclosure control is needed. The
 events of the period and their attendance (people) are the dashboard's figures
-(``reports.event_figures``), attendance under disclosure control.
+(``reports.kinds.event_figures``), attendance under disclosure control.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import Institution, Party, StrategicArea
 from knowledge.models import Practice, PracticeEvent, PracticeKind, Transfer, TransferStage
-from reports.event_figures import event_figures
 from reports.kinds.base import Chart, Column, ReportKind, Table
 from reports.kinds.common import NONE, CityChoiceField, PeriodForm, as_date, where
+from reports.kinds.event_figures import event_figures
 from reports.sql import Cached, Row, table
 
 STAGES = list(TransferStage.values)
@@ -266,7 +266,7 @@ class KnowledgeExchange(ReportKind):
     def _events_tables(self, parameters: dict[str, Any], using: str) -> list[Table]:
         """The events of the period by city and their attendance (people: disclosure control).
 
-        The dashboard's events panel reads the same figures (``reports.event_figures``), so
+        The dashboard's events panel reads the same figures (``reports.kinds.event_figures``), so
         the same period and city publish the same cells, hidden the same way.
         """
         figures = event_figures(using, parameters)

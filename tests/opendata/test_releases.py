@@ -238,3 +238,41 @@ def test_without_the_schemas_the_standard_files_are_published_not_validated(
         item = ReleaseFile.objects.get(release=release, format=format)
         assert item.validation == ReleaseFile.Validation.NOT_VALIDATED
         assert item.errors  # the reason, said
+
+
+def test_public_events_with_attendance_under_disclosure_and_no_registrant(
+    official_bcn, bcn, researcher
+):
+    from knowledge import services as knowledge_services
+    from knowledge.models import Event
+    from opendata.services import release_execute, release_request
+    from tests.factories import InstitutionFactory
+    from tests.knowledge.factories import event
+
+    host = InstitutionFactory(party=bcn)
+    small = event(actor=official_bcn, institution=host, texts={"title_es": "Taller pequeño"})
+    large = event(actor=official_bcn, institution=host, texts={"title_es": "Congreso grande"})
+    draft = event(actor=official_bcn, institution=host, publish=False)
+    knowledge_services.registration_create(actor=researcher, event=large)
+    past = timezone.now() - datetime.timedelta(days=3)
+    Event.objects.filter(pk__in=[small.pk, large.pk]).update(
+        starts_at=past, registration_closes_at=past, ends_at=past + datetime.timedelta(hours=2)
+    )
+    for held, attendance in ((small, 3), (large, 40)):
+        held.refresh_from_db()
+        knowledge_services.event_record_attendance(
+            actor=official_bcn, event=held, attended=[], attendance=attendance
+        )
+    release = release_request(actor=None, release_date=datetime.date(2026, 12, 1))
+    assert release_execute(release.pk) == "published"
+    files = {(f.dataset, f.format): f for f in release.files.all()}
+    rows = {int(row["event"]): row for row in csv_rows(files[("events", "csv")])}
+    assert set(rows) == {small.pk, large.pk}  # never a draft
+    assert draft.pk not in rows
+    assert rows[small.pk]["attendance"] == "<5"  # three people could be named
+    assert rows[large.pk]["attendance"] == "40"
+    assert rows[large.pk]["title_es"] == "Congreso grande"
+    assert rows[large.pk]["city"] == "BCN"
+    everything = b"".join(read(f) for f in release.files.all())
+    for datum in (researcher.email, researcher.last_name, "meet.example.org"):
+        assert datum.encode() not in everything
