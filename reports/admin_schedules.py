@@ -70,9 +70,13 @@ class ReportScheduleForm(forms.ModelForm):
 @admin.register(ReportSchedule)
 class ReportScheduleAdmin(admin.ModelAdmin):
     form = ReportScheduleForm
-    list_display = ("title", "frequency", "format", "next_run_at", "active", "last_error")
+    list_display = ("report", "frequency", "format", "next_run_at", "active", "last_error")
     list_filter = ("active", "frequency", "kind")
     readonly_fields = ("last_error",)
+
+    @admin.display(description=_("Report"), ordering="kind")
+    def report(self, obj: ReportSchedule) -> str:
+        return obj.title
 
     # An official's own schedules only, whoever else may run reports: a schedule mails its
     # owner, and nobody acts in another's name. Coordinators and the rest see nothing.
