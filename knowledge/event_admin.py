@@ -44,6 +44,10 @@ class RegistrationInline(admin.TabularInline):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A registration ends by its registrant's cancellation or the retention, never here.
+        return False
+
 
 def _own_institutions(request: HttpRequest) -> QuerySet[Institution]:
     institutions = Institution.objects.filter(active=True)

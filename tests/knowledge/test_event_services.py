@@ -57,7 +57,7 @@ def test_registration_language_chooses_the_emails_language(organiser, people):
     seminar = event(actor=organiser)
     services.registration_create(actor=people[0], event=seminar, language="ca")
     assert emails("registration_confirmed") == [(people[0].email, "ca")]
-    assert OutgoingEmail.objects.get().subject.startswith("La teva plaça")
+    assert OutgoingEmail.objects.get().subject.startswith("La vostra plaça")
 
 
 def test_cancelling_a_place_promotes_the_first_waiting_and_emails_them(organiser, people):
