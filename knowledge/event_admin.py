@@ -24,7 +24,8 @@ from knowledge import services
 from knowledge.models import EVENT_TEXTS, Event, EventStatus, Registration
 from knowledge.permissions import can_manage_event
 from knowledge.services.events import DETAIL_FIELDS
-from projects.admin.base import ServiceAdminMixin, adopt, reasons, refusals
+from projects.admin.base import ServiceAdminMixin, adopt, refusals
+from projects.admin.moves import refusal
 
 
 class RegistrationInline(admin.TabularInline):
@@ -143,7 +144,7 @@ class EventAdmin(ServiceAdminMixin, TranslationAdmin):
             try:
                 service(actor=request.user, event=event)
             except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{event}: {' '.join(reasons(error))}", messages.WARNING)
+                self.message_user(request, f"{event}: {refusal(error)}", messages.WARNING)
             else:
                 done += 1
         if done:

@@ -12,6 +12,14 @@ from cooperation.storage import NamedStorage
 from exchanges.models import StayApplication
 
 
+def kind_title(code: str) -> str:
+    """Return the title of a report kind in the active language (its code if it is unknown)."""
+    from reports.kinds.registry import REGISTRY  # the kinds read these models
+
+    kind = REGISTRY.get(code)
+    return str(kind.title) if kind else code
+
+
 @deconstructible
 class ReportStorage(NamedStorage):
     """The ``reports`` storage of settings.STORAGES: served only through a view, never a URL.
@@ -97,10 +105,7 @@ class ReportRun(models.Model):
 
     @property
     def title(self) -> str:
-        from reports.kinds.registry import REGISTRY
-
-        kind = REGISTRY.get(self.kind)
-        return str(kind.title) if kind else self.kind
+        return kind_title(self.kind)
 
     @property
     def is_finished(self) -> bool:
@@ -150,10 +155,7 @@ class ReportSchedule(models.Model):
 
     @property
     def title(self) -> str:
-        from reports.kinds.registry import REGISTRY
-
-        kind = REGISTRY.get(self.kind)
-        return str(kind.title) if kind else self.kind
+        return kind_title(self.kind)
 
 
 class Dashboard(ReportRun):
