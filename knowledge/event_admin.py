@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -25,7 +24,13 @@ from knowledge.models import EVENT_TEXTS, Event, EventStatus, Registration
 from knowledge.permissions import can_manage_event
 from knowledge.services.events import DETAIL_FIELDS
 from projects.admin.base import ServiceAdminMixin, adopt, refusals
-from projects.admin.moves import refusal
+from projects.admin.moves import MovesAdminMixin
+
+# The workflow moves the admin offers as actions, each one service (which alone decides).
+MOVES: dict[str, Any] = {
+    EventStatus.PUBLISHED: services.event_publish,
+    EventStatus.CANCELLED: services.event_cancel,
+}
 
 
 class RegistrationInline(admin.TabularInline):
@@ -58,7 +63,7 @@ def _own_institutions(request: HttpRequest) -> QuerySet[Institution]:
 
 
 @admin.register(Event)
-class EventAdmin(ServiceAdminMixin, TranslationAdmin):
+class EventAdmin(MovesAdminMixin, ServiceAdminMixin, TranslationAdmin):
     list_display = ("title", "kind", "mode", "city", "starts_at", "places", "status")
     list_filter = ("status", "kind", "mode", "city", "areas")
     search_fields = ("title_es", "title_ca", "title_en")
@@ -138,22 +143,18 @@ class EventAdmin(ServiceAdminMixin, TranslationAdmin):
         for formset in formsets:
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
-    def _bulk(self, request: HttpRequest, queryset: QuerySet[Event], service: Any) -> None:
-        done = 0
-        for event in queryset:
-            try:
-                service(actor=request.user, event=event)
-            except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{event}: {refusal(error)}", messages.WARNING)
-            else:
-                done += 1
-        if done:
-            self.message_user(request, _("%(count)d events changed.") % {"count": done})
+    def make_move(self, *, actor: Any, obj: Any, to: str, note: str = "") -> None:
+        MOVES[to](actor=actor, event=obj)
 
+    def bulk_moved_message(self, count: int, to: str) -> str:
+        return _("%(count)d events changed.") % {"count": count}
+
+    # The whole selection goes to the service: what it refuses (already published, another
+    # city's, over) is named with its reason rather than skipped in silence.
     @admin.action(description=gettext_lazy("Publish the selected events"), permissions=["change"])
     def publish(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
-        self._bulk(request, queryset.filter(status=EventStatus.DRAFT), services.event_publish)
+        self.bulk_move(request, queryset, EventStatus.PUBLISHED)
 
     @admin.action(description=gettext_lazy("Cancel the selected events"), permissions=["change"])
     def cancel(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
-        self._bulk(request, queryset.exclude(status=EventStatus.CANCELLED), services.event_cancel)
+        self.bulk_move(request, queryset, EventStatus.CANCELLED)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import Party, StrategicArea
 from knowledge.models import EventKind, EventQuerySet, Registration
+from knowledge.services.events import MAX_COUNT
 
 
 class RegistrationForm(forms.Form):
@@ -62,6 +63,7 @@ class AttendanceForm(forms.Form):
     attendance = forms.IntegerField(
         label=_("Attendance in all"),
         min_value=0,
+        max_value=MAX_COUNT,
         required=False,
         help_text=_("Registered or not, online viewers too. Empty: the registrants who came."),
     )

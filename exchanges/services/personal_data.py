@@ -21,7 +21,10 @@ from exchanges.models import (
 )
 from exchanges.services.researchers import application_withdraw
 from exchanges.workflow import BEFORE_DECISION
-from knowledge.services.registrations import registrations_erase
+from knowledge.services.registrations import (
+    registrations_cancel_for_erasure,
+    registrations_erase,
+)
 
 
 def erasure_request(*, actor: User) -> None:
@@ -38,6 +41,9 @@ def erasure_request(*, actor: User) -> None:
             application_withdraw(
                 actor=user, application_id=application.pk, note_key="erasure_requested"
             )
+        # Places at coming events are freed now, through the cancel service: the waiting list
+        # moves up at once, not when the anonymisation runs.
+        registrations_cancel_for_erasure(person=user)
         # Told now, while the address is still there and the account active: the outbox
         # keeps the message (and its address) only for EMAIL_RETENTION_DAYS.
         notify(recipients=[user], template="exchanges/email/erasure_done")

@@ -36,6 +36,10 @@ from knowledge.services.registrations import notify_registrants, promote_waiting
 
 S = EventStatus
 
+# PostgreSQL's integer, the column of places and attendance: a larger number is refused here,
+# with its reason, rather than failing in the database.
+MAX_COUNT = 2**31 - 1
+
 # The columns of an event's texts in each language (django-modeltranslation).
 EVENT_TEXT_COLUMNS = frozenset(
     f"{field}_{language}" for field in EVENT_TEXTS for language, _name in settings.LANGUAGES
@@ -78,10 +82,16 @@ def _check(event: Event) -> None:
             raise ValueError(f"{name} must be an aware datetime")
     if event.places is None or event.places < 0:
         errors["places"] = _("Give the number of places (zero or more).")
+    elif event.places > MAX_COUNT:
+        errors["places"] = _count_error()
     if errors:
         raise ValidationError(errors)
     EVENT_TIMES.check(event.starts_at, event.ends_at)
     REGISTRATION_CLOSE.check(event.registration_closes_at, event.ends_at)
+
+
+def _count_error() -> str:
+    return _("Give a number from 0 to %(max)d.") % {"max": MAX_COUNT}
 
 
 def _set_texts(event: Event, texts: Mapping[str, str]) -> list[str]:
@@ -261,6 +271,8 @@ def event_record_attendance(
             {"attended": _("Choose people with a confirmed place at this event.")},
             code="not_registered",
         )
+    if attendance is not None and not 0 <= attendance <= MAX_COUNT:
+        raise ValidationError({"attendance": _count_error()}, code="attendance_out_of_range")
     if attendance is not None and attendance < len(ids):
         raise ValidationError(
             {"attendance": _("The attendance cannot be lower than the registrants who came.")},

@@ -220,6 +220,31 @@ def registrations_purge_past(*, now: datetime.datetime | None = None) -> int:
     return deleted
 
 
+def registrations_cancel_for_erasure(*, person: User) -> list[Registration]:
+    """Cancel the person's places at events not over yet, each through ``registration_cancel``.
+
+    Run when the person asks for erasure, while their address is still there: each place is
+    freed at once and goes to the first of the waiting list (who is told), and the person is
+    told in the registration's language, as when they cancel themselves. What is left (places
+    at events over, attended ones) the anonymisation deletes (``registrations_erase``).
+    """
+    cancelled = []
+    pending = (
+        Registration.objects.filter(
+            person=person, status__in=(R.CONFIRMED, R.WAITING), event__ends_at__gt=timezone.now()
+        )
+        # Events locked in id order, as ``registrations_erase`` does: no deadlock between them.
+        .order_by("event_id", "pk")
+        .select_related("event")
+    )
+    for registration in pending:
+        try:
+            cancelled.append(registration_cancel(actor=person, registration=registration))
+        except ValidationError:
+            continue  # ended or cancelled meanwhile: the anonymisation deletes it
+    return cancelled
+
+
 @transaction.atomic
 def registrations_erase(*, user_id: int) -> int:
     """Delete a person's registrations (erasure): their places go to the waiting lists.
