@@ -84,6 +84,27 @@ class TransferMoveSerializer(serializers.Serializer):
     lessons = TransferTexts(required=False)
 
 
+def _only_known(data: Any, writer: serializers.Serializer) -> None:
+    """Refuse the names the writer does not take, rather than answer 200 having ignored them.
+
+    A client sending ``stage`` in a change, or ``ended_on``, would otherwise believe it done.
+    """
+    if not isinstance(data, dict):
+        return  # the writer refuses what is not an object
+    unknown = sorted(set(data) - set(writer.fields))
+    if unknown:
+        raise ValidationError(
+            {
+                name: [
+                    gettext("The stage moves through the transfer's move action.")
+                    if name == "stage"
+                    else gettext("This field cannot be written here.")
+                ]
+                for name in unknown
+            }
+        )
+
+
 class TransferWrites:
     """The writes of ``TransferViewSet`` (after ``IdempotentCreateMixin``, which wraps create)."""
 
@@ -110,6 +131,7 @@ class TransferWrites:
                 gettext("Only an institution's coordinators and their systems record transfers.")
             )
         writer = TransferCreateSerializer(data=request.data)
+        _only_known(request.data, writer)
         writer.is_valid(raise_exception=True)
         data = writer.validated_data
         # A practice the caller may not read is answered as one that does not exist.
@@ -146,6 +168,7 @@ class TransferWrites:
             self._changeable(transfer)
             self.check_if_match(transfer)  # type: ignore[attr-defined]
             writer = TransferChangeSerializer(data=request.data, partial=True)
+            _only_known(request.data, writer)
             writer.is_valid(raise_exception=True)
             data = writer.validated_data
             for name in (
@@ -170,17 +193,24 @@ class TransferWrites:
         transfer = self.get_object()  # type: ignore[attr-defined]
         self._changeable(transfer)
         writer = TransferMoveSerializer(data=request.data)
+        _only_known(request.data, writer)
         writer.is_valid(raise_exception=True)
         data = writer.validated_data
-        api._call(
-            services.transfer_move,
-            actor=request.user,
-            transfer=transfer,
-            to_stage=data["to_stage"],
-            on=data.get("on"),
-            note=data.get("note", ""),
-            lessons=_texts(data, "lessons"),
-        )
+        try:
+            api._call(
+                services.transfer_move,
+                actor=request.user,
+                transfer=transfer,
+                to_stage=data["to_stage"],
+                on=data.get("on"),
+                note=data.get("note", ""),
+                lessons=_texts(data, "lessons"),
+            )
+        except ValidationError as error:
+            # The service names the transfer's column; the client sent it as ``on``.
+            if isinstance(error.detail, dict) and "ended_on" in error.detail:
+                error.detail["on"] = error.detail.pop("ended_on")
+            raise
         return Response(self._fresh(transfer))
 
 

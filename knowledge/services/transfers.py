@@ -70,6 +70,14 @@ def _check_contacts(values: Mapping[str, str]) -> None:
         raise ValidationError(missing)
 
 
+def _check_end(ended_on: datetime.date | None) -> None:
+    # The end is the day it was adopted or discontinued: a day still to come is not known.
+    if ended_on is not None and ended_on > timezone.localdate():
+        raise ValidationError(
+            {"ended_on": _("A transfer cannot end after today.")}, code="end_in_future"
+        )
+
+
 def _record(transfer: Transfer, *, actor: User | None, frm: str, to: str, note: str) -> None:
     TransferEvent.objects.create(
         transfer=transfer,
@@ -166,6 +174,7 @@ def transfer_update(*, actor: User, transfer: Transfer) -> Transfer:
             )
     _check_contacts({name: (getattr(transfer, name) or "").strip() for name in CONTACT_FIELDS})
     TRANSFER_DATES.check(transfer.started_on, transfer.ended_on)
+    _check_end(transfer.ended_on)
     transfer.full_clean(exclude=["practice", "institution", "created_by"], validate_unique=False)
     transfer.save()
     events.transfer_updated(transfer, was_public=stored.public)
@@ -221,6 +230,7 @@ def transfer_move(
     if to_stage in FINAL_STAGES:
         transfer.ended_on = on or timezone.localdate()
         TRANSFER_DATES.check(transfer.started_on, transfer.ended_on)
+        _check_end(transfer.ended_on)
         fields.append("ended_on")
     transfer.stage = to_stage
     transfer.save(update_fields=fields)
