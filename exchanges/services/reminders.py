@@ -34,18 +34,19 @@ def days_waiting(application: StayApplication, now: datetime.datetime) -> int:
     return max((now - application.submitted_at).days, 0)
 
 
-def host_reminder_policy_update(*, actor: Any, days: int, active: bool) -> HostReminderPolicy:
+def host_reminder_policy_update(*, actor: Any, days: Any, active: bool) -> HostReminderPolicy:
     """Set after how many days hosts are reminded; officials and administrators only."""
     if not permissions.is_decider(actor):
         raise PermissionDenied(_("Only programme officials may change the reminders to hosts."))
-    if not 1 <= int(days) <= 365:
+    # A whole number only (not a bool, a fraction or text): every caller gets the same refusal.
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 365:
         raise ValidationError(
             {"days": _("Choose a number of days from 1 to 365.")}, code="days_out_of_range"
         )
     with transaction.atomic():
         policy = HostReminderPolicy.current()
         policy = HostReminderPolicy.objects.select_for_update().get(pk=policy.pk)
-        policy.days, policy.active = int(days), active
+        policy.days, policy.active = days, bool(active)
         policy.save(update_fields=["days", "active", "updated_at"])
     return policy
 
