@@ -19,6 +19,7 @@ from cooperation.disclosure import Publication, protect
 from cooperation.models import Institution, Party, StrategicArea
 from exchanges import statistics
 from exchanges.models import Call, Direction, HostDecision, ResearcherProfile, Stay, StayApplication
+from reports.kinds import participation
 from reports.kinds.common import as_date, where
 from reports.sql import fetch_all, table
 
@@ -34,7 +35,7 @@ def genders() -> list[str]:
     return list(ResearcherProfile.Gender.values)
 
 
-CONSENTED = "rp.sensitive_consent_at IS NOT NULL AND rp.anonymised_at IS NULL"
+CONSENTED = participation.CONSENTED  # consented and not anonymised: one rule for every count
 
 
 def total_key(city: str) -> tuple[str, str, str]:
@@ -179,15 +180,15 @@ def stays_publication(parameters: dict[str, Any], *, using: str) -> Stays:
     everyone = pub.cell(ALL, sum(pub.values[total_key(city)] for city in CITIES))
     pub.relate(everyone, [total_key(city) for city in CITIES])
     # The dashboard's women's participation: sums over both cities of the gender cells.
-    groups = {
-        "woman": ["woman"],
-        "others": [g for g in declared_genders if g not in ("woman", "undisclosed")],
-        "unstated": ["undisclosed", NOT_STATED],
-    }
+    groups = participation.stays_groups(declared_genders, NOT_STATED)
     for name, members in groups.items():
         keys = [("gender", city, g) for city in CITIES for g in members]
         pub.cell(("women_share", name), sum(pub.values[k] for k in keys))
         pub.relate(("women_share", name), keys)
+        for city in CITIES:  # the dashboard of one city: its hosts' stays
+            keys = [("gender", city, g) for g in members]
+            pub.cell(("women_share", city, name), sum(pub.values[k] for k in keys))
+            pub.relate(("women_share", city, name), keys)
     # Stays by area: a stay under a call with several areas counts under each, so the area
     # cells add up to the city's stays plus an overlap that nobody publishes.
     area_ids = sorted(
@@ -244,6 +245,17 @@ def stays_publication(parameters: dict[str, Any], *, using: str) -> Stays:
                     published=False,
                 )
                 pub.relate(total_key(city), [*one_way, both], strict=False)
+    # Question 5's applicants and awardees: sums of the same calls' counts, protected with them.
+    participation.add_applicants(pub, parameters, using=using)
+    if not (parameters.get("date_from") or parameters.get("date_to") or parameters.get("areas")):
+        # Over all time, a host city's awardees are the stays it hosted, group by group.
+        for city in CITIES:
+            for group, members in groups.items():
+                pub.relate(
+                    participation.key("awardees", "all", city, group),
+                    [("gender", city, g) for g in members],
+                    strict=False,
+                )
     return Stays(pub=protect(pub), combos=combos, areas=area_ids)
 
 
