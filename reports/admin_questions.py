@@ -55,7 +55,9 @@ class _StayScopeFilter(admin.SimpleListFilter):
             return queryset
         if self.parameter_name == "host_city" and value not in people.CITIES:
             raise IncorrectLookupParameters(value)
-        if self.parameter_name != "host_city" and not _is_date(value):
+        if self.parameter_name == "host" and not value.isdigit():
+            raise IncorrectLookupParameters(value)
+        if self.parameter_name in ("date_from", "date_to") and not _is_date(value):
             raise IncorrectLookupParameters(value)
         return stays_of_period(queryset, {str(self.parameter_name): value})
 
@@ -63,6 +65,13 @@ class _StayScopeFilter(admin.SimpleListFilter):
 class HostCityFilter(_StayScopeFilter):
     title = gettext_lazy("host city")
     parameter_name = "host_city"
+
+
+class HostFilter(_StayScopeFilter):
+    """Question 7: the stays of one host (its name in the list, the id in the address)."""
+
+    title = gettext_lazy("host institution")
+    parameter_name = "host"
 
 
 class StaysFromFilter(_StayScopeFilter):
@@ -83,7 +92,7 @@ class PeriodStayAdmin(_ReadOnly):
     """
 
     list_display = ("id", "researcher", "call", "host", "status", "start_date", "end_date")
-    list_filter = (HostCityFilter, StaysFromFilter, StaysUntilFilter)
+    list_filter = (HostCityFilter, HostFilter, StaysFromFilter, StaysUntilFilter)
     list_select_related = ("researcher", "call", "host")
     ordering = ("pk",)
 

@@ -41,6 +41,7 @@ from reports.kinds.common import (
 from reports.kinds.event_figures import events_chart
 from reports.kinds.people import DIRECTION_BY_HOST_CITY
 from reports.kinds.programme import amount_key, funding_sql, rate_notes, rates_for
+from reports.panel_hosts import most_researchers_chart
 from reports.sql import fetch_all, table
 
 REPORTING_CURRENCY = Currency.EUR
@@ -453,6 +454,7 @@ def dashboard_context(using: str, parameters: dict[str, Any] | None = None) -> d
         by_axis,
         _funding_by_city_and_year(using, parameters),
         _stays_balance(stays, parameters),
+        most_researchers_chart(stays, parameters, notes=[PROTECTION_NOTE()]),
         _womens_participation(stays, team_publication(using, parameters), parameters),
         _late_milestones(using, parameters),
         Chart(**events_chart(using, parameters, _number)),

@@ -79,12 +79,18 @@ def stays_of_period(queryset: QuerySet[Any], scope: dict[str, str]) -> QuerySet[
     if scope.get("host_city"):
         conditions += " AND hp.code = %s"
         params = [*params, scope["host_city"]]
+    if scope.get("host"):  # question 7: one host's stays
+        conditions += " AND a.host_id = %s"
+        params = [*params, int(scope["host"])]
     return queryset.filter(pk__in=RawSQL(f"SELECT a.id {source} {conditions}", params))  # noqa: S611 (names from Meta, values as parameters)
 
 
-def stays_link(host_city: str, parameters: dict[str, Any]) -> str:
-    """Return the address of the admin list of the stays of the period hosted in a city."""
+def stays_link(host_city: str, parameters: dict[str, Any], *, host: int | None = None) -> str:
+    """Return the address of the admin list of the stays of the period hosted in a city (or
+    by one host of it)."""
     scope = {"host_city": host_city}
+    if host is not None:
+        scope["host"] = str(host)
     for key in ("date_from", "date_to"):
         if value := as_date(parameters.get(key)):
             scope[key] = value.isoformat()

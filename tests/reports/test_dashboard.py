@@ -84,7 +84,7 @@ def test_dashboard_shows_figures_charts_and_their_tables(programme, official_bcn
     assert response.status_code == 200
     html = response.content.decode()
     assert "<script" not in html.split('id="content-main"', 1)[1]  # no inline script
-    assert html.count('<svg class="dashboard-svg"') == 11
+    assert html.count('<svg class="dashboard-svg"') == 12
     assert _cells(html, "funding-table") == [
         ["BCN 2026", "0.00", "2,000.00", "0.00", "40,000.00", "2,000.00"],
         ["CDMX 2026", "100,000.00", "0.00", "0.00", "100,000.00", "5,000.00"],
@@ -116,19 +116,19 @@ def test_dashboard_runs_a_constant_number_of_queries(
     # 1 session, 1 user, 1 the user's groups (roles), 2 permissions for the app list (the
     # user's own and its groups'); the dashboard: 1 key figures, 1 projects by area and by
     # axis, 1 area names, 1 axis names, 2 exchange rates (MXN and USD to EUR), 1 funding by
-    # city and year; the stays' publication (reports.kinds.people): 3 stays statements (by city,
-    # kind and band with their people; by area; by call), 4 applications' publication (calls,
-    # counts per status, host decisions, scored), 1 calls' directions, 1 applicants and
-    # awardees by host city, axis 3 and gender (reports.kinds.participation); 1 team genders; 1 the
-    # cities of the period-and-city form; 1 late milestones; 1 practices and transfers
-    # (reports.dashboard_knowledge); 1 ECOS institutions in nothing; 3 for the funding in MXN
-    # beside EUR (its 2 rates, its statement); 3 indicator progress by area and axis (its
-    # statement, area and axis names); 1 events and attendance by city.
-    with django_assert_num_queries(34):
+    # city and year; the stays' publication (reports.kinds.people): 4 stays statements (by city,
+    # kind and band with their people; by area; by call; by host, question 7), 4 applications'
+    # publication (calls, counts per status, host decisions, scored), 1 calls' directions,
+    # 1 applicants and awardees by host city, axis 3 and gender (reports.kinds.participation);
+    # 1 team genders; 1 the cities of the period-and-city form; 1 late milestones; 1 practices
+    # and transfers (reports.dashboard_knowledge); 1 ECOS institutions in nothing; 3 for the
+    # funding in MXN beside EUR (its 2 rates, its statement); 3 indicator progress by area and
+    # axis (its statement, area and axis names); 1 events and attendance by city.
+    with django_assert_num_queries(35):
         assert client.get(URL).status_code == 200
     FundingFactory.create_batch(5)
     _more_people()
-    with django_assert_num_queries(34):
+    with django_assert_num_queries(35):
         assert client.get(URL).status_code == 200
 
 
@@ -305,12 +305,12 @@ def test_dashboard_with_a_period_runs_a_constant_number_of_queries(
     client.get(URL, query)
     # As without a period (see above), and 1 more for the cities: the bound form reads them
     # to check the choice, then to show it.
-    with django_assert_num_queries(35):
+    with django_assert_num_queries(36):
         assert client.get(URL, query).status_code == 200
     ProjectFactory.create_batch(3)
     FundingFactory.create_batch(4)
     _more_people()
-    with django_assert_num_queries(35):
+    with django_assert_num_queries(36):
         assert client.get(URL, query).status_code == 200
 
 
