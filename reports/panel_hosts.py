@@ -28,7 +28,7 @@ def most_researchers_chart(
 ) -> Chart:
     """Return the panel: the first hosts of each city (or of the dashboard's city)."""
     pub = stays.pub
-    rows = []
+    rows: list[tuple[str, list[str]]] = []
     bars = []
     for city in people.CITIES:
         if parameters.get("city") not in (None, "", city):
