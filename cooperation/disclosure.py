@@ -146,9 +146,26 @@ def protect(publication: Publication) -> Publication:
         if not found:
             break
         if not _hide_beside(pub, found):
+            _show_what_is_fixed(pub, found)
             break  # nothing left that may be hidden: the auditor's tests would say so
     pub.protected = True
     return pub
+
+
+def _show_what_is_fixed(pub: Publication, found: set[Key]) -> None:
+    """Show again the complements (5 or more) that the published figures fix all the same.
+
+    When nothing is left to hide, a complement may stay determined (six applicants of a call,
+    its public total, all women: the zeros beside it tell it). Hiding it hides nothing, and
+    showing it tells nothing new, so it is shown; a small count is never shown.
+    """
+    while found:
+        again = {k for k in found if not is_small(pub.values[k]) and k not in pub.locked}
+        if not again:
+            return
+        pub.hidden -= again
+        pub.withheld -= again
+        found = audit(pub)
 
 
 def _candidates(pub: Publication, keys: Iterable[Key], *, zeros: bool = False) -> list[Key]:
@@ -208,7 +225,12 @@ def _hide_beside(pub: Publication, determined: Iterable[Key]) -> bool:
             # up to a "<5" total are all 1): withhold the small cells around it as "x",
             # which tells nothing, not even that they are not zero.
             near = {k for r in pub.relations if key in r.cells for k in r.cells}
-            small = {k for k in near | {key} if k in pub.hidden and is_small(pub.values[k])}
+            # (Not a cell already out as "<5" elsewhere: that much is known of it.)
+            small = {
+                k
+                for k in near | {key}
+                if k in pub.hidden and is_small(pub.values[k]) and k not in pub.locked
+            }
             if small - pub.withheld:
                 pub.withheld |= small
                 progress = True

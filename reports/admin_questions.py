@@ -11,9 +11,9 @@ from django.http import HttpRequest
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy
 
-from reports.kinds import people
-from reports.models import PeriodStay, UnengagedEcosInstitution
-from reports.questions import stays_of_period, unengaged_ecos
+from reports.kinds import participation, people
+from reports.models import PeriodApplication, PeriodStay, UnengagedEcosInstitution
+from reports.questions import applications_of_period, stays_of_period, unengaged_ecos
 from reports.services import can_use_reports
 
 
@@ -55,7 +55,9 @@ class _StayScopeFilter(admin.SimpleListFilter):
             return queryset
         if self.parameter_name == "host_city" and value not in people.CITIES:
             raise IncorrectLookupParameters(value)
-        if self.parameter_name != "host_city" and not _is_date(value):
+        if self.parameter_name == "host" and not value.isdigit():
+            raise IncorrectLookupParameters(value)
+        if self.parameter_name in ("date_from", "date_to") and not _is_date(value):
             raise IncorrectLookupParameters(value)
         return stays_of_period(queryset, {str(self.parameter_name): value})
 
@@ -63,6 +65,13 @@ class _StayScopeFilter(admin.SimpleListFilter):
 class HostCityFilter(_StayScopeFilter):
     title = gettext_lazy("host city")
     parameter_name = "host_city"
+
+
+class HostFilter(_StayScopeFilter):
+    """Question 7: the stays of one host (its name in the list, the id in the address)."""
+
+    title = gettext_lazy("host institution")
+    parameter_name = "host"
 
 
 class StaysFromFilter(_StayScopeFilter):
@@ -83,12 +92,84 @@ class PeriodStayAdmin(_ReadOnly):
     """
 
     list_display = ("id", "researcher", "call", "host", "status", "start_date", "end_date")
-    list_filter = (HostCityFilter, StaysFromFilter, StaysUntilFilter)
+    list_filter = (HostCityFilter, HostFilter, StaysFromFilter, StaysUntilFilter)
     list_select_related = ("researcher", "call", "host")
     ordering = ("pk",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return stays_of_period(super().get_queryset(request), {})
+
+
+class _ApplicationScopeFilter(admin.SimpleListFilter):
+    """One condition of the dashboard's "applicants of the period" (question 5), kept in the
+    list's address; shown only when set."""
+
+    allowed: dict[str, Any] = {}  # the values it takes (empty: a date)
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        value = self.value()
+        return [(value, str(self.allowed.get(value, value)))] if value else []
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if not value:
+            return queryset
+        if self.allowed and value not in self.allowed:
+            raise IncorrectLookupParameters(value)
+        if not self.allowed and not _is_date(value):
+            raise IncorrectLookupParameters(value)
+        return applications_of_period(queryset, {str(self.parameter_name): value})
+
+
+class ApplicationHostCityFilter(_ApplicationScopeFilter):
+    title = gettext_lazy("host city")
+    parameter_name = "host_city"
+    allowed = {city: city for city in people.CITIES}
+
+
+class CallsFromFilter(_ApplicationScopeFilter):
+    title = gettext_lazy("calls closing on or after")
+    parameter_name = "date_from"
+
+
+class CallsUntilFilter(_ApplicationScopeFilter):
+    title = gettext_lazy("calls opening on or before")
+    parameter_name = "date_to"
+
+
+class AwardedFilter(_ApplicationScopeFilter):
+    title = gettext_lazy("awarded a stay")
+    parameter_name = "awarded"
+    allowed = {"yes": gettext_lazy("Yes")}
+
+
+class AxisNumberFilter(_ApplicationScopeFilter):
+    title = gettext_lazy("axis of the joint project")
+    parameter_name = "axis"
+    allowed = {str(participation.AXIS_NUMBER): str(participation.AXIS_NUMBER)}
+
+
+@admin.register(PeriodApplication)
+class PeriodApplicationAdmin(_ReadOnly):
+    """Question 5: the applicants (and awardees) behind the dashboard's women's participation.
+
+    Each filter is one condition of the applicants' statement; together they are the
+    dashboard's. Gender is not shown: the list names people, the figures only count them.
+    """
+
+    list_display = ("id", "researcher", "call", "host", "status", "joint_project")
+    list_filter = (
+        ApplicationHostCityFilter,
+        CallsFromFilter,
+        CallsUntilFilter,
+        AwardedFilter,
+        AxisNumberFilter,
+    )
+    list_select_related = ("researcher", "call", "host", "joint_project")
+    ordering = ("pk",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return applications_of_period(super().get_queryset(request), {})
 
 
 def _is_date(value: str) -> bool:

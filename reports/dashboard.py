@@ -8,7 +8,7 @@ the size of the programme (see the query count pinned in tests/reports/test_dash
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import forms
@@ -19,14 +19,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from cooperation.disclosure import Publication, protect
+from cooperation.disclosure import Publication
 from cooperation.models import Institution, Party
 from exchanges.models import Call
-from projects.models import Currency, JointProject, Milestone, TeamMember
+from projects.models import Currency, JointProject, Milestone
 from reports import questions
 from reports.charts import Chart, _number, bar_chart  # noqa: F401 (bar_chart: read from here too)
 from reports.dashboard_knowledge import knowledge_panels
-from reports.kinds import people
+from reports.kinds import participation, people
 from reports.kinds.common import (
     NONE,
     CityChoiceField,
@@ -41,6 +41,7 @@ from reports.kinds.common import (
 from reports.kinds.event_figures import events_chart
 from reports.kinds.people import DIRECTION_BY_HOST_CITY
 from reports.kinds.programme import amount_key, funding_sql, rate_notes, rates_for
+from reports.panel_hosts import most_researchers_chart
 from reports.sql import fetch_all, table
 
 REPORTING_CURRENCY = Currency.EUR
@@ -272,56 +273,69 @@ def _stays_balance(stays: people.Stays, parameters: dict[str, Any]) -> Chart:
     )
 
 
-def team_publication(using: str) -> Publication:
-    """Project team members by self-declared gender group, protected (all projects)."""
-    (row,) = fetch_all(
-        using,
-        f"""
-        SELECT COUNT(*) FILTER (WHERE gender = 'woman') AS woman,
-               COUNT(*) FILTER (WHERE gender NOT IN ('', 'woman', 'undisclosed')) AS others,
-               COUNT(*) FILTER (WHERE gender IN ('', 'undisclosed')) AS unstated
-        FROM {table(TeamMember)}
-        """,  # noqa: S608 (names from Meta)
-        [],
+def team_publication(using: str, parameters: dict[str, Any] | None = None) -> Publication:
+    """Project team members by self-declared gender group, protected (``participation``)."""
+    return participation.team_publication(using, parameters)
+
+
+def _share(women: int | None, others: int | None) -> Decimal | None:
+    # The share is shown only when both counts behind it are shown: with a hidden count
+    # beside it, it would tell what the hidden count is.
+    if women is None or others is None or not women + others:
+        return None
+    # Rounded here: the number format cuts the decimals it does not show (70.58… as 70.5).
+    return (Decimal(women) * 100 / Decimal(women + others)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
     )
-    pub = Publication()
-    members = [pub.cell(("team", name), row[name]) for name in ("woman", "others", "unstated")]
-    # The number of team members is public: the teams are listed by name.
-    pub.cell(("team", "*"), sum(pub.values[m] for m in members))
-    pub.relate(("team", "*"), members)
-    return protect(pub)
 
 
-def _womens_participation(stays: people.Stays, team: Publication) -> Chart:
-    groups = [
-        (_("Project teams"), team, ("team", "woman"), ("team", "others"), ("team", "unstated")),
+def _womens_participation(
+    stays: people.Stays, team: Publication, parameters: dict[str, Any]
+) -> Chart:
+    """Share of women among applicants, awardees, project teams and researchers on stays,
+    over all axes and for axis 3 (question 5), in the period and the city."""
+    city = parameters.get("city") or participation.BOTH
+    axis = participation.AXIS_NUMBER
+    # (label, publication, its three cells: women, others, not stated; drill-down or None)
+    groups: list[tuple[str, Publication, list[Any], str | None]] = []
+    for population, label in (
+        ("applicants", _("Applicants")),
+        ("awardees", _("Awardees")),
+        ("team", _("Project teams")),
+    ):
+        for scope in participation.SCOPES:
+            groups.append(
+                (
+                    str(label)
+                    if scope == "all"
+                    else _("%(group)s, axis %(number)s") % {"group": label, "number": axis},
+                    team if population == "team" else stays.pub,
+                    [participation.key(population, scope, city, g) for g in participation.GROUPS],
+                    None
+                    if population == "team"
+                    else questions.applications_link(
+                        parameters, awarded=population == "awardees", axis=scope == "axis"
+                    ),
+                )
+            )
+    # The researchers on stays of the period (all axes), as the mobility report counts them.
+    by_city = () if city == participation.BOTH else (city,)
+    groups.append(
         (
-            _("Researchers on stays"),
+            str(_("Researchers on stays")),
             stays.pub,
-            ("women_share", "woman"),
-            ("women_share", "others"),
-            ("women_share", "unstated"),
-        ),
-    ]
+            [("women_share", *by_city, g) for g in participation.GROUPS],
+            None,
+        )
+    )
     table_rows = []
     bars = []
-    for label, pub, women_key, others_key, unstated_key in groups:
-        women, others = pub.number(women_key), pub.number(others_key)
-        # The share is shown only when both counts behind it are shown: with a hidden count
-        # beside it, it would tell what the hidden count is.
-        share = (
-            Decimal(women) * 100 / Decimal(women + others)
-            if women is not None and others is not None and women + others
-            else None
-        )
+    for label, pub, keys, link in groups:
+        share = _share(pub.number(keys[0]), pub.number(keys[1]))
         shown = NONE if share is None else f"{_number(share, 1)} %"
-        table_rows.append(
-            (
-                str(label),
-                [*(_number(pub.shown(k)) for k in (women_key, others_key, unstated_key)), shown],
-            )
-        )
-        bars.append((str(label), float(share or 0), shown))
+        heading = format_html('<a href="{}">{}</a>', link, label) if link else label
+        table_rows.append((heading, [*(_number(pub.shown(k)) for k in keys), shown]))
+        bars.append((label, float(share or 0), shown))
     return Chart(
         id="women",
         title=_("Women's participation"),
@@ -336,9 +350,20 @@ def _womens_participation(stays: people.Stays, team: Publication) -> Chart:
         bars=bars,
         notes=[
             _(
-                "Gender is self-declared and optional; for stays it counts only researchers "
-                "who consented. The share of women is among the people who stated their "
-                "gender."
+                "Applicants: the applications (drafts aside) to the calls open during the "
+                "period, by the host's city; awardees: those of them awarded a stay (awarded, "
+                "in progress or completed). Someone who applied to two calls counts twice."
+            ),
+            _(
+                "Project teams: the members of the projects running in the period, by the "
+                "city that leads the project. Axis %(number)s: the projects with that axis "
+                "among theirs; an application through the joint project it contributes to."
+            )
+            % {"number": axis},
+            _(
+                "Researchers on stays: the stays of the period, by the host's city. Gender is "
+                "self-declared and optional; for researchers it counts only those who "
+                "consented. The share of women is among the people who stated their gender."
             ),
             PROTECTION_NOTE(),
         ],
@@ -429,14 +454,14 @@ def dashboard_context(using: str, parameters: dict[str, Any] | None = None) -> d
         by_axis,
         _funding_by_city_and_year(using, parameters),
         _stays_balance(stays, parameters),
-        _womens_participation(stays, team_publication(using)),
+        most_researchers_chart(stays, parameters, notes=[PROTECTION_NOTE()]),
+        _womens_participation(stays, team_publication(using, parameters), parameters),
         _late_milestones(using, parameters),
         Chart(**events_chart(using, parameters, _number)),
     ]
     charts += [Chart(**panel) for panel in knowledge_panels(using, parameters)]
     for chart in charts:
         chart.period = period
-    charts[4].period = period + " · " + _("project teams: all projects, every period")
     return {
         "key_figures": _key_figures(using, stays, parameters),
         "key_figures_period": period,

@@ -185,3 +185,14 @@ class PeriodStay(StayApplication):
         proxy = True
         verbose_name = _("stay of the period")
         verbose_name_plural = _("stays of the period")
+
+
+class PeriodApplication(StayApplication):
+    """The applicants (or awardees) of a period, as counted on the dashboard's women's
+    participation (question 5), as a list of the admin (``reports.questions.
+    applications_of_period``)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("applicant of the period")
+        verbose_name_plural = _("applicants of the period")

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from cooperation.models import Institution
 from exchanges.models import CallHost
 from projects.models import Participation
-from reports.kinds import people
+from reports.kinds import participation, people
 from reports.kinds.common import as_date
 
 
@@ -79,13 +79,43 @@ def stays_of_period(queryset: QuerySet[Any], scope: dict[str, str]) -> QuerySet[
     if scope.get("host_city"):
         conditions += " AND hp.code = %s"
         params = [*params, scope["host_city"]]
+    if scope.get("host"):  # question 7: one host's stays
+        conditions += " AND a.host_id = %s"
+        params = [*params, int(scope["host"])]
     return queryset.filter(pk__in=RawSQL(f"SELECT a.id {source} {conditions}", params))  # noqa: S611 (names from Meta, values as parameters)
 
 
-def stays_link(host_city: str, parameters: dict[str, Any]) -> str:
-    """Return the address of the admin list of the stays of the period hosted in a city."""
+def stays_link(host_city: str, parameters: dict[str, Any], *, host: int | None = None) -> str:
+    """Return the address of the admin list of the stays of the period hosted in a city (or
+    by one host of it)."""
     scope = {"host_city": host_city}
+    if host is not None:
+        scope["host"] = str(host)
     for key in ("date_from", "date_to"):
         if value := as_date(parameters.get(key)):
             scope[key] = value.isoformat()
     return reverse("admin:reports_periodstay_changelist") + "?" + urlencode(scope)
+
+
+def applications_of_period(queryset: QuerySet[Any], scope: dict[str, str]) -> QuerySet[Any]:
+    """Return the applicants of the period (question 5), exactly the ones the dashboard counts:
+    the applicants' own statement (``reports.kinds.participation``) selects them."""
+    source, conditions, params = participation.applications_where(scope)
+    return queryset.filter(pk__in=RawSQL(f"SELECT a.id {source} {conditions}", params))  # noqa: S611 (names from Meta, values as parameters)
+
+
+def applications_link(parameters: dict[str, Any], *, awarded: bool, axis: bool) -> str:
+    """Return the address of the admin list of the applicants (or awardees) of the period,
+    hosted in the dashboard's city, over all axes or for axis 3."""
+    scope: dict[str, str] = {}
+    for key in ("date_from", "date_to"):
+        if value := as_date(parameters.get(key)):
+            scope[key] = value.isoformat()
+    if parameters.get("city"):
+        scope["host_city"] = str(parameters["city"])
+    if awarded:
+        scope["awarded"] = "yes"
+    if axis:
+        scope["axis"] = str(participation.AXIS_NUMBER)
+    listing = reverse("admin:reports_periodapplication_changelist")
+    return listing + ("?" + urlencode(scope) if scope else "")

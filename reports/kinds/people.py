@@ -19,6 +19,7 @@ from cooperation.disclosure import Publication, protect
 from cooperation.models import Institution, Party, StrategicArea
 from exchanges import statistics
 from exchanges.models import Call, Direction, HostDecision, ResearcherProfile, Stay, StayApplication
+from reports.kinds import hosts, participation
 from reports.kinds.common import as_date, where
 from reports.sql import fetch_all, table
 
@@ -34,7 +35,7 @@ def genders() -> list[str]:
     return list(ResearcherProfile.Gender.values)
 
 
-CONSENTED = "rp.sensitive_consent_at IS NOT NULL AND rp.anonymised_at IS NULL"
+CONSENTED = participation.CONSENTED  # consented and not anonymised: one rule for every count
 
 
 def total_key(city: str) -> tuple[str, str, str]:
@@ -51,6 +52,7 @@ class Stays:
     pub: Publication
     combos: list[tuple[str, str]]  # (host kind, band) of the stays table's columns
     areas: list[int | None]
+    hosts: hosts.Ranking  # question 7: the hosts with the most stays, per city
 
 
 def _base(parameters: dict[str, Any]) -> tuple[str, str, list[Any], str]:
@@ -97,10 +99,11 @@ def stays_where(parameters: dict[str, Any]) -> tuple[str, str, list[Any], str]:
 def stays_publication(parameters: dict[str, Any], *, using: str) -> Stays:
     """Count the stays of the period in every way the portal shows them, and protect them.
 
-    Three statements: the stays by host city, host kind and duration band with their people
+    Five statements: the stays by host city, host kind and duration band with their people
     (gender, accessibility, completed); the stays by host city and area; the stays of each
-    call (for the relation with the call-by-status counts). The host-city filter of a report
-    selects rows of this publication; it does not make another one.
+    call (for the relation with the call-by-status counts); the stays of each host (question
+    7, ``reports.kinds.hosts``); the applicants and awardees (question 5). The host-city
+    filter of a report selects rows of this publication; it does not make another one.
     """
     source, conditions, params, band = _base(parameters)
     declared_genders = genders()
@@ -138,6 +141,14 @@ def stays_publication(parameters: dict[str, Any], *, using: str) -> Stays:
         using,
         f"SELECT a.call_id AS call_id, hp.code AS city, COUNT(*) AS stays "
         f"{source} {conditions} GROUP BY a.call_id, hp.code",
+        params,
+    )
+    by_host = fetch_all(
+        using,
+        f"SELECT hp.code AS city, a.host_id AS host_id, h.kind AS kind, h.name AS name, "
+        f"h.name_es AS name_es, "
+        f"h.name_ca AS name_ca, h.name_en AS name_en, COUNT(*) AS stays "
+        f"{source} {conditions} GROUP BY hp.code, a.host_id, h.id",
         params,
     )
     kinds = list(Institution.Kind.values)
@@ -179,15 +190,15 @@ def stays_publication(parameters: dict[str, Any], *, using: str) -> Stays:
     everyone = pub.cell(ALL, sum(pub.values[total_key(city)] for city in CITIES))
     pub.relate(everyone, [total_key(city) for city in CITIES])
     # The dashboard's women's participation: sums over both cities of the gender cells.
-    groups = {
-        "woman": ["woman"],
-        "others": [g for g in declared_genders if g not in ("woman", "undisclosed")],
-        "unstated": ["undisclosed", NOT_STATED],
-    }
+    groups = participation.stays_groups(declared_genders, NOT_STATED)
     for name, members in groups.items():
         keys = [("gender", city, g) for city in CITIES for g in members]
         pub.cell(("women_share", name), sum(pub.values[k] for k in keys))
         pub.relate(("women_share", name), keys)
+        for city in CITIES:  # the dashboard of one city: its hosts' stays
+            keys = [("gender", city, g) for g in members]
+            pub.cell(("women_share", city, name), sum(pub.values[k] for k in keys))
+            pub.relate(("women_share", city, name), keys)
     # Stays by area: a stay under a call with several areas counts under each, so the area
     # cells add up to the city's stays plus an overlap that nobody publishes.
     area_ids = sorted(
@@ -244,7 +255,36 @@ def stays_publication(parameters: dict[str, Any], *, using: str) -> Stays:
                     published=False,
                 )
                 pub.relate(total_key(city), [*one_way, both], strict=False)
-    return Stays(pub=protect(pub), combos=combos, areas=area_ids)
+    ranking = hosts.add_hosts(pub, by_host, cities=CITIES, total_key=total_key)
+    # A host's stays are also among those of its kind (the stays table's columns, all bands).
+    for city in CITIES:
+        for kind in kinds:
+            of_kind = pub.cell(
+                ("host_kind", city, kind),
+                sum(pub.values[("stays", city, (kind, b))] for b in BANDS),
+                published=False,
+            )
+            pub.relate(of_kind, [("stays", city, (kind, b)) for b in BANDS])
+            pub.relate(
+                of_kind,
+                [
+                    hosts.host_key(city, r["host_id"])
+                    for r in by_host
+                    if r["city"] == city and r["kind"] == kind
+                ],
+            )
+    # Question 5's applicants and awardees: sums of the same calls' counts, protected with them.
+    participation.add_applicants(pub, parameters, using=using)
+    if not (parameters.get("date_from") or parameters.get("date_to") or parameters.get("areas")):
+        # Over all time, a host city's awardees are the stays it hosted, group by group.
+        for city in CITIES:
+            for group, members in groups.items():
+                pub.relate(
+                    participation.key("awardees", "all", city, group),
+                    [("gender", city, g) for g in members],
+                    strict=False,
+                )
+    return Stays(pub=protect(pub), combos=combos, areas=area_ids, hosts=ranking)
 
 
 def area_name_map(using: str) -> dict[int, str]:

@@ -54,8 +54,9 @@ def test_dashboard_has_no_axe_violation(live_server, page, figures, official_cdm
         ]
     )
     page.goto(f"{live_server.url}/admin/reports/dashboard/")
-    # Six panels, the knowledge exchange's two (practices, transfers), the officials' questions'
-    # two (ECOS institutions in nothing, indicator progress) and the events'.
-    assert page.locator("svg.dashboard-svg").count() == 11
-    assert page.locator("table.dashboard-table").count() == 11
+    # Seven panels (the hosts with the most researchers among them), the knowledge exchange's
+    # two (practices, transfers), the officials' questions' two (ECOS institutions in nothing,
+    # indicator progress) and the events'.
+    assert page.locator("svg.dashboard-svg").count() == 12
+    assert page.locator("table.dashboard-table").count() == 12
     assert axe_violations(page) == []

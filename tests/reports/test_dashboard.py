@@ -84,7 +84,7 @@ def test_dashboard_shows_figures_charts_and_their_tables(programme, official_bcn
     assert response.status_code == 200
     html = response.content.decode()
     assert "<script" not in html.split('id="content-main"', 1)[1]  # no inline script
-    assert html.count('<svg class="dashboard-svg"') == 11
+    assert html.count('<svg class="dashboard-svg"') == 12
     assert _cells(html, "funding-table") == [
         ["BCN 2026", "0.00", "2,000.00", "0.00", "40,000.00", "2,000.00"],
         ["CDMX 2026", "100,000.00", "0.00", "0.00", "100,000.00", "5,000.00"],
@@ -96,7 +96,12 @@ def test_dashboard_shows_figures_charts_and_their_tables(programme, official_bcn
     ]
     # 6 women and 5 men in teams: both shown, share 54.5 %; 3 researchers did not say.
     assert _cells(html, "women-table") == [
+        ["Applicants", "0", "0", "<5", "—"],
+        ["Applicants, axis 3", "0", "0", "0", "—"],
+        ["Awardees", "0", "0", "<5", "—"],
+        ["Awardees, axis 3", "0", "0", "0", "—"],
         ["Project teams", "6", "5", "0", "54.5 %"],
+        ["Project teams, axis 3", "0", "0", "0", "—"],
         ["Researchers on stays", "0", "0", "<5", "—"],
     ]
     assert "Exchange rate: 1 MXN = 0.05 EUR, of 2026-01-01" in html
@@ -111,18 +116,41 @@ def test_dashboard_runs_a_constant_number_of_queries(
     # 1 session, 1 user, 1 the user's groups (roles), 2 permissions for the app list (the
     # user's own and its groups'); the dashboard: 1 key figures, 1 projects by area and by
     # axis, 1 area names, 1 axis names, 2 exchange rates (MXN and USD to EUR), 1 funding by
-    # city and year; the stays' publication (reports.kinds.people): 3 stays statements (by city,
-    # kind and band with their people; by area; by call), 4 applications' publication (calls,
-    # counts per status, host decisions, scored), 1 calls' directions; 1 team genders; 1 the
-    # cities of the period-and-city form; 1 late milestones; 1 practices and transfers
-    # (reports.dashboard_knowledge); 1 ECOS institutions in nothing; 3 for the funding in MXN
-    # beside EUR (its 2 rates, its statement); 3 indicator progress by area and axis (its
-    # statement, area and axis names); 1 events and attendance by city.
-    with django_assert_num_queries(33):
+    # city and year; the stays' publication (reports.kinds.people): 4 stays statements (by city,
+    # kind and band with their people; by area; by call; by host, question 7), 4 applications'
+    # publication (calls, counts per status, host decisions, scored), 1 calls' directions,
+    # 1 applicants and awardees by host city, axis 3 and gender (reports.kinds.participation);
+    # 1 team genders; 1 the cities of the period-and-city form; 1 late milestones; 1 practices
+    # and transfers (reports.dashboard_knowledge); 1 ECOS institutions in nothing; 3 for the
+    # funding in MXN beside EUR (its 2 rates, its statement); 3 indicator progress by area and
+    # axis (its statement, area and axis names); 1 events and attendance by city.
+    with django_assert_num_queries(35):
         assert client.get(URL).status_code == 200
     FundingFactory.create_batch(5)
-    with django_assert_num_queries(33):
+    _more_people()
+    with django_assert_num_queries(35):
         assert client.get(URL).status_code == 200
+
+
+def _more_people() -> None:
+    """Add applicants to two more calls, with profiles, and team members to a new project."""
+    project = ProjectFactory()
+    for index in range(4):
+        call = CallFactory()
+        for _n in range(3):
+            researcher = UserFactory(roles=[Role.RESEARCHER])
+            ResearcherProfile.objects.create(
+                user_id=researcher.pk, home_institution_id=InstitutionFactory().pk,
+                career_stage="r2", gender="woman",
+            )  # fmt: skip
+            StayApplication.objects.create(
+                call_id=call.pk, researcher_id=researcher.pk, status="submitted",
+                joint_project_id=project.pk,
+            )  # fmt: skip
+        TeamMember.objects.create(
+            project_id=project.pk, name=f"N{index}", email=f"n{index}@example.org",
+            institution_id=InstitutionFactory().pk, role="Investigación", gender="woman",
+        )  # fmt: skip
 
 
 @pytest.mark.parametrize("role", ["researcher", "coordinator", "reviewer"])
@@ -277,11 +305,12 @@ def test_dashboard_with_a_period_runs_a_constant_number_of_queries(
     client.get(URL, query)
     # As without a period (see above), and 1 more for the cities: the bound form reads them
     # to check the choice, then to show it.
-    with django_assert_num_queries(34):
+    with django_assert_num_queries(36):
         assert client.get(URL, query).status_code == 200
     ProjectFactory.create_batch(3)
     FundingFactory.create_batch(4)
-    with django_assert_num_queries(34):
+    _more_people()
+    with django_assert_num_queries(36):
         assert client.get(URL, query).status_code == 200
 
 

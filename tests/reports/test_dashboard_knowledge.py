@@ -146,7 +146,7 @@ def test_the_panels_keep_a_constant_number_of_queries_as_the_exchange_grows(
     client = login(official_cdmx)
     client.get(URL)
     # As tests/reports/test_dashboard.py pins it: the knowledge panels are one statement.
-    with django_assert_num_queries(33):
+    with django_assert_num_queries(35):
         assert client.get(URL).status_code == 200
     for index in range(4):
         adopter = InstitutionFactory(party=cdmx)
@@ -158,6 +158,6 @@ def test_the_panels_keep_a_constant_number_of_queries_as_the_exchange_grows(
             reviewer=official_bcn,
             texts={"title_es": f"Más {index}"},
         )
-    with django_assert_num_queries(33):
+    with django_assert_num_queries(35):
         response = client.get(URL)
     assert _cells(response.content.decode(), "transfers-table")[0][-1] == "7"
