@@ -22,6 +22,12 @@ class Notes:
 
     def add(self, source: str, record: str, reason: str, *, completed: bool) -> None:
         """Note that ``record`` of ``source`` was left out (or completed) for ``reason``."""
+        self.add_counted(source, [record], reason, completed=completed, count=1)
+
+    def add_counted(
+        self, source: str, records: list[str], reason: str, *, completed: bool, count: int
+    ) -> None:
+        """Note ``count`` records of ``source`` for ``reason``, of which ``records`` are named."""
         entry = self.entries.setdefault(
             (source, reason, completed),
             {
@@ -32,9 +38,8 @@ class Notes:
                 "records": [],
             },
         )
-        entry["count"] += 1
-        if len(entry["records"]) < SAMPLE:
-            entry["records"].append(record)
+        entry["count"] += count
+        entry["records"].extend(records[: max(0, SAMPLE - len(entry["records"]))])
 
     def completed(self, source: str, record: str, reason: str) -> None:
         self.add(source, record, reason, completed=True)

@@ -53,7 +53,8 @@ STANDARD_DATASETS: dict[str, StandardDataset] = {
         _("Grants (360Giving)"),
         _(
             "The cities' and institutions' funding of public joint projects as 360Giving 1.4.3 "
-            "grants, one per commitment, in its own currency."
+            "grants, one per commitment, in its own currency, and the awarded research stays "
+            "as anonymous grants to individuals, in aggregate where few."
         ),
         ReleaseFile.Format.GIVING360,
         "grants.360giving.json",
@@ -90,8 +91,13 @@ def write(release: Any, folder: Path, *, notes: Notes, licence_url: str) -> Iter
                 site_url=settings.SITE_URL,
                 licence_url=licence_url,
             )
-        for omission in result.omissions:
-            notes.add(code, omission.record, omission.reason, completed=omission.completed)
+        for (reason, completed), count in result.omissions.counts.items():
+            named = [
+                o.record
+                for o in result.omissions
+                if o.reason == reason and o.completed == completed
+            ]
+            notes.add_counted(code, named, reason, completed=completed, count=count)
         try:
             with translation.override("en"):
                 errors = standard.validate(path)

@@ -34,10 +34,9 @@ What a grant says (360Giving field: source):
 A project with no lead institution has no recipient: its grants are left out. A commitment
 with no funder, amount or currency, or support in kind, is left out. Each is an ``Omission``.
 
-Researcher stays are not published here. A stay's grant goes to a person: even with an
-anonymous ``recipientIndividual``, its call, host institution, direction, dates and stipend
-together can point at the researcher when few stays share them. The stay statistics (in
-aggregate, through ``cooperation.disclosure``) are the open-data release's own dataset.
+The awarded researcher stays follow the projects' grants, as grants to individuals in the
+anonymised form the standard asks for, and in aggregate where few share a call and a host
+city: ``opendata.standards.stays`` says what they hold and why it cannot lead to a person.
 """
 
 from __future__ import annotations
@@ -71,6 +70,7 @@ from opendata.standards.sources import (
     projects_in_chunks,
     web_address,
 )
+from opendata.standards.stays import stay_grants
 from projects.models import FundingCommitment, JointProject
 
 SCHEMA_VERSION = "1.4"  # the package's ``version`` is major.minor (1.4.3 is a 1.4 schema)
@@ -243,7 +243,9 @@ def write_grants(
         "description": (
             "Compromisos de financiación de la Ciudad de México, Barcelona y sus "
             "instituciones para los proyectos conjuntos públicos del programa de cooperación, "
-            "una subvención por compromiso, en su propia moneda. Textos en español."
+            "una subvención por compromiso, en su propia moneda; y las estancias de "
+            "investigación concedidas, como subvenciones a personas anónimas, agregadas "
+            "donde son pocas. Textos en español."
         ),
         "identifier": f"{prefix}-{published_on.isoformat()}",
         "issued": published_on.isoformat(),
@@ -254,7 +256,7 @@ def write_grants(
     }
     # The package's metadata, then its grants one by one: the closing brackets come last.
     out.write(_dump(package)[:-1] + b',"grants":[')
-    result = StandardResult(records=0, omissions=[])
+    result = StandardResult(records=0)
     for project in projects_in_chunks(projects):
         grants, omissions = project_grants(
             project, prefix=prefix, site_url=site_url, published_on=published_on
@@ -262,6 +264,14 @@ def write_grants(
         result.omissions.extend(omissions)
         for grant in grants:
             out.write((b"," if result.records else b"") + _dump(grant))
+            result.records += 1
+    programme = {"id": prefix, "name": _programme_title(), "url": f"{site_url}/"}
+    for stay, omissions in stay_grants(
+        prefix=prefix, published_on=published_on, programme=programme
+    ):
+        result.omissions.extend(omissions)
+        if stay is not None:
+            out.write((b"," if result.records else b"") + _dump(stay))
             result.records += 1
     out.write(b"]}")
     return result

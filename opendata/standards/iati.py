@@ -451,7 +451,7 @@ def write_activities(
     site_url = site_url.rstrip("/")
     reporting_org = _reporting_org(org_ref)
     rates = _Rates()
-    result = StandardResult(records=0, omissions=[])
+    result = StandardResult(records=0)
     with etree.xmlfile(out, encoding="utf-8") as xf:
         xf.write_declaration()
         # The licence travels in the release's catalogue (DCAT); IATI's activities file has
