@@ -172,7 +172,8 @@ REDIS_URL = env_redis("REDIS_URL")
 REDIS_TIMEOUT = env_int("REDIS_TIMEOUT", 2, minimum=1)
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's Redis backend, its client made once per process (cooperation/cache.py).
+        "BACKEND": "cooperation.cache.KeptClientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "portal"),
         "TIMEOUT": 300,

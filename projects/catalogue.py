@@ -106,6 +106,33 @@ def versions(filters: str = "") -> tuple[str | None, str | None, int | None]:
     return version, found.get(REFERENCE_VERSION), count if kept_version == version else None
 
 
+def kept(key: str) -> tuple[tuple[str, str] | None, Any]:
+    """Return the current versions (catalogue, reference data) and what is kept under
+    ``key``, in one round trip to Redis; a missing version is made (``versions``).
+
+    The versions are None when Redis does not answer: then nothing is served or kept.
+    """
+    try:
+        found = cache.get_many([CATALOGUE_VERSION, REFERENCE_VERSION, key])
+        for name in (CATALOGUE_VERSION, REFERENCE_VERSION):
+            if name not in found:
+                cache.add(name, _new_version(), timeout=CATALOGUE_CACHE_SECONDS)
+                found[name] = cache.get(name)
+    except Exception:  # Redis down: computed in full
+        logger.warning("catalogue cache unavailable", exc_info=True)
+        return None, None
+    current = (found[CATALOGUE_VERSION], found[REFERENCE_VERSION])
+    return (None if None in current else current), found.get(key)
+
+
+def keep(key: str, value: Any) -> None:
+    """Keep ``value`` under ``key`` for at most ``CATALOGUE_CACHE_SECONDS``."""
+    try:
+        cache.set(key, value, timeout=CATALOGUE_CACHE_SECONDS)
+    except Exception:  # Redis down: not kept
+        logger.warning("could not keep %s", key, exc_info=True)
+
+
 @dataclass
 class Reference:
     """The areas, axes and cities of the catalogue in one language."""
