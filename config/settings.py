@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Anonymous visitors' kept public pages, before what they need not (projects/catalogue.py).
+    "projects.catalogue.KeptPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # NUL characters in an address or a form: a 400 in the person's language, before any view.
@@ -172,7 +174,8 @@ REDIS_URL = env_redis("REDIS_URL")
 REDIS_TIMEOUT = env_int("REDIS_TIMEOUT", 2, minimum=1)
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's Redis backend, its client made once per process (cooperation/cache.py).
+        "BACKEND": "cooperation.cache.KeptClientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "portal"),
         "TIMEOUT": 300,

@@ -106,6 +106,33 @@ def versions(filters: str = "") -> tuple[str | None, str | None, int | None]:
     return version, found.get(REFERENCE_VERSION), count if kept_version == version else None
 
 
+def kept(key: str) -> tuple[tuple[str, str] | None, Any]:
+    """Return the current versions (catalogue, reference data) and what is kept under
+    ``key``, in one round trip to Redis; a missing version is made (``versions``).
+
+    The versions are None when Redis does not answer: then nothing is served or kept.
+    """
+    try:
+        found = cache.get_many([CATALOGUE_VERSION, REFERENCE_VERSION, key])
+        for name in (CATALOGUE_VERSION, REFERENCE_VERSION):
+            if name not in found:
+                cache.add(name, _new_version(), timeout=CATALOGUE_CACHE_SECONDS)
+                found[name] = cache.get(name)
+    except Exception:  # Redis down: computed in full
+        logger.warning("catalogue cache unavailable", exc_info=True)
+        return None, None
+    current = (found[CATALOGUE_VERSION], found[REFERENCE_VERSION])
+    return (None if None in current else current), found.get(key)
+
+
+def keep(key: str, value: Any) -> None:
+    """Keep ``value`` under ``key`` for at most ``CATALOGUE_CACHE_SECONDS``."""
+    try:
+        cache.set(key, value, timeout=CATALOGUE_CACHE_SECONDS)
+    except Exception:  # Redis down: not kept
+        logger.warning("could not keep %s", key, exc_info=True)
+
+
 @dataclass
 class Reference:
     """The areas, axes and cities of the catalogue in one language."""
@@ -213,33 +240,50 @@ def _page_cacheable(request: HttpRequest) -> bool:
     )
 
 
+def _page_key(request: HttpRequest) -> str:
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return f"{PAGE_PREFIX}{language}:{path}"
+
+
+def _kept_page(request: HttpRequest, key: str) -> tuple[tuple[Any, Any], HttpResponse | None]:
+    """Return the current versions and the kept page made for this visitor, if current.
+
+    One round trip to Redis. Raises what the cache raises when Redis does not answer.
+    """
+    found = cache.get_many([CATALOGUE_VERSION, REFERENCE_VERSION, key])
+    current = (found.get(CATALOGUE_VERSION), found.get(REFERENCE_VERSION))
+    kept = found.get(key)
+    if kept is None or None in current or tuple(kept[:2]) != current:
+        return current, None
+    _catalogue, _reference, etag, content_type, body = kept
+    # The visitor's own CSRF token (``get_token`` also has the cookie set).
+    response = HttpResponse(
+        body.replace(TOKEN_PLACEHOLDER, get_token(request)), content_type=content_type
+    )
+    response["ETag"] = etag
+    return current, response
+
+
 def public_page_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Serve an anonymous visitor's public page from the cache, with an ``ETag``.
 
     One round trip to Redis: the versions and the kept page together. The page's own CSRF
     token is put back for the visitor (``get_token``, which also sets the cookie); a visitor
     whose copy is current gets a 304 (``ConditionalGetMiddleware`` compares the ``ETag``).
+    ``KeptPageMiddleware`` serves the same kept pages before most of the middleware runs.
     """
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not _page_cacheable(request):
             return view(request, *args, **kwargs)
-        language = translation.get_language() or settings.LANGUAGE_CODE
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-        key = f"{PAGE_PREFIX}{language}:{path}"
+        key = _page_key(request)
         try:
-            found = cache.get_many([CATALOGUE_VERSION, REFERENCE_VERSION, key])
+            current, response = _kept_page(request, key)
         except Exception:  # Redis down: the page is computed in full
             return view(request, *args, **kwargs)
-        current = (found.get(CATALOGUE_VERSION), found.get(REFERENCE_VERSION))
-        kept = found.get(key)
-        if kept is not None and None not in current and tuple(kept[:2]) == current:
-            _catalogue, _reference, etag, content_type, body = kept
-            response = HttpResponse(
-                body.replace(TOKEN_PLACEHOLDER, get_token(request)), content_type=content_type
-            )
-            response["ETag"] = etag
+        if response is not None:
             return response
         response = view(request, *args, **kwargs)
         if response.status_code != 200 or response.streaming or None in current:
@@ -257,4 +301,73 @@ def public_page_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
             logger.warning("could not cache a public page", exc_info=True)
         return response
 
+    wrapper.public_page = True  # type: ignore[attr-defined]
     return wrapper
+
+
+class _Missed(HttpResponse):
+    """No current kept page: the request goes through the whole chain instead."""
+
+
+class KeptPageMiddleware:
+    """Answer an anonymous visitor's kept public page before most of the middleware runs.
+
+    Placed after the CSP middleware and before the sessions'. A request that may be served a
+    kept page (``public_page_cache``'s rule: GET or HEAD, no session or messages cookie, a
+    page that view keeps) goes through the middleware that still matters for such a visitor,
+    the same classes in the same order as in ``MIDDLEWARE``: the language (from the cookie or
+    ``Accept-Language``, as ever), the NUL guard, the host check and ``Content-Length``, the
+    CSRF cookie and token, ``X-Frame-Options``. Without a session cookie the sessions',
+    authentication's, second factor's, messages', allauth's and history's middleware do
+    nothing for it, so they are skipped. If no current page is kept, the request is handed
+    to the whole chain as before (the view then computes and keeps it).
+    """
+
+    INNER = (
+        "django.middleware.locale.LocaleMiddleware",
+        "cooperation.inputs.InputGuardMiddleware",
+        "django.middleware.common.CommonMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    )
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.utils.module_loading import import_string
+
+        self.get_response = get_response
+        serve: Callable[[HttpRequest], HttpResponse] = self._serve
+        for path in reversed(self.INNER):
+            serve = import_string(path)(serve)
+        self.serve = serve
+
+    def _serve(self, request: HttpRequest) -> HttpResponse:
+        try:
+            _current, response = _kept_page(request, _page_key(request))
+        except Exception:  # Redis down: the view computes the page
+            return _Missed()
+        return _Missed() if response is None else response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _early_candidate(request):
+            response = self.serve(request)
+            if not isinstance(response, _Missed):
+                return response
+        return self.get_response(request)
+
+
+def _early_candidate(request: HttpRequest) -> bool:
+    from django.urls import Resolver404, resolve
+
+    cookies = request.COOKIES
+    if not (
+        settings.PUBLIC_PAGE_CACHE
+        and request.method in ("GET", "HEAD")
+        and request.path_info.startswith("/projects/")
+        and settings.SESSION_COOKIE_NAME not in cookies
+        and getattr(settings, "MESSAGE_COOKIE_NAME", "messages") not in cookies
+    ):
+        return False
+    try:
+        return bool(getattr(resolve(request.path_info).func, "public_page", False))
+    except Resolver404:
+        return False

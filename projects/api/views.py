@@ -23,6 +23,7 @@ from cooperation.api.idempotency import IdempotentCreateMixin
 from cooperation.models import Axis, StrategicArea
 from projects import services
 from projects.api.filters import FundingFilter, ParticipationFilter, ProjectFilter
+from projects.api.kept import kept_list
 from projects.api.serializers import (
     FundingCommitmentSerializer,
     MeasurementSerializer,
@@ -176,13 +177,18 @@ class ProjectViewSet(
         A page is one query; the rows, already JSON, go into the response untouched (orjson
         fragments), with the columns the cursor needs beside them. No long text (summaries,
         impact statements, search vectors) leaves the database.
+        A page is kept per class of readers and query (``projects.api.kept``).
         """
-        projects = self.filter_queryset(self.get_queryset()).values(
-            *self.ordering_fields, "listing__representation"
-        )
-        page = self.paginate_queryset(projects)
-        rows = [orjson.Fragment(row["listing__representation"]) for row in page]
-        return self.get_paginated_response(rows)
+
+        def page() -> Response:
+            projects = self.filter_queryset(self.get_queryset()).values(
+                *self.ordering_fields, "listing__representation"
+            )
+            page = self.paginate_queryset(projects)
+            rows = [orjson.Fragment(row["listing__representation"]) for row in page]
+            return self.get_paginated_response(rows)
+
+        return kept_list(request, self.get_renderer_context(), page)
 
     def get_serializer_class(self) -> Any:
         if self.action == "list":

@@ -8,6 +8,7 @@ registered here (``register_project_history``).
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib.postgres.indexes import GinIndex
@@ -67,6 +68,33 @@ def _named(relation: str, value: models.Model | int | str) -> dict[str, Any]:
     if isinstance(value, str):
         return {f"{relation}__code": value}
     return {f"{relation}_id": value.pk if isinstance(value, models.Model) else value}
+
+
+@dataclass(frozen=True)
+class Readership:
+    """Which projects ``visible_to`` gives a reader: every one, or the public ones and those
+    of one institution (none: the public ones only)."""
+
+    every: bool
+    institution_id: int | None
+
+    @property
+    def key(self) -> str:
+        """Name the class in a cache key: readers of one class read the same projects."""
+        if self.every:
+            return "every"
+        return "public" if self.institution_id is None else f"institution-{self.institution_id}"
+
+
+def readership(user: User | AnonymousUser) -> Readership:
+    """Return the reader's class under the visibility rule (``visible_to``, which reads it).
+
+    A list kept for one class (``projects.api.kept``) is kept by this key, so that it can
+    never show a reader a project that ``visible_to`` would not.
+    """
+    if is_programme_admin(user) or is_official(user):
+        return Readership(every=True, institution_id=None)
+    return Readership(every=False, institution_id=coordinated_institution_id(user))
 
 
 class JointProjectQuerySet(models.QuerySet["JointProject"]):
@@ -166,9 +194,10 @@ class JointProjectQuerySet(models.QuerySet["JointProject"]):
         by no other role, whatever institution a person names. The API, the portal, the
         forms and the reports all read projects through here.
         """
-        if is_programme_admin(user) or is_official(user):
+        reader = readership(user)
+        if reader.every:
             return self.all()
-        institution_id = coordinated_institution_id(user)
+        institution_id = reader.institution_id
         if institution_id is None:
             return self.public()
         if row_by_row:

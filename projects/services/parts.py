@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 import projects.services.rules as rules
 from cooperation.models import Institution, Party, User
 from projects import events
+from projects.catalogue import catalogue_changed
 from projects.models import (
     FundingCommitment,
     Indicator,
@@ -48,6 +49,8 @@ def project_parts_changed(project: JointProject) -> None:
     # its parts (those keep their own history).
     project.updated_at = timezone.now()
     JointProject.objects.filter(pk=project.pk).update(updated_at=project.updated_at)
+    # An update sends no signal: the API's kept lists show the project's last change.
+    catalogue_changed()
     events.project_updated(project)
 
 

@@ -160,11 +160,9 @@ def test_the_api_answers_uncounted_when_redis_is_down(api, monkeypatch, caplog):
 
     from cooperation.api import throttling
 
-    class Down:
-        def pipeline(self, **kwargs):
-            raise redis.ConnectionError("Connection refused")
-
-    monkeypatch.setattr(throttling, "_redis", lambda: Down())
+    # A server that refuses the connection (nothing listens on port 1).
+    down = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.5)
+    monkeypatch.setattr(throttling, "_redis", lambda: down)
     monkeypatch.setattr(PerClientThrottle, "THROTTLE_RATES", {"client": "1/min"})
     assert [api.get("/api/v1/axes/").status_code for _ in range(3)] == [200, 200, 200]
     assert "Redis unavailable" in caplog.text
