@@ -120,3 +120,16 @@ def test_a_schedule_whose_kind_now_refuses_its_parameters_stops_and_says_why(off
     made.refresh_from_db()
     assert not made.active
     assert "MAD" in made.last_error or "valid choice" in made.last_error
+
+
+def test_deleting_a_selection_with_another_officials_schedule_leaves_it(
+    official_cdmx, official_bcn, login
+):
+    mine = _schedule(official_cdmx)
+    theirs = _schedule(official_bcn)
+    client = login(official_cdmx)
+    client.post(
+        "/admin/reports/reportschedule/",
+        {"action": "delete_selected", "_selected_action": [mine.pk, theirs.pk], "post": "yes"},
+    )
+    assert list(ReportSchedule.objects.values_list("pk", flat=True)) == [theirs.pk]
