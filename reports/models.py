@@ -196,3 +196,30 @@ class PeriodApplication(StayApplication):
         proxy = True
         verbose_name = _("applicant of the period")
         verbose_name_plural = _("applicants of the period")
+
+
+class PeriodicReportClaim(models.Model):
+    """The run of one period of a periodic task's report (``reports.tasks.scheduled_report``).
+
+    Inserted with the run, in one transaction; unique per task and due time, so a message
+    the broker delivers again, or a second beat, finds the period taken (``reports.periodic``).
+    """
+
+    task_name = models.CharField(_("periodic task"), max_length=255)
+    due_at = models.DateTimeField(_("due at"))
+    run = models.OneToOneField(
+        ReportRun, on_delete=models.CASCADE, related_name="periodic_claim", verbose_name=_("run")
+    )
+    created_at = models.DateTimeField(_("claimed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("periodic report's period")
+        verbose_name_plural = _("periodic reports' periods")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task_name", "due_at"], name="periodic_report_once_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} @ {self.due_at:%Y-%m-%d %H:%M}"

@@ -92,28 +92,6 @@ def report_request(
     return run
 
 
-def report_run_scheduled(
-    *, kind: str, parameters: dict[str, Any], format: str, notify_officials: bool
-) -> ReportRun:
-    """Request a report for a schedule and make it now, in this worker.
-
-    The run is recorded (an outbox row) before it is made: should this worker die, the sweep
-    hands it to another. The officials' e-mails are recorded with the run's success,
-    whichever worker finishes it.
-    """
-    run = report_request(
-        actor=None,
-        kind=kind,
-        parameters=parameters,
-        format=format,
-        schedule=kind,
-        enqueue=False,  # made here, now
-        notify_officials=notify_officials,
-    )
-    report_execute(run.pk)
-    return run
-
-
 def report_retry(*, actor: Any, run_id: int) -> ReportRun:
     """Queue a failed run again, with the same kind, parameters and format."""
     if not can_use_reports(actor):

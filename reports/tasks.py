@@ -24,8 +24,9 @@ def run_report(run_id: int) -> str:
     return services.report_execute(run_id)
 
 
-@shared_task(acks_late=True)
+@shared_task(bind=True, acks_late=True)
 def scheduled_report(
+    self: Any,
     kind: str,
     parameters: dict[str, Any] | None = None,
     format: str = "pdf",
@@ -34,13 +35,22 @@ def scheduled_report(
     """Run a report from a schedule (django-celery-beat) and tell the officials when it is ready.
 
     A schedule's keyword arguments name the report rather than a row: the service records
-    the run, makes it and queues the e-mails.
+    the run, makes it and queues the e-mails, once per period of the periodic task (beat
+    names it in the message's headers), however often the message comes.
     """
-    return services.report_run_scheduled(
+    from reports.periodic import periodic_report_run
+
+    request = self.request
+    task_name = getattr(request, "periodic_task_name", None) or (
+        (getattr(request, "headers", None) or {}).get("periodic_task_name")
+    )
+    return periodic_report_run(
         kind=kind,
         parameters=parameters or {},
         format=format,
         notify_officials=notify_officials,
+        task_name=task_name,
+        message_id=None if request.called_directly else request.id,
     ).pk
 
 

@@ -167,6 +167,9 @@ NOT_EXPORTED: dict[str, str] = {
     "reports.Dashboard.requested_by": "officials only",
     "reports.ReportSchedule.owner": "officials only",
     "reports.PeriodStay.researcher": "the officials' list of stays; each stay is given above",
+    "reports.PeriodApplication.researcher": (
+        "the officials' list of applicants of a period; each application is given above"
+    ),
     "exchanges.WaitingApplication.researcher": (
         "the officials' list of applications waiting for the host; each application is given"
     ),

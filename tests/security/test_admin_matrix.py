@@ -854,6 +854,11 @@ ROWS: list[Row] = [
     # The lists behind the officials' questions, and the reminder setting.
     Row("GET", "/admin/reports/unengagedecosinstitution/", all_staff(PAGE)),
     Row("GET", "/admin/reports/periodstay/?host_city=BCN&date_from=2026-01-01", all_staff(PAGE)),
+    Row(
+        "GET",
+        "/admin/reports/periodapplication/?host_city=BCN&date_from=2026-01-01&awarded=yes&axis=3",
+        all_staff(PAGE),
+    ),
     Row("GET", "/admin/exchanges/waitingapplication/", all_staff(PAGE)),
     Row("GET", "/admin/exchanges/hostreminderpolicy/", all_staff(Expect(302))),
     Row(
