@@ -108,8 +108,26 @@ class ReportKind:
     form_class: ClassVar[type[forms.Form]]
 
     def clean_parameters(self, data: dict[str, Any]) -> dict[str, Any]:
-        """Validate the parameters; return them as JSON-friendly values, or raise."""
+        """Validate the parameters; return them as JSON-friendly values, or raise.
+
+        A name the form does not take is refused by name: the form would drop it, and the run
+        (or every run of a schedule) would be made with the default in its place. This is the
+        one check every path goes through (the admin, the API, schedules, periodic tasks).
+        """
         form = self.form_class(data=data)
+        unknown = sorted(set(data) - set(form.fields))
+        if unknown:
+            known = ", ".join(sorted(form.fields)) or "—"
+            raise ValidationError(
+                [
+                    ValidationError(
+                        _("%(name)s: this report takes no such parameter (it takes %(known)s)."),
+                        code="unknown_parameter",
+                        params={"name": name, "known": known},
+                    )
+                    for name in unknown
+                ]
+            )
         if not form.is_valid():
             raise ValidationError(form.errors.get_json_data(escape_html=False))
         return {key: jsonable(value) for key, value in form.cleaned_data.items()}
