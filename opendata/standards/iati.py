@@ -294,6 +294,19 @@ class _Activity:
             country = countries.get(city.code)
             if country and country not in found:
                 found.append(country)
+        if not found:
+            # No institution in a city of known country (none at all, in older rows): the
+            # programme's countries, each once, rather than an activity that names none.
+            found = list(dict.fromkeys(countries.values()))
+            self.omissions.append(
+                Omission(
+                    self.record,
+                    _("No institution in a city of known country: the programme's countries."),
+                    completed=True,
+                )
+            )
+        if not found:
+            return
         for country, percentage in zip(found, _percentages(len(found)), strict=True):
             _sub(activity, "recipient-country", code=country, percentage=percentage)
 

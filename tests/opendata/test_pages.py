@@ -118,13 +118,60 @@ def test_the_dcat_catalogue_describes_every_distribution_and_each_url_resolves(p
     assert seen == set(files)
 
 
-def test_the_dcat_catalogue_parses_as_rdf_when_rdflib_is_there(published, client):
-    rdflib = pytest.importorskip("rdflib", reason="rdflib is not installed: JSON-LD checked above")
-    graph = rdflib.Graph().parse(
-        data=client.get("/open-data/catalog.jsonld").content, format="json-ld"
-    )
-    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
-    assert len(list(graph.subjects(rdflib.RDF.type, dcat.Distribution))) == published.files.count()
+def _graph(client, path: str, format: str):
+    import rdflib
+
+    response = client.get(path)
+    assert response.status_code == 200
+    return rdflib.Graph().parse(data=response.content, format=format)
+
+
+def test_the_dcat_catalogue_parses_as_rdf_with_its_datasets_distributions_and_licences(
+    published, client
+):
+    from rdflib import RDF, Literal, Namespace, URIRef
+    from rdflib.compare import isomorphic
+
+    dcat = Namespace("http://www.w3.org/ns/dcat#")
+    dct = Namespace("http://purl.org/dc/terms/")
+    spdx = Namespace("http://spdx.org/rdf/terms#")
+    licence = URIRef("https://creativecommons.org/licenses/by/4.0/")
+    jsonld = _graph(client, "/open-data/catalog.jsonld", "json-ld")
+    rdfxml = _graph(client, "/open-data/catalog.rdf", "xml")
+    # The same triples in both serialisations (blank nodes, the checksums, matched as such).
+    assert isomorphic(jsonld, rdfxml)
+
+    files = {
+        URIRef(f"http://testserver/open-data/releases/{published.pk}/{f.dataset}/{f.format}/"): f
+        for f in published.files.all()
+    }
+    (catalog,) = jsonld.subjects(RDF.type, dcat.Catalog)
+    assert catalog == URIRef("http://testserver/open-data/catalog.jsonld")
+    datasets = set(jsonld.subjects(RDF.type, dcat.Dataset))
+    assert set(jsonld.objects(catalog, dcat.dataset)) == datasets
+    assert {str(jsonld.value(d, dct.identifier)) for d in datasets} == {
+        *(d.code for d in DATASETS),
+        "grants",
+        "activities",
+    }
+    assert jsonld.value(catalog, dct.license) == licence
+    distributions = set()
+    for dataset in datasets:
+        assert jsonld.value(dataset, dct.license) == licence
+        assert {t.language for t in jsonld.objects(dataset, dct.title)} == {"es", "ca", "en"}
+        distributions |= set(jsonld.objects(dataset, dcat.distribution))
+    assert distributions == set(jsonld.subjects(RDF.type, dcat.Distribution))
+    assert {jsonld.value(d, dcat.downloadURL) for d in distributions} == set(files)
+    for distribution in distributions:
+        url = jsonld.value(distribution, dcat.downloadURL)
+        assert isinstance(url, URIRef)
+        item = files[url]
+        assert jsonld.value(distribution, dct.license) == licence
+        assert jsonld.value(distribution, dcat.byteSize).toPython() == item.size
+        assert str(jsonld.value(distribution, dcat.mediaType)).endswith(item.media_type)
+        checksum = jsonld.value(distribution, spdx.checksum)
+        assert jsonld.value(checksum, spdx.checksumValue) == Literal(item.sha256)
+        assert jsonld.value(checksum, spdx.algorithm) == spdx.checksumAlgorithm_sha256
 
 
 def test_the_catalogue_in_rdf_xml_holds_the_same_distributions(published, client):

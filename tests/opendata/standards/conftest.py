@@ -24,10 +24,15 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.utils import translation
+from django.utils import timezone, translation
 
 from cooperation.models import Axis, Institution, Party, StrategicArea
-from exchanges.models import ResearcherProfile
+from exchanges.models import (
+    ApplicationEvent,
+    Direction,
+    ResearcherProfile,
+    StayApplication,
+)
 from opendata.standards.validation import standards_dir
 from projects.models import (
     ExchangeRate,
@@ -37,6 +42,7 @@ from projects.models import (
     ProjectEvent,
 )
 from projects.models import ProjectStatus as Status
+from tests.exchanges.factories import CallFactory, add_host
 from tests.factories import InstitutionFactory, UserFactory
 from tests.projects.factories import FundingFactory, ProjectFactory, TeamMemberFactory
 
@@ -255,3 +261,78 @@ def schemas() -> Path:
             "not on this machine"
         )
     return folder
+
+
+# Awarded stays (the 360Giving file's grants to individuals).
+StayStatus = StayApplication.Status
+START = datetime.date(2026, 3, 2)
+
+
+class Stays:
+    """The calls, hosts and awarded stays made, and the people who must appear nowhere."""
+
+    def __init__(self) -> None:
+        self.people: list[str] = []
+        self.applications: list[StayApplication] = []
+        self.calls: dict[str, object] = {}
+        self.hosts: list[object] = []
+
+
+def award_stays(
+    found: Stays, call, host, count: int, *, months: int = 3, status=StayStatus.AWARDED
+) -> None:
+    """Award ``count`` stays of ``call`` at ``host``, each to a named researcher, in Feb 2026."""
+    for _ in range(count):
+        number = len(found.applications)
+        person = UserFactory(
+            email=f"becaria{number}@example.org",
+            first_name="Eulalia",
+            last_name=f"Villaseñor{number}",
+        )
+        orcid = f"0000-0003-{number:04d}-990X"
+        ResearcherProfile.objects.create(
+            user=person,
+            home_institution=host,
+            career_stage=ResearcherProfile.CareerStage.R2,
+            orcid=orcid,
+        )
+        application = StayApplication.objects.create(
+            call=call,
+            researcher=person,
+            status=status,
+            host=host,
+            start_date=START,
+            end_date=START + datetime.timedelta(days=round(30.4375 * months) - 1),
+            title=f"Estancia de Villaseñor{number}",
+        )
+        event = ApplicationEvent.objects.create(
+            application=application, from_status=StayStatus.APPROVED, to_status=StayStatus.AWARDED
+        )
+        ApplicationEvent.objects.filter(pk=event.pk).update(
+            at=timezone.make_aware(datetime.datetime(2026, 2, 17, 10, 30))
+        )
+        found.applications.append(application)
+        found.people += [str(person.email), f"Villaseñor{number}", orcid, orcid.replace("-", "")]
+
+
+@pytest.fixture
+def stays(db) -> Stays:
+    """Four stays of one call hosted in Mexico City; five of another hosted in Barcelona.
+
+    The calls go opposite ways, so each direction's count is its call's: the four are a
+    small count the statistics hide, the five one they show.
+    """
+    cdmx, bcn = Party.objects.get(code="CDMX"), Party.objects.get(code="BCN")
+    found = Stays()
+    unam = InstitutionFactory(code="ST-UNAM", name="Instituto Anfitrión Único", party=cdmx)
+    upc = InstitutionFactory(code="ST-UPC", name="Centre Amfitrió Singular", party=bcn)
+    found.hosts = [unam, upc]
+    few = CallFactory(title_es="Estancias en México 2026", direction=Direction.BCN_TO_CDMX)
+    add_host(few, unam, places=6)
+    many = CallFactory(title_es="Estancias en Barcelona 2026", direction=Direction.CDMX_TO_BCN)
+    add_host(many, upc, places=6)
+    award_stays(found, few, unam, 4)
+    award_stays(found, many, upc, 3)
+    award_stays(found, many, upc, 2, months=6, status=StayStatus.IN_PROGRESS)
+    found.calls = {"few": few, "many": many}
+    return found

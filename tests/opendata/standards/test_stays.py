@@ -2,93 +2,27 @@
 
 from __future__ import annotations
 
-import datetime
 import io
 import json
 import re
 
 import pytest
-from django.utils import timezone
 
-from cooperation.models import Party
-from exchanges.models import ApplicationEvent, Direction, ResearcherProfile, StayApplication
+from exchanges.models import ApplicationEvent, Direction, StayApplication
 from opendata.standards.giving360 import write_grants
 from opendata.standards.iati import write_activities
 from opendata.standards.validation import validate_360giving
 from tests.exchanges.factories import CallFactory, add_host
-from tests.factories import InstitutionFactory, UserFactory
-from tests.opendata.standards.conftest import LICENCE_URL, PUBLISHED_ON, SITE_URL, public_projects
+from tests.opendata.standards.conftest import (
+    LICENCE_URL,
+    PUBLISHED_ON,
+    SITE_URL,
+    StayStatus,
+    award_stays,
+    public_projects,
+)
 
-Status = StayApplication.Status
-START = datetime.date(2026, 3, 2)
 RANDOM_ID = re.compile(r"^360G-cdmxbcn-(stay|IND)-[0-9a-f]{16}$")
-
-
-class Stays:
-    """The calls, hosts and awarded stays made, and the people who must appear nowhere."""
-
-    def __init__(self) -> None:
-        self.people: list[str] = []
-        self.applications: list[StayApplication] = []
-        self.calls: dict[str, object] = {}
-        self.hosts: list[object] = []
-
-
-def _award(found: Stays, call, host, count: int, *, months: int = 3, status=Status.AWARDED):
-    for _ in range(count):
-        number = len(found.applications)
-        person = UserFactory(
-            email=f"becaria{number}@example.org",
-            first_name="Eulalia",
-            last_name=f"Villaseñor{number}",
-        )
-        orcid = f"0000-0003-{number:04d}-990X"
-        ResearcherProfile.objects.create(
-            user=person,
-            home_institution=host,
-            career_stage=ResearcherProfile.CareerStage.R2,
-            orcid=orcid,
-        )
-        application = StayApplication.objects.create(
-            call=call,
-            researcher=person,
-            status=status,
-            host=host,
-            start_date=START,
-            end_date=START + datetime.timedelta(days=round(30.4375 * months) - 1),
-            title=f"Estancia de Villaseñor{number}",
-        )
-        event = ApplicationEvent.objects.create(
-            application=application, from_status=Status.APPROVED, to_status=Status.AWARDED
-        )
-        ApplicationEvent.objects.filter(pk=event.pk).update(
-            at=timezone.make_aware(datetime.datetime(2026, 2, 17, 10, 30))
-        )
-        found.applications.append(application)
-        found.people += [str(person.email), f"Villaseñor{number}", orcid, orcid.replace("-", "")]
-
-
-@pytest.fixture
-def stays(db) -> Stays:
-    """Four stays of one call hosted in Mexico City; five of another hosted in Barcelona.
-
-    The calls go opposite ways, so each direction's count is its call's: the four are a
-    small count the statistics hide, the five one they show.
-    """
-    cdmx, bcn = Party.objects.get(code="CDMX"), Party.objects.get(code="BCN")
-    found = Stays()
-    unam = InstitutionFactory(code="ST-UNAM", name="Instituto Anfitrión Único", party=cdmx)
-    upc = InstitutionFactory(code="ST-UPC", name="Centre Amfitrió Singular", party=bcn)
-    found.hosts = [unam, upc]
-    few = CallFactory(title_es="Estancias en México 2026", direction=Direction.BCN_TO_CDMX)
-    add_host(few, unam, places=6)
-    many = CallFactory(title_es="Estancias en Barcelona 2026", direction=Direction.CDMX_TO_BCN)
-    add_host(many, upc, places=6)
-    _award(found, few, unam, 4)
-    _award(found, many, upc, 3)
-    _award(found, many, upc, 2, months=6, status=Status.IN_PROGRESS)
-    found.calls = {"few": few, "many": many}
-    return found
 
 
 def _write() -> tuple[dict, object]:
@@ -164,7 +98,7 @@ def test_a_group_of_five_whose_count_the_statistics_hide_is_aggregated_too(stays
     bcn_call = stays.calls["many"]
     another = CallFactory(title_es="Otra convocatoria", direction=Direction.CDMX_TO_BCN)
     add_host(another, stays.hosts[1], places=6)
-    _award(stays, another, stays.hosts[1], 3)
+    award_stays(stays, another, stays.hosts[1], 3)
 
     package, _ = _write()
     small = _stay_grants(package, another)
@@ -236,7 +170,7 @@ def test_stays_without_a_host_or_dates_are_left_out_and_said_why(stays, schemas,
 
 def test_award_month_is_never_after_the_file_and_has_no_day(stays):
     ApplicationEvent.objects.filter(application__call=stays.calls["many"]).delete()
-    StayApplication.objects.filter(call=stays.calls["many"]).update(status=Status.COMPLETED)
+    StayApplication.objects.filter(call=stays.calls["many"]).update(status=StayStatus.COMPLETED)
     package, _ = _write()
     # No award step recorded: the month the call closes, which is after the file here.
     dates = {g["awardDate"] for g in _stay_grants(package, stays.calls["many"])}
@@ -248,6 +182,6 @@ def test_the_stays_take_a_constant_number_of_queries(stays, django_assert_num_qu
     # counts, host decisions, scores), the calls, the cities, the stays' rows (one cursor).
     with django_assert_num_queries(1 + 1 + 4 + 1 + 1 + 1):
         _write()
-    _award(stays, stays.calls["many"], stays.hosts[1], 20)
+    award_stays(stays, stays.calls["many"], stays.hosts[1], 20)
     with django_assert_num_queries(1 + 1 + 4 + 1 + 1 + 1):
         _write()

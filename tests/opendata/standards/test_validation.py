@@ -185,3 +185,78 @@ def test_text_xml_cannot_carry_and_bad_addresses_keep_both_files_valid(
     assert {g["title"] for g in full} == {"Agua y ciudad"}
     assert all("url" not in g["recipientOrganization"][0] for g in full)
     assert "<narrative>Agua y ciudad</narrative>" in text
+
+
+def _whole_package_errors(path: Path) -> set[str]:
+    """Validate the whole package at once with the package schema: what it finds, by place."""
+    from jsonschema import Draft202012Validator
+
+    base = standards_dir()
+    assert base is not None
+    folder = base / validation.GIVING360_DIR
+    package_schema = json.loads((folder / validation.GIVING360_PACKAGE).read_text())
+    grant_schema = json.loads((folder / validation.GIVING360_GRANT).read_text())
+    validator = Draft202012Validator(
+        package_schema,
+        registry=validation._registry(package_schema, grant_schema),
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+    document = json.loads(path.read_text())
+    return {validation._where(e.absolute_path) for e in validator.iter_errors(document)}
+
+
+def _places(errors: list[str]) -> set[str]:
+    return {error.split(": ", 1)[0] for error in errors}
+
+
+def test_grant_by_grant_validation_agrees_with_the_whole_files(
+    programme, stays, schemas, no_network, tmp_path
+):
+    path = tmp_path / "grants.json"
+    package = _grants(path)
+    assert any("recipientIndividual" in grant for grant in package["grants"])
+    assert validate_360giving(path) == [] and _whole_package_errors(path) == set()
+
+    package["grants"][0]["amountAwarded"] = "mucho"
+    del package["grants"][1]["fundingOrganization"]
+    package["grants"][-1]["recipientIndividual"] = {"id": 7}
+    package["grants"][-2]["awardDate"] = "2026-02"
+    package["license"] = 4
+    path.write_text(json.dumps(package))
+    streamed = validate_360giving(path)
+    whole = _whole_package_errors(path)
+    assert whole and _places(streamed) == whole, (streamed, whole)
+
+    # Twice the same grant: the whole schema's uniqueItems, and the streamed count of it.
+    package = _grants(path)
+    package["grants"].append(package["grants"][0])
+    path.write_text(json.dumps(package))
+    assert _whole_package_errors(path) == {"grants"}
+    assert validate_360giving(path) == [
+        f"grants/{len(package['grants']) - 1}: the same as an earlier grant"
+    ]
+
+
+def test_activity_by_activity_validation_agrees_with_the_whole_file(
+    programme, schemas, no_network, tmp_path
+):
+    from lxml import etree
+
+    path = tmp_path / "activities.xml"
+    text = _activities(path).decode()
+    schema = etree.XMLSchema(
+        etree.parse(
+            str(schemas / validation.IATI_DIR / validation.IATI_SCHEMA),
+            etree.XMLParser(no_network=True),
+        )
+    )
+
+    def whole() -> set[str]:
+        schema.validate(etree.parse(str(path)))
+        return {f"line {e.line}: {e.message}" for e in schema.error_log}
+
+    assert validate_iati(path) == [] and whole() == set()
+    broken = text.replace("<activity-status", "<activity-statut", 2)
+    broken = broken.replace('percentage="100.00"', 'percentage="lots"', 1)
+    path.write_text(broken)
+    assert whole() and set(validate_iati(path)) == whole()
