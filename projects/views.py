@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from django.conf import settings
@@ -13,7 +14,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -144,6 +144,12 @@ def _year(day: Any) -> str:
     return f"{day.year:04d}" if day else ""  # the date filter's "Y"
 
 
+def _escape(value: Any) -> str:
+    # What django.utils.html.escape writes, without its lazy-string wrapper and SafeString:
+    # about 150 values a page, a tenth of a computed catalogue page went to the wrapper.
+    return html.escape(str(value))
+
+
 def _row_html(project: Any) -> SafeString:
     """Return a catalogue row's ``<li>``, as ``projects/catalogue.html`` showed it.
 
@@ -151,13 +157,13 @@ def _row_html(project: Any) -> SafeString:
     and escaping for twenty rows were two thirds of a computed page's time. Every value is
     escaped; the title goes through ``{% translated %}``'s function (its language marked).
     """
-    tags = "".join(f'<span class="tag">{escape(tag)}</span>' for tag in project.tags)
+    tags = "".join(f'<span class="tag">{_escape(tag)}</span>' for tag in project.tags)
     return mark_safe(  # noqa: S308 (every value above and below is escaped)
-        f'<li>\n      <h2><a href="{escape(project.url)}">{translated_html(project, "title")}</a>'
-        f'</h2>\n      <p class="meta">\n        {escape(project.code)} · '
-        f"{escape(project.status_label)} ·\n"
+        f'<li>\n      <h2><a href="{_escape(project.url)}">{translated_html(project, "title")}</a>'
+        f'</h2>\n      <p class="meta">\n        {_escape(project.code)} · '
+        f"{_escape(project.status_label)} ·\n"
         f"        {_year(project.start_date)}–{_year(project.end_date)} ·\n"
-        f"        {escape(project.area_name)}\n      </p>\n"
+        f"        {_escape(project.area_name)}\n      </p>\n"
         f"      <p>\n        {tags}\n      </p>\n    </li>"
     )
 

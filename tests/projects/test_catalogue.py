@@ -155,3 +155,12 @@ def test_a_catalogue_row_escapes_its_texts_and_marks_a_title_in_another_language
     )
     assert f"{project.code} · " in row and "2025–2027" in row
     assert f'<span class="tag">{institution_cdmx.acronym or institution_cdmx.name_en}' in row
+
+
+def test_a_catalogue_rows_institutions_are_escaped(english, cdmx, settings):
+    settings.PUBLIC_PAGE_CACHE = False
+    hostile = InstitutionFactory(party=cdmx, acronym="<i>U&'\"</i>")
+    project = ProjectFactory(institutions=[hostile])
+    body = english.get("/projects/").content.decode()
+    row = body.split(f'<h2><a href="/projects/{project.code}/">', 1)[1].split("</li>", 1)[0]
+    assert '<span class="tag">&lt;i&gt;U&amp;&#x27;&quot;&lt;/i&gt; (CDMX)</span>' in row
