@@ -348,14 +348,18 @@ class KeptPageMiddleware:
         return _Missed() if response is None else response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if _early_candidate(request):
+        match = _early_match(request)
+        if match is not None:
+            # As the handler would set it: the metrics label the request by its view.
+            request.resolver_match = match
             response = self.serve(request)
             if not isinstance(response, _Missed):
                 return response
         return self.get_response(request)
 
 
-def _early_candidate(request: HttpRequest) -> bool:
+def _early_match(request: HttpRequest) -> Any:
+    """Return the route of a page ``public_page_cache`` keeps, if this visitor may get one."""
     from django.urls import Resolver404, resolve
 
     cookies = request.COOKIES
@@ -366,8 +370,9 @@ def _early_candidate(request: HttpRequest) -> bool:
         and settings.SESSION_COOKIE_NAME not in cookies
         and getattr(settings, "MESSAGE_COOKIE_NAME", "messages") not in cookies
     ):
-        return False
+        return None
     try:
-        return bool(getattr(resolve(request.path_info).func, "public_page", False))
+        match = resolve(request.path_info)
     except Resolver404:
-        return False
+        return None
+    return match if getattr(match.func, "public_page", False) else None

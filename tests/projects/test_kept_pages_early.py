@@ -130,3 +130,14 @@ def test_without_redis_the_page_is_computed_through_the_whole_chain(institution_
         response = Client().get("/projects/")
     assert response.status_code == 200 and project.code in response.content.decode()
     assert not _served_early(response)
+
+
+def test_a_page_answered_early_is_counted_under_its_view(institution_cdmx):
+    from config.metrics import REQUESTS
+
+    ProjectFactory(institutions=[institution_cdmx])
+    _warm(Client(), "/projects/")
+    counter = REQUESTS.labels("GET", "projects:catalogue", "200")
+    before = counter._value.get()
+    assert _served_early(Client().get("/projects/"))
+    assert counter._value.get() == before + 1
