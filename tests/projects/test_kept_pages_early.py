@@ -35,7 +35,11 @@ def _pages(project) -> list[str]:
 def _comparable(response) -> tuple:
     headers = {k: v for k, v in response.items() if k not in ("X-Request-ID",)}
     cookie = response.cookies.get(settings.CSRF_COOKIE_NAME)
-    attributes = None if cookie is None else {k: v for k, v in cookie.items() if v}
+    # Its attributes but the expiry instant (the seconds tick between two responses; max-age
+    # holds the lifetime).
+    attributes = (
+        None if cookie is None else {k: v for k, v in cookie.items() if v and k != "expires"}
+    )
     body = TOKEN.sub("token", response.content.decode())
     return response.status_code, headers, attributes, body
 
