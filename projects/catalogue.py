@@ -332,12 +332,15 @@ class KeptPageMiddleware:
     )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.core.handlers.exception import convert_exception_to_response
         from django.utils.module_loading import import_string
 
         self.get_response = get_response
+        # Built as the handler builds its chain: an exception (a host not allowed) becomes
+        # its response where it is raised, and goes out through the outer ones.
         serve: Callable[[HttpRequest], HttpResponse] = self._serve
         for path in reversed(self.INNER):
-            serve = import_string(path)(serve)
+            serve = convert_exception_to_response(import_string(path)(serve))
         self.serve = serve
 
     def _serve(self, request: HttpRequest) -> HttpResponse:
@@ -350,10 +353,11 @@ class KeptPageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         match = _early_match(request)
         if match is not None:
-            # As the handler would set it: the metrics label the request by its view.
-            request.resolver_match = match
             response = self.serve(request)
             if not isinstance(response, _Missed):
+                if response.status_code == 200:  # a kept page, not a refusal on the way
+                    # As the handler would set it: the metrics label the request by its view.
+                    request.resolver_match = match
                 return response
         return self.get_response(request)
 

@@ -114,10 +114,17 @@ def test_other_pages_and_methods_are_not_looked_up(institution_cdmx):
     assert lookup.call_count == 0
 
 
-def test_a_host_not_allowed_is_refused_early_too(institution_cdmx):
+def test_a_host_not_allowed_is_refused_early_too(institution_cdmx, settings):
     ProjectFactory(institutions=[institution_cdmx])
     _warm(Client(), "/projects/")
-    assert Client(HTTP_HOST="evil.example").get("/projects/").status_code == 400
+    early = Client(HTTP_HOST="evil.example").get("/projects/")
+    assert early.status_code == 400
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != EARLY]
+    late = Client(HTTP_HOST="evil.example").get("/projects/")
+    # The same error page and headers; its ETag is of the page with its own CSRF token.
+    (status, early_headers, *rest), (_, late_headers, *late_rest) = map(_comparable, (early, late))
+    early_headers.pop("ETag"), late_headers.pop("ETag")
+    assert (status, early_headers, rest) == (400, late_headers, late_rest)
 
 
 def test_a_nul_in_the_query_is_refused_in_the_visitors_language(institution_cdmx):
