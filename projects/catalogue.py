@@ -338,7 +338,7 @@ class KeptPageMiddleware:
         self.get_response = get_response
         # Built as the handler builds its chain: an exception (a host not allowed) becomes
         # its response where it is raised, and goes out through the outer ones.
-        serve: Callable[[HttpRequest], HttpResponse] = self._serve
+        serve: Callable[[HttpRequest], Any] = self._serve
         for path in reversed(self.INNER):
             serve = convert_exception_to_response(import_string(path)(serve))
         self.serve = serve
