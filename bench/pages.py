@@ -262,6 +262,8 @@ def main() -> None:
         ("search", "catalogue", "/projects/?q=agua", {}),
         ("search + city", "catalogue", f"/projects/?q=rob%C3%B3tica+mujeres&city={city}", {}),
         ("deep page", "catalogue", f"/projects/?page={last_page}", {}),
+        # The middle reads the most keys (past it, pages are read from the other end).
+        ("middle page", "catalogue", f"/projects/?page={last_page // 2}", {}),
         ("first page (ca)", "catalogue", "/projects/", {"Accept-Language": "ca"}),
         ("detail", "detail", f"/projects/{code}/", {}),
         ("API list", "api-list", "/api/v1/projects/?page_size=100", api),
@@ -309,11 +311,12 @@ def main() -> None:
                     f"{min(ratios):>5.2f}–{max(ratios):<5.2f}",
                     flush=True,
                 )
-        if "first page" in results and "deep page" in results:
-            print(
-                f"\ndeep page (page {last_page}) vs first page, portal: "
-                f"{results['first page'] / results['deep page']:.2f}× the time"
-            )
+        for deep, number in (("deep page", last_page), ("middle page", last_page // 2)):
+            if "first page" in results and deep in results:
+                print(
+                    f"\n{deep} (page {number}) vs first page, portal: "
+                    f"{results['first page'] / results[deep]:.2f}× the time"
+                )
     finally:
         stop_server(portal_process)
         stop_server(floor_process)

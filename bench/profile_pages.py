@@ -44,6 +44,7 @@ def main() -> None:
     parser.add_argument("--language", default="es")
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--callers", default="", help="print the callers of these functions")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE")
     args = parser.parse_args()
     os.environ.update(PRODUCTION)
@@ -119,7 +120,10 @@ def main() -> None:
     for _ in range(args.calls):
         call()
     profile.disable()
-    pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
+    stats = pstats.Stats(profile).sort_stats(args.sort)
+    stats.print_stats(args.top)
+    if args.callers:
+        stats.print_callers(args.callers)
 
 
 if __name__ == "__main__":

@@ -332,12 +332,15 @@ class KeptPageMiddleware:
     )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.core.handlers.exception import convert_exception_to_response
         from django.utils.module_loading import import_string
 
         self.get_response = get_response
-        serve: Callable[[HttpRequest], HttpResponse] = self._serve
+        # Built as the handler builds its chain: an exception (a host not allowed) becomes
+        # its response where it is raised, and goes out through the outer ones.
+        serve: Callable[[HttpRequest], Any] = self._serve
         for path in reversed(self.INNER):
-            serve = import_string(path)(serve)
+            serve = convert_exception_to_response(import_string(path)(serve))
         self.serve = serve
 
     def _serve(self, request: HttpRequest) -> HttpResponse:
@@ -348,14 +351,19 @@ class KeptPageMiddleware:
         return _Missed() if response is None else response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if _early_candidate(request):
+        match = _early_match(request)
+        if match is not None:
             response = self.serve(request)
             if not isinstance(response, _Missed):
+                if response.status_code == 200:  # a kept page, not a refusal on the way
+                    # As the handler would set it: the metrics label the request by its view.
+                    request.resolver_match = match
                 return response
         return self.get_response(request)
 
 
-def _early_candidate(request: HttpRequest) -> bool:
+def _early_match(request: HttpRequest) -> Any:
+    """Return the route of a page ``public_page_cache`` keeps, if this visitor may get one."""
     from django.urls import Resolver404, resolve
 
     cookies = request.COOKIES
@@ -366,8 +374,9 @@ def _early_candidate(request: HttpRequest) -> bool:
         and settings.SESSION_COOKIE_NAME not in cookies
         and getattr(settings, "MESSAGE_COOKIE_NAME", "messages") not in cookies
     ):
-        return False
+        return None
     try:
-        return bool(getattr(resolve(request.path_info).func, "public_page", False))
+        match = resolve(request.path_info)
     except Resolver404:
-        return False
+        return None
+    return match if getattr(match.func, "public_page", False) else None

@@ -95,14 +95,15 @@ def test_catalogue_runs_a_constant_number_of_queries(
     for _ in range(count):
         project = ProjectFactory(institutions=[institution_cdmx, institution_bcn])
         project.axes.add(Axis.objects.first())
-    # The first visit after a change: 1 count, 2 the page's ids, 3 their rows, 4 their
-    # institutions with their cities, 5-7 the areas, axes and cities (reference data).
-    with django_assert_num_queries(7):
+    # The first visit after a change: 1 count, 2 the page's ids, 3 their rows with their
+    # institutions and cities, 4-6 the areas, axes and cities (reference data).
+    with django_assert_num_queries(6):
         response = english.get("/projects/")
     assert len(response.context["page"].object_list) == min(count, 20)
     # Then the count and the reference data are cached (was 7: the count, the page with its
-    # primary area, participations, axes that nothing showed, and the form's three lists).
-    with django_assert_num_queries(3):
+    # primary area, participations, axes that nothing showed, and the form's three lists;
+    # then 3, the institutions by themselves).
+    with django_assert_num_queries(2):
         again = english.get("/projects/")
     assert _codes(again) == _codes(response)
 
@@ -155,3 +156,12 @@ def test_a_catalogue_row_escapes_its_texts_and_marks_a_title_in_another_language
     )
     assert f"{project.code} · " in row and "2025–2027" in row
     assert f'<span class="tag">{institution_cdmx.acronym or institution_cdmx.name_en}' in row
+
+
+def test_a_catalogue_rows_institutions_are_escaped(english, cdmx, settings):
+    settings.PUBLIC_PAGE_CACHE = False
+    hostile = InstitutionFactory(party=cdmx, acronym="<i>U&'\"</i>")
+    project = ProjectFactory(institutions=[hostile])
+    body = english.get("/projects/").content.decode()
+    row = body.split(f'<h2><a href="/projects/{project.code}/">', 1)[1].split("</li>", 1)[0]
+    assert '<span class="tag">&lt;i&gt;U&amp;&#x27;&quot;&lt;/i&gt; (CDMX)</span>' in row

@@ -35,7 +35,11 @@ def _pages(project) -> list[str]:
 def _comparable(response) -> tuple:
     headers = {k: v for k, v in response.items() if k not in ("X-Request-ID",)}
     cookie = response.cookies.get(settings.CSRF_COOKIE_NAME)
-    attributes = None if cookie is None else {k: v for k, v in cookie.items() if v}
+    # Its attributes but the expiry instant (the seconds tick between two responses; max-age
+    # holds the lifetime).
+    attributes = (
+        None if cookie is None else {k: v for k, v in cookie.items() if v and k != "expires"}
+    )
     body = TOKEN.sub("token", response.content.decode())
     return response.status_code, headers, attributes, body
 
@@ -110,10 +114,17 @@ def test_other_pages_and_methods_are_not_looked_up(institution_cdmx):
     assert lookup.call_count == 0
 
 
-def test_a_host_not_allowed_is_refused_early_too(institution_cdmx):
+def test_a_host_not_allowed_is_refused_early_too(institution_cdmx, settings):
     ProjectFactory(institutions=[institution_cdmx])
     _warm(Client(), "/projects/")
-    assert Client(HTTP_HOST="evil.example").get("/projects/").status_code == 400
+    early = Client(HTTP_HOST="evil.example").get("/projects/")
+    assert early.status_code == 400
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != EARLY]
+    late = Client(HTTP_HOST="evil.example").get("/projects/")
+    # The same error page and headers; its ETag is of the page with its own CSRF token.
+    (status, early_headers, *rest), (_, late_headers, *late_rest) = map(_comparable, (early, late))
+    early_headers.pop("ETag"), late_headers.pop("ETag")
+    assert (status, early_headers, rest) == (400, late_headers, late_rest)
 
 
 def test_a_nul_in_the_query_is_refused_in_the_visitors_language(institution_cdmx):
@@ -130,3 +141,14 @@ def test_without_redis_the_page_is_computed_through_the_whole_chain(institution_
         response = Client().get("/projects/")
     assert response.status_code == 200 and project.code in response.content.decode()
     assert not _served_early(response)
+
+
+def test_a_page_answered_early_is_counted_under_its_view(institution_cdmx):
+    from config.metrics import REQUESTS
+
+    ProjectFactory(institutions=[institution_cdmx])
+    _warm(Client(), "/projects/")
+    counter = REQUESTS.labels("GET", "projects:catalogue", "200")
+    before = counter._value.get()
+    assert _served_early(Client().get("/projects/"))
+    assert counter._value.get() == before + 1
