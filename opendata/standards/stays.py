@@ -46,7 +46,7 @@ from django.db.models import Count, Min, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cooperation.disclosure import Publication, protect
+from cooperation.disclosure import HIDDEN, Publication, protect
 from cooperation.models import Party
 from opendata.standards import Omission
 from opendata.standards.sources import amount_number, city_countries, in_file_language, name_of
@@ -155,7 +155,7 @@ def stay_grants(
     if not counts:
         return
     publication, unsettled = stays_publication(counts)
-    calls = {call.pk: call for call in Call.objects.filter(pk__in={c for c, _ in counts})}
+    calls = Call.objects.in_bulk()  # the calls are few (one a term or so), the stays many
     cities = {party.code: party for party in Party.objects.all()}
     countries = city_countries()
     rows = _stays_rows().iterator(chunk_size=CHUNK_SIZE)
@@ -182,9 +182,12 @@ def stay_grants(
             yield None, omissions
             continue
         key = stays_key(call_id, city)
-        shown = publication.shown(key)
+        # A group the counts did not see (awarded between the two reads) is not published
+        # as individual grants either.
+        settled = call_id not in unsettled and key in publication.values
+        shown = publication.shown(key) if settled else HIDDEN
         common = _common(call, cities[city], countries, prefix=prefix, programme=programme)
-        if isinstance(shown, int) and shown == len(stays) and call_id not in unsettled:
+        if isinstance(shown, int) and shown == len(stays):
             secrets.SystemRandom().shuffle(stays)
             for stay in stays:
                 yield _individual(stay, common, prefix=prefix), omissions
