@@ -1,4 +1,4 @@
-"""Awarded researcher stays as 360Giving grants to individuals: anonymised, grouped when few.
+"""Awarded researcher stays as 360Giving grants to individuals: anonymised, pooled when few.
 
 A stay's grant goes to a person, so what is published must not lead to them (360Giving's
 guidance on grants to individuals: no name, no identifier that can be traced back, a generic
@@ -111,7 +111,7 @@ def stays_publication(counts: dict[tuple[int, str | None], int]) -> tuple[Public
     """Protect the groups' counts around the published stay statistics.
 
     Returns the publication and the calls whose groups could not be tied to the statistics
-    (their stays changed between the two reads): those are published in aggregate only.
+    (their stays changed between the two reads): those are pooled, never published alone.
     """
     from exchanges.statistics import STAY_STATUSES, applications_publication, status_key
 

@@ -288,7 +288,7 @@ def test_the_stays_take_a_constant_number_of_queries(stays, django_assert_num_qu
         _write()
 
 
-def test_stays_that_change_between_the_counts_and_the_rows_are_aggregated(stays, monkeypatch):
+def test_stays_that_change_between_the_counts_and_the_rows_are_pooled(stays, monkeypatch):
     from opendata.standards import stays as module
 
     counted = module._counts()
