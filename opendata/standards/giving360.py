@@ -35,8 +35,9 @@ A project with no lead institution has no recipient: its grants are left out. A 
 with no funder, amount or currency, or support in kind, is left out. Each is an ``Omission``.
 
 The awarded researcher stays follow the projects' grants, as grants to individuals in the
-anonymised form the standard asks for, and in aggregate where few share a call and a host
-city: ``opendata.standards.stays`` says what they hold and why it cannot lead to a person.
+anonymised form the standard asks for, the groups (a call and a host city) whose count is
+hidden pooled into one grant per currency: ``opendata.standards.stays`` says what they hold
+and why it cannot lead to a person.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Awarded researcher stays as 360Giving grants to individuals: anonymised, grouped when few.
+"""Awarded researcher stays as 360Giving grants to individuals: anonymised, pooled when few.
 
 A stay's grant goes to a person, so what is published must not lead to them (360Giving's
 guidance on grants to individuals: no name, no identifier that can be traced back, a generic
@@ -22,10 +22,14 @@ name). What a stay's grant says, and what it leaves out:
   (at least one), in the call's currency; its ``awardDate`` is the first day of the month it
   was awarded (the day is left out), or of the month the call closed for a stay with no award
   step recorded (imported rows), never after the file;
-- any other group (its count hidden, or not all its stays publishable): one aggregate grant
-  for the whole group, its amount the group's total, its description saying "fewer than five
-  stays" where the count is shown as "<5", else that the number is not published. The number
-  itself is never written: it would undo what the stay statistics hide.
+- any other group (its count hidden, or not all its stays publishable) is never a grant of its
+  own: its total, with the call's public stipend and duration limits, often fixes its count
+  (stipend 1,500, at least 3 months, 4,500 in all: one stay), undoing the "<5" the stay
+  statistics publish. Those groups are pooled instead, one aggregate grant per currency for
+  all of a release's hidden groups, naming no call and no city, its amount the pooled total
+  and its ``awardDate`` the latest award month in it. A pool of a single group (its total
+  would again be the group's) or of fewer than five stays is left out whole, one ``Omission``
+  per group with a reason that gives no number. The number itself is never written.
 
 The funder is the programme (it pays the stipends from the calls' budget). A stay with no
 host institution or no planned dates is left out, as an ``Omission`` naming only its call.
@@ -38,7 +42,7 @@ import datetime
 import itertools
 import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -46,7 +50,7 @@ from django.db.models import Count, Min, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cooperation.disclosure import Publication, protect
+from cooperation.disclosure import HIDDEN, Publication, protect
 from cooperation.models import Party
 from opendata.standards import Omission
 from opendata.standards.sources import amount_number, city_countries, in_file_language, name_of
@@ -107,7 +111,7 @@ def stays_publication(counts: dict[tuple[int, str | None], int]) -> tuple[Public
     """Protect the groups' counts around the published stay statistics.
 
     Returns the publication and the calls whose groups could not be tied to the statistics
-    (their stays changed between the two reads): those are published in aggregate only.
+    (their stays changed between the two reads): those are pooled, never published alone.
     """
     from exchanges.statistics import STAY_STATUSES, applications_publication, status_key
 
@@ -145,6 +149,19 @@ def _month(moment: datetime.datetime | datetime.date, published_on: datetime.dat
     return min(day, published_on).replace(day=1)
 
 
+@dataclass
+class _Pool:
+    """The hidden groups of one currency: only their sums, never their stays."""
+
+    total: Decimal = Decimal(0)
+    stays: int = 0
+    groups: list[str] = field(default_factory=list)  # each group's record, for its omission
+    latest: datetime.date = datetime.date.min
+
+
+MIN_POOLED = 5  # a pool of fewer stays would be as small a count as those the statistics hide
+
+
 def stay_grants(
     *, prefix: str, published_on: datetime.date, programme: dict[str, Any]
 ) -> Iterator[tuple[dict[str, Any] | None, list[Omission]]]:
@@ -155,9 +172,10 @@ def stay_grants(
     if not counts:
         return
     publication, unsettled = stays_publication(counts)
-    calls = {call.pk: call for call in Call.objects.filter(pk__in={c for c, _ in counts})}
+    calls = Call.objects.in_bulk()  # the calls are few (one a term or so), the stays many
     cities = {party.code: party for party in Party.objects.all()}
     countries = city_countries()
+    pools: dict[str, _Pool] = {}
     rows = _stays_rows().iterator(chunk_size=CHUNK_SIZE)
     for (call_id, city), group in itertools.groupby(rows, key=lambda row: row[:2]):
         call = calls[call_id]
@@ -178,22 +196,44 @@ def stay_grants(
             else:
                 amount = (call.monthly_stipend * _months(start, end)).quantize(CENT)
                 stays.append(_Stay(amount, _month(awarded_at or call.closes_at, published_on)))
-        if not stays:
+        if not stays:  # a stay with no host has no group, nor a count to look up
             yield None, omissions
             continue
         key = stays_key(call_id, city)
-        shown = publication.shown(key)
-        common = _common(call, cities[city], countries, prefix=prefix, programme=programme)
-        if isinstance(shown, int) and shown == len(stays) and call_id not in unsettled:
+        # A group the counts did not see (awarded between the two reads) is not published
+        # as individual grants either.
+        settled = call_id not in unsettled and key in publication.values
+        shown = publication.shown(key) if settled else HIDDEN
+        if isinstance(shown, int) and shown == len(stays):
+            common = _common(call, cities[city], countries, prefix=prefix, programme=programme)
             secrets.SystemRandom().shuffle(stays)
             for stay in stays:
                 yield _individual(stay, common, prefix=prefix), omissions
                 omissions = []
-        else:
-            yield (
-                _aggregate(stays, common, shown, call_id=call_id, city=city, prefix=prefix),
-                (omissions),
+            continue
+        pool = pools.setdefault(call.stipend_currency, _Pool())
+        pool.total += sum((s.amount for s in stays), Decimal(0))
+        pool.stays += len(stays)
+        pool.groups.append(record)
+        pool.latest = max(pool.latest, *(s.awarded for s in stays))
+        yield None, omissions
+    for currency, pool in sorted(pools.items()):
+        if len(pool.groups) > 1 and pool.stays >= MIN_POOLED:
+            yield _pooled(pool, currency, prefix=prefix, programme=programme), []
+            continue
+        reason = (
+            _(
+                "The stays of a call whose number is not published are left out: with one "
+                "group their total would give the number away."
             )
+            if len(pool.groups) == 1
+            else _(
+                "The stays of a call whose number is not published are left out: the calls "
+                "whose numbers are not published have too few stays between them for their "
+                "total to hide them."
+            )
+        )
+        yield None, [Omission(record, reason) for record in pool.groups]
 
 
 def _common(
@@ -235,33 +275,26 @@ def _individual(stay: _Stay, common: dict[str, Any], *, prefix: str) -> dict[str
     }
 
 
-def _aggregate(
-    stays: list[_Stay],
-    common: dict[str, Any],
-    shown: int | str,
-    *,
-    call_id: int,
-    city: str,
-    prefix: str,
+def _pooled(
+    pool: _Pool, currency: str, *, prefix: str, programme: dict[str, Any]
 ) -> dict[str, Any]:
-    how_many = (
-        "menos de cinco estancias" if shown == "<5" else "estancias cuyo número no se publica"
-    )
+    # Nothing in it tells one group from another: no call, no city, no count.
     return {
-        "id": f"{prefix}-stays-call-{call_id}-{city}",
+        "id": f"{prefix}-stays-pooled-{currency}",
         "title": "Estancias de investigación (agregadas)",
         "description": (
-            f"Estancias de investigación en {common['city_name']} de la convocatoria "
-            f"«{common['call_title']}», agregadas en una sola subvención: {how_many}. "
-            "Importe: el total de las asignaciones de esas estancias. Subvenciones a personas, "
-            "publicadas de forma anónima y agregada porque son pocas."
+            "Estancias de investigación de las convocatorias cuyo número de estancias no se "
+            "publica, agregadas en una sola subvención. Importe: el total de las asignaciones "
+            "de esas estancias. Subvenciones a personas, publicadas de forma anónima y "
+            "agregada porque son pocas."
         ),
-        "currency": common["currency"],
-        "amountAwarded": amount_number(sum((s.amount for s in stays), Decimal(0))),
-        "awardDate": max(s.awarded for s in stays).isoformat(),
+        "currency": currency,
+        "amountAwarded": amount_number(pool.total),
+        "awardDate": pool.latest.isoformat(),
         "recipientIndividual": {
-            "id": f"{prefix}-IND-stays-call-{call_id}-{city}",
+            "id": f"{prefix}-IND-stays-pooled-{currency}",
             "name": GENERIC_NAME,
         },
-        **common["fields"],
+        "fundingOrganization": [programme],
+        "fromOpenCall": "Yes",
     }

@@ -1,12 +1,15 @@
-"""Awarded stays in the 360Giving file: anonymous grants to individuals, in aggregate when few."""
+"""Awarded stays in the 360Giving file: anonymous grants to individuals, pooled when few."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import re
+from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from exchanges.models import ApplicationEvent, Direction, StayApplication
 from opendata.standards.giving360 import write_grants
@@ -39,23 +42,44 @@ def _write() -> tuple[dict, object]:
 
 def _stay_grants(package: dict, call) -> list[dict]:
     code = f"360G-cdmxbcn-call-{call.pk}"
-    return [g for g in package["grants"] if g["grantProgramme"][0]["code"] == code]
+    return [g for g in package["grants"] if g.get("grantProgramme", [{}])[0].get("code") == code]
 
 
-def test_four_stays_are_one_aggregate_grant_and_five_are_five_anonymous_ones(stays):
-    package, _result = _write()
-    few = _stay_grants(package, stays.calls["few"])
+def _pooled(package: dict) -> list[dict]:
+    """Return the pooled grants of the hidden groups (one per currency)."""
+    return [g for g in package["grants"] if "-stays-pooled-" in g["id"]]
+
+
+ALONE = (
+    "The stays of a call whose number is not published are left out: with one group their "
+    "total would give the number away."
+)
+
+
+def _assert_names_no_group(grant: dict, *calls) -> None:
+    """Assert the grant names no call, no host city and no count of stays."""
+    # The funder is the programme, whose name holds both cities' names: the rest is read.
+    rest = {k: v for k, v in grant.items() if k != "fundingOrganization"}
+    text = json.dumps(rest, ensure_ascii=False)
+    assert "grantProgramme" not in grant and "beneficiaryLocation" not in grant
+    for call in calls:
+        assert call.title_es not in text and f"call-{call.pk}" not in text
+    assert "México" not in text and "Barcelona" not in text
+    assert not re.search(r"\b\d+ estancias|cinco|cuatro|tres", grant["description"])
+
+
+def test_a_hidden_group_alone_is_left_out_and_five_shown_are_five_anonymous_ones(stays):
+    package, result = _write()
+    few = stays.calls["few"]
     many = _stay_grants(package, stays.calls["many"])
 
-    # Four: one grant for the group, its total, and no number of stays anywhere in it.
-    assert len(few) == 1
-    (group,) = few
-    assert group["amountAwarded"] == 4 * 3 * 1500
-    assert group["currency"] == "EUR"
-    assert "menos de cinco estancias" in group["description"]
-    assert not re.search(r"\b4\b|cuatro", group["description"])
-    assert group["recipientIndividual"]["name"] == "Individual Recipient"
-    assert group["beneficiaryLocation"] == [{"name": "Ciudad de México", "countryCode": "MX"}]
+    # Four, hidden as "<5", the only hidden group: its total (4 x 4,500) with the stipend
+    # and the minimum stay would give its count, so it is left out and the report says why.
+    assert _stay_grants(package, few) == [] and _pooled(package) == []
+    assert [(o.record, o.reason) for o in result.omissions] == [
+        (f"awarded stays of call {few.pk}", ALONE)
+    ]
+    assert str(4 * 3 * 1500) not in json.dumps(package)
 
     # Five: one grant each, the call's stipend for its planned months, the award's month.
     assert len(many) == 5
@@ -70,6 +94,84 @@ def test_four_stays_are_one_aggregate_grant_and_five_are_five_anonymous_ones(sta
         # Nothing of the stay beyond its call, city, amount and month.
         assert "plannedDates" not in grant and "recipientOrganization" not in grant
     assert len({g["id"] for g in many}) == 5
+
+
+def test_two_hidden_groups_are_one_pooled_grant_naming_neither(stays, schemas, tmp_path):
+    # A second small call the same way as the four, hosted in the same city: both hidden.
+    few = stays.calls["few"]
+    other = CallFactory(title_es="Otra convocatoria pequeña", direction=Direction.BCN_TO_CDMX)
+    add_host(other, stays.hosts[0], places=6)
+    award_stays(stays, other, stays.hosts[0], 2, months=6)
+    ApplicationEvent.objects.filter(application__call=other).update(
+        at=timezone.make_aware(datetime.datetime(2026, 4, 3, 9, 0))
+    )
+
+    out = io.BytesIO()
+    result = write_grants(
+        out,
+        projects=public_projects(),
+        published_on=PUBLISHED_ON,
+        site_url=SITE_URL,
+        licence_url=LICENCE_URL,
+    )
+    package = json.loads(out.getvalue())
+    assert _stay_grants(package, few) == [] and _stay_grants(package, other) == []
+    (pooled,) = _pooled(package)
+    assert pooled["amountAwarded"] == 4 * 4500 + 2 * 9000
+    assert pooled["currency"] == "EUR"
+    assert pooled["awardDate"] == "2026-04-01"  # the latest award month of the pool
+    assert pooled["fundingOrganization"][0]["id"] == "360G-cdmxbcn"
+    assert pooled["recipientIndividual"]["name"] == "Individual Recipient"
+    assert "no se publica" in pooled["description"]
+    _assert_names_no_group(pooled, few, other)
+    assert list(result.omissions) == []
+    # The five shown are still five grants of their own.
+    assert len(_stay_grants(package, stays.calls["many"])) == 5
+    path = tmp_path / "grants.json"
+    path.write_bytes(out.getvalue())
+    assert validate_360giving(path) == []
+
+
+def test_a_hidden_group_alone_in_its_currency_is_left_out(stays):
+    euros = CallFactory(title_es="Convocatoria en euros", direction=Direction.BCN_TO_CDMX)
+    add_host(euros, stays.hosts[0], places=6)
+    award_stays(stays, euros, stays.hosts[0], 2)
+    pesos = CallFactory(
+        title_es="Convocatoria en pesos",
+        direction=Direction.BCN_TO_CDMX,
+        monthly_stipend=Decimal("30000.00"),
+        stipend_currency="MXN",
+    )
+    add_host(pesos, stays.hosts[0], places=6)
+    award_stays(stays, pesos, stays.hosts[0], 3)
+
+    package, result = _write()
+    # The euros' two hidden groups are pooled; the pesos' one group would be its own total.
+    (pooled,) = _pooled(package)
+    assert pooled["currency"] == "EUR"
+    assert pooled["amountAwarded"] == (4 + 2) * 4500
+    assert [g for g in package["grants"] if g["currency"] == "MXN"] == []
+    assert [(o.record, o.reason) for o in result.omissions] == [
+        (f"awarded stays of call {pesos.pk}", ALONE)
+    ]
+
+
+def test_a_pool_of_fewer_than_five_stays_is_left_out_group_by_group(stays):
+    few = stays.calls["few"]
+    StayApplication.objects.filter(call=few).exclude(
+        pk__in=[a.pk for a in stays.applications[:2]]
+    ).delete()
+    other = CallFactory(title_es="Otra convocatoria", direction=Direction.BCN_TO_CDMX)
+    add_host(other, stays.hosts[0], places=6)
+    award_stays(stays, other, stays.hosts[0], 2)
+
+    package, result = _write()
+    # Two groups, four stays in all: a total that small would bound a count the same way.
+    assert _pooled(package) == []
+    records = sorted(o.record for o in result.omissions)
+    assert records == sorted(f"awarded stays of call {c.pk}" for c in (few, other))
+    (reason,) = {o.reason for o in result.omissions}
+    assert "left out" in reason and not re.search(r"\d", reason)
 
 
 def test_no_identifier_leads_back_to_the_application(stays):
@@ -92,7 +194,7 @@ def test_no_identifier_leads_back_to_the_application(stays):
         assert host.code not in text and host.name not in text
 
 
-def test_a_group_of_five_whose_count_the_statistics_hide_is_aggregated_too(stays):
+def test_a_group_of_five_whose_count_the_statistics_hide_is_pooled_too(stays):
     # A third call the same way as the five: the direction's total and the four's hidden
     # count would give the five's by subtraction, so the statistics hide it as well.
     bcn_call = stays.calls["many"]
@@ -100,14 +202,13 @@ def test_a_group_of_five_whose_count_the_statistics_hide_is_aggregated_too(stays
     add_host(another, stays.hosts[1], places=6)
     award_stays(stays, another, stays.hosts[1], 3)
 
-    package, _ = _write()
-    small = _stay_grants(package, another)
-    assert len(small) == 1 and "menos de cinco" in small[0]["description"]
-    grouped = _stay_grants(package, bcn_call)
-    assert len(grouped) == 1
-    assert "no se publica" in grouped[0]["description"]
-    assert grouped[0]["amountAwarded"] == 3 * 4500 + 2 * 9000
-    assert not re.search(r"\b5\b|cinco estancias", grouped[0]["description"])
+    package, result = _write()
+    assert _stay_grants(package, another) == [] and _stay_grants(package, bcn_call) == []
+    # The four, the three and the five: three hidden groups in one pool.
+    (pooled,) = _pooled(package)
+    assert pooled["amountAwarded"] == 4 * 4500 + 3 * 4500 + 3 * 4500 + 2 * 9000
+    _assert_names_no_group(pooled, stays.calls["few"], bcn_call, another)
+    assert list(result.omissions) == []
 
 
 def test_the_stays_grants_validate_against_the_schema(stays, programme, schemas, tmp_path):
@@ -159,10 +260,10 @@ def test_stays_without_a_host_or_dates_are_left_out_and_said_why(stays, schemas,
     record = f"awarded stays of call {many.pk}"
     assert (record, "A stay with no host institution is left out.") in omissions
     assert (record, "A stay with no planned dates has no amount: it is left out.") in omissions
-    # Three left of five: not the count the statistics show, so one aggregate of the three.
-    grouped = _stay_grants(package, many)
-    assert len(grouped) == 1
-    assert grouped[0]["amountAwarded"] == 3 * 4500
+    # Three left of five: not the count the statistics show, so pooled with the four.
+    assert _stay_grants(package, many) == []
+    (pooled,) = _pooled(package)
+    assert pooled["amountAwarded"] == 3 * 4500 + 4 * 4500
     path = tmp_path / "grants.json"
     path.write_bytes(out.getvalue())
     assert validate_360giving(path) == []
@@ -185,3 +286,18 @@ def test_the_stays_take_a_constant_number_of_queries(stays, django_assert_num_qu
     award_stays(stays, stays.calls["many"], stays.hosts[1], 20)
     with django_assert_num_queries(1 + 1 + 4 + 1 + 1 + 1):
         _write()
+
+
+def test_stays_that_change_between_the_counts_and_the_rows_are_pooled(stays, monkeypatch):
+    from opendata.standards import stays as module
+
+    counted = module._counts()
+    many = stays.calls["many"]
+    # The five were awarded after the counts were read: the counts do not know their group.
+    monkeypatch.setattr(
+        module, "_counts", lambda: {k: v for k, v in counted.items() if k[0] != many.pk}
+    )
+    package, _ = _write()
+    assert _stay_grants(package, many) == [] and _stay_grants(package, stays.calls["few"]) == []
+    (pooled,) = _pooled(package)
+    assert pooled["amountAwarded"] == 4 * 4500 + 3 * 4500 + 2 * 9000
