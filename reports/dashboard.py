@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import ngettext
 
 from cooperation.disclosure import Publication
 from cooperation.models import Institution, Party
@@ -428,7 +429,11 @@ def _late_milestones(using: str, parameters: dict[str, Any]) -> Chart:
         ],
         bars=[(row["code"], float(row["days"]), _number(row["days"])) for row in rows],
         notes=[
-            _("%(count)s projects have milestones not done by their due date, as of %(date)s.")
+            ngettext(
+                "%(count)s project has milestones not done by their due date, as of %(date)s.",
+                "%(count)s projects have milestones not done by their due date, as of %(date)s.",
+                total,
+            )
             % {"count": _number(total), "date": date_format(as_of, "SHORT_DATE_FORMAT")},
             format_html(
                 '<a href="{}">{}</a>', listing, _("All projects with late milestones (admin list)")

@@ -354,3 +354,20 @@ def test_question_3_late_milestones_panel_and_its_admin_filter(late_projects, of
     # The drill-down: the admin list filtered to the late projects shows just that one.
     listing = client.get("/admin/projects/jointproject/?late=yes").content.decode()
     assert late.code in listing and done.code not in listing and soon.code not in listing
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", "1 project has milestones not done by their due date"),
+        ("es", "1 proyecto tiene hitos no cumplidos en la fecha prevista"),
+        ("ca", "1 projecte té fites no complertes en la data prevista"),
+    ],
+)
+def test_question_3_says_one_late_project_in_the_singular(
+    late_projects, official_cdmx, login, language, sentence
+):
+    client = login(official_cdmx)
+    client.cookies["django_language"] = language
+    html = client.get(URL).content.decode()
+    assert sentence in html
