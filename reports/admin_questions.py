@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -38,33 +38,42 @@ class _ReadOnly(admin.ModelAdmin):
         return False
 
 
-class _StayScopeFilter(admin.SimpleListFilter):
-    """One condition of the dashboard's "stays of the period" (question 4), kept in the list's
-    address so that its pages and sorting keep it; shown only when set."""
+class _ScopeFilter(admin.SimpleListFilter):
+    """One condition of a dashboard figure's records (the stays of question 4, the applicants
+    of question 5), kept in the list's address so that its pages and sorting keep it; shown
+    only when set. A value it does not take is refused, as the dashboard's form refuses it."""
+
+    allowed: ClassVar[dict[str, Any]] = {}  # the values it takes, with their labels
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         value = self.value()
-        return [(value, self.shown(value))] if value else []
+        return [(value, str(self.allowed.get(value, value)))] if value else []
 
-    def shown(self, value: str) -> str:
-        return value
+    def valid(self, value: str) -> bool:
+        """Whether the filter takes ``value``: one of ``allowed``, else a date."""
+        return value in self.allowed if self.allowed else _is_date(value)
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()
         if not value:
             return queryset
-        if self.parameter_name == "host_city" and value not in people.CITIES:
+        if not self.valid(value):
             raise IncorrectLookupParameters(value)
-        if self.parameter_name == "host" and not value.isdigit():
-            raise IncorrectLookupParameters(value)
-        if self.parameter_name in ("date_from", "date_to") and not _is_date(value):
-            raise IncorrectLookupParameters(value)
-        return stays_of_period(queryset, {str(self.parameter_name): value})
+        return self.scope(queryset, {str(self.parameter_name): value})
+
+    def scope(self, queryset: QuerySet[Any], condition: dict[str, str]) -> QuerySet[Any]:
+        raise NotImplementedError
+
+
+class _StayScopeFilter(_ScopeFilter):
+    def scope(self, queryset: QuerySet[Any], condition: dict[str, str]) -> QuerySet[Any]:
+        return stays_of_period(queryset, condition)
 
 
 class HostCityFilter(_StayScopeFilter):
     title = gettext_lazy("host city")
     parameter_name = "host_city"
+    allowed = {city: city for city in people.CITIES}
 
 
 class HostFilter(_StayScopeFilter):
@@ -72,6 +81,9 @@ class HostFilter(_StayScopeFilter):
 
     title = gettext_lazy("host institution")
     parameter_name = "host"
+
+    def valid(self, value: str) -> bool:
+        return value.isdigit()
 
 
 class StaysFromFilter(_StayScopeFilter):
@@ -100,25 +112,9 @@ class PeriodStayAdmin(_ReadOnly):
         return stays_of_period(super().get_queryset(request), {})
 
 
-class _ApplicationScopeFilter(admin.SimpleListFilter):
-    """One condition of the dashboard's "applicants of the period" (question 5), kept in the
-    list's address; shown only when set."""
-
-    allowed: dict[str, Any] = {}  # the values it takes (empty: a date)
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        value = self.value()
-        return [(value, str(self.allowed.get(value, value)))] if value else []
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = self.value()
-        if not value:
-            return queryset
-        if self.allowed and value not in self.allowed:
-            raise IncorrectLookupParameters(value)
-        if not self.allowed and not _is_date(value):
-            raise IncorrectLookupParameters(value)
-        return applications_of_period(queryset, {str(self.parameter_name): value})
+class _ApplicationScopeFilter(_ScopeFilter):
+    def scope(self, queryset: QuerySet[Any], condition: dict[str, str]) -> QuerySet[Any]:
+        return applications_of_period(queryset, condition)
 
 
 class ApplicationHostCityFilter(_ApplicationScopeFilter):

@@ -215,3 +215,6 @@ def test_question_4_stays_each_way_drill_down_to_the_stays_of_the_period(
     }
     bad = client.get("/admin/reports/periodstay/?date_from=2026-13-45")
     assert bad.status_code == 302 and "e=1" in bad["Location"]
+    for query in ("host_city=XYZ", "date_to=yesterday", "host=-3"):
+        refused = client.get(f"/admin/reports/periodstay/?{query}")
+        assert refused.status_code == 302 and "e=1" in refused["Location"], query
