@@ -25,8 +25,8 @@ class ProjectsConfig(AppConfig):
     def connect_catalogue_versions(self) -> None:
         """Bump the public catalogue's cached counts and reference data on every change.
 
-        Every write of a project, its participations, areas, axes, milestones, indicators and
-        measurements, and of an institution, saves or deletes a row through the ORM (the
+        Every write of a project, its participations, areas, axes, milestones, indicators,
+        measurements and funding, and of an institution, saves or deletes a row through the ORM (the
         services, the admin, the import), which these signals see; the areas, axes and cities
         are the reference data the catalogue keeps per process.
         """
@@ -35,6 +35,7 @@ class ProjectsConfig(AppConfig):
         from cooperation.models import Axis, Institution, Party, StrategicArea
         from projects.catalogue import catalogue_changed, reference_changed
         from projects.models import (
+            FundingCommitment,
             Indicator,
             JointProject,
             Measurement,
@@ -43,8 +44,17 @@ class ProjectsConfig(AppConfig):
         )
 
         # What the catalogue's and the public project pages show (projects.catalogue keeps
-        # the anonymous visitors' pages too).
-        for model in (JointProject, Participation, Institution, Milestone, Indicator, Measurement):
+        # the anonymous visitors' pages too), and the API's kept details (funding).
+        shown = (
+            JointProject,
+            Participation,
+            Institution,
+            Milestone,
+            Indicator,
+            Measurement,
+            FundingCommitment,
+        )
+        for model in shown:
             post_save.connect(catalogue_changed, sender=model, dispatch_uid=f"catalogue-{model}")
             post_delete.connect(catalogue_changed, sender=model, dispatch_uid=f"catalogue-{model}")
         for through in (JointProject.areas.through, JointProject.axes.through):

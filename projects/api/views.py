@@ -23,7 +23,7 @@ from cooperation.api.idempotency import IdempotentCreateMixin
 from cooperation.models import Axis, StrategicArea
 from projects import services
 from projects.api.filters import FundingFilter, ParticipationFilter, ProjectFilter
-from projects.api.kept import kept_list
+from projects.api.kept import kept_detail, kept_list
 from projects.api.serializers import (
     FundingCommitmentSerializer,
     MeasurementSerializer,
@@ -189,6 +189,18 @@ class ProjectViewSet(
             return self.get_paginated_response(rows)
 
         return kept_list(request, self.get_renderer_context(), page)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Read a project with its funding, milestones and indicators, and its ``ETag``.
+
+        A detail is kept per class of readers and day (``projects.api.kept``).
+        """
+        return kept_detail(
+            request,
+            self.get_renderer_context(),
+            str(kwargs.get(self.lookup_field, "")),
+            lambda: super(ProjectViewSet, self).retrieve(request, *args, **kwargs),
+        )
 
     def get_serializer_class(self) -> Any:
         if self.action == "list":

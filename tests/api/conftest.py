@@ -11,6 +11,9 @@ from oauth2_provider.models import AccessToken
 from rest_framework.test import APIClient
 
 from cooperation.api.clients import Credentials, partner_client_create
+from projects.models import JointProject
+from tests.factories import InstitutionFactory
+from tests.projects.factories import ProjectFactory
 
 ALL_SCOPES = ["read", "projects:write", "knowledge:write", "stays:read", "webhooks"]
 
@@ -50,3 +53,21 @@ def token_client() -> Callable[..., APIClient]:
 @pytest.fixture
 def api(partner, token_client) -> APIClient:
     return token_client(partner)
+
+
+# The projects of the kept lists' and details' tests (projects.api.kept).
+@pytest.fixture
+def private_bcn(institution_bcn, institution_cdmx) -> JointProject:
+    """A private project of the BCN institution (the ``api`` partner's) only."""
+    return ProjectFactory(institutions=[institution_bcn], public=False, title_es="Privado")
+
+
+@pytest.fixture
+def public(institution_cdmx) -> JointProject:
+    return ProjectFactory(institutions=[institution_cdmx], title_es="Abierto")
+
+
+@pytest.fixture
+def others_private(cdmx) -> JointProject:
+    """A private project of a third institution, of CDMX."""
+    return ProjectFactory(institutions=[InstitutionFactory(party=cdmx)], public=False)

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from projects import services
 from projects.imports import import_projects, read_projects
-from projects.models import JointProject, ProjectStatus
+from projects.models import ProjectStatus
 from tests.factories import InstitutionFactory
 from tests.projects.admin_forms import admin_form
 from tests.projects.factories import ProjectFactory
@@ -31,17 +31,6 @@ def _codes(client, url: str = LIST) -> list[str]:
 def _rows(client) -> dict[str, dict]:
     response = client.get(LIST, HTTP_ACCEPT="application/json")
     return {row["code"]: row for row in response.json()["results"]}
-
-
-@pytest.fixture
-def private_bcn(institution_bcn, institution_cdmx) -> JointProject:
-    """A private project of the BCN institution (the ``api`` partner's) only."""
-    return ProjectFactory(institutions=[institution_bcn], public=False, title_es="Privado")
-
-
-@pytest.fixture
-def public(institution_cdmx) -> JointProject:
-    return ProjectFactory(institutions=[institution_cdmx], title_es="Abierto")
 
 
 def test_a_kept_page_never_shows_a_private_project_to_another_institution(
@@ -77,11 +66,6 @@ def test_an_official_reads_every_project_and_a_coordinator_their_own(
     assert set(every) == {private_bcn.code, public.code, others_private.code}
     # The coordinator of the BCN institution: the public one and BCN's, not the other one.
     assert set(_codes(login(coordinator))) == {private_bcn.code, public.code}
-
-
-@pytest.fixture
-def others_private(cdmx) -> JointProject:
-    return ProjectFactory(institutions=[InstitutionFactory(party=cdmx)], public=False)
 
 
 def test_each_query_has_its_own_page_whatever_the_order_of_its_parameters(api, public):
