@@ -314,21 +314,27 @@ class KeptPageMiddleware:
 
     Placed after the CSP middleware and before the sessions'. A request that may be served a
     kept page (``public_page_cache``'s rule: GET or HEAD, no session or messages cookie, a
-    page that view keeps) goes through the middleware that still matters for such a visitor,
-    the same classes in the same order as in ``MIDDLEWARE``: the language (from the cookie or
-    ``Accept-Language``, as ever), the NUL guard, the host check and ``Content-Length``, the
-    CSRF cookie and token, ``X-Frame-Options``. Without a session cookie the sessions',
-    authentication's, second factor's, messages', allauth's and history's middleware do
-    nothing for it, so they are skipped. If no current page is kept, the request is handed
+    page that view keeps) goes through the middleware that still matters for such a visitor:
+    every one after this in ``MIDDLEWARE``, in its order (today the language, from the cookie
+    or ``Accept-Language`` as ever, the NUL guard, the host check and ``Content-Length``, the
+    CSRF cookie and token, ``X-Frame-Options``), but those in ``SKIPPED``: without a session
+    cookie the sessions', authentication's, second factor's, messages', allauth's and
+    history's middleware do nothing for it. If no current page is kept, the request is handed
     to the whole chain as before (the view then computes and keeps it).
     """
 
-    INNER = (
-        "django.middleware.locale.LocaleMiddleware",
-        "cooperation.inputs.InputGuardMiddleware",
-        "django.middleware.common.CommonMiddleware",
-        "django.middleware.csrf.CsrfViewMiddleware",
-        "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # What does nothing for a request without a session cookie, hence skipped for a kept
+    # page. Everything else after this middleware in ``MIDDLEWARE`` runs, in its order: a
+    # middleware added there later runs for kept pages too unless it is named here.
+    SKIPPED = frozenset(
+        {
+            "django.contrib.sessions.middleware.SessionMiddleware",
+            "django.contrib.auth.middleware.AuthenticationMiddleware",
+            "cooperation.access.SecondFactorMiddleware",
+            "django.contrib.messages.middleware.MessageMiddleware",
+            "allauth.account.middleware.AccountMiddleware",
+            "simple_history.middleware.HistoryRequestMiddleware",
+        }
     )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -339,9 +345,16 @@ class KeptPageMiddleware:
         # Built as the handler builds its chain: an exception (a host not allowed) becomes
         # its response where it is raised, and goes out through the outer ones.
         serve: Callable[[HttpRequest], Any] = self._serve
-        for path in reversed(self.INNER):
+        for path in reversed(self.inner()):
             serve = convert_exception_to_response(import_string(path)(serve))
         self.serve = serve
+
+    @classmethod
+    def inner(cls) -> list[str]:
+        """Return the middleware that still runs for a kept page, in ``MIDDLEWARE``'s order."""
+        name = f"{cls.__module__}.{cls.__qualname__}"
+        after = settings.MIDDLEWARE[settings.MIDDLEWARE.index(name) + 1 :]
+        return [path for path in after if path not in cls.SKIPPED]
 
     def _serve(self, request: HttpRequest) -> HttpResponse:
         try:

@@ -152,3 +152,34 @@ def test_a_page_answered_early_is_counted_under_its_view(institution_cdmx):
     before = counter._value.get()
     assert _served_early(Client().get("/projects/"))
     assert counter._value.get() == before + 1
+
+
+class StampMiddleware:
+    """A middleware the project does not have: it marks every response it sees."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response["X-Stamp"] = "seen"
+        return response
+
+
+def test_a_middleware_added_after_it_runs_for_kept_pages_too(institution_cdmx, settings):
+    """The early chain is read from MIDDLEWARE: only the named session-bound ones are left out."""
+    from projects.catalogue import KeptPageMiddleware
+
+    assert KeptPageMiddleware.inner() == [
+        "django.middleware.locale.LocaleMiddleware",
+        "cooperation.inputs.InputGuardMiddleware",
+        "django.middleware.common.CommonMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    ]
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, f"{__name__}.StampMiddleware"]
+    ProjectFactory(institutions=[institution_cdmx])
+    _warm(Client(), "/projects/")
+    response = Client().get("/projects/")
+    assert _served_early(response)
+    assert response["X-Stamp"] == "seen"
