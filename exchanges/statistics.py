@@ -10,6 +10,9 @@ hidden.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db.models import Count, Q
@@ -36,8 +39,35 @@ def direction_key(direction: str) -> tuple[str, str]:
     return ("applications_direction", direction)
 
 
+# Within ``read_once``: the publication read first, by database alias.
+_reading: ContextVar[dict[str, Publication] | None] = ContextVar("applications", default=None)
+
+
+@contextmanager
+def read_once() -> Iterator[None]:
+    """Read the applications' publication once for everything inside: an open-data release's
+    files then give the same counts, hidden alike, even if applications change meanwhile."""
+    token = _reading.set({})
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+
+
 def applications_publication(*, using: str = "default") -> Publication:
-    """Return every call's applications per status (all time), protected."""
+    """Return every call's applications per status (all time), protected.
+
+    Inside ``read_once``, the one read first (nobody changes a protected publication).
+    """
+    reading = _reading.get()
+    if reading is None:
+        return _applications_publication(using=using)
+    if using not in reading:
+        reading[using] = _applications_publication(using=using)
+    return reading[using]
+
+
+def _applications_publication(*, using: str) -> Publication:
     pub = Publication()
     calls = dict(Call.objects.using(using).values_list("pk", "direction"))
     counts: dict[tuple[int, str], int] = {

@@ -276,3 +276,34 @@ def test_public_events_with_attendance_under_disclosure_and_no_registrant(
     everything = b"".join(read(f) for f in release.files.all())
     for datum in (researcher.email, researcher.last_name, "meet.example.org"):
         assert datum.encode() not in everything
+
+
+def test_a_release_reads_the_applications_counts_once_for_all_its_files(programme, monkeypatch):
+    """The calls' file, the stay statistics and the 360Giving stays share one reading, so an
+    application submitted during the release cannot make two files disagree."""
+    from exchanges import statistics
+
+    readings = []
+    real = statistics._applications_publication
+
+    def counted(**kwargs):
+        readings.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(statistics, "_applications_publication", counted)
+    release = services.release_request(actor=None, release_date=datetime.date(2026, 12, 1))
+    assert services.release_execute(release.pk) == "published"
+    assert readings == [{"using": "default"}]
+    # Outside a release each call reads again (the API, the reports: always current).
+    statistics.applications_publication()
+    statistics.applications_publication()
+    assert len(readings) == 3
+
+
+def test_one_reading_holds_inside_read_once_only():
+    from exchanges import statistics
+
+    with statistics.read_once():
+        first = statistics.applications_publication()
+        assert statistics.applications_publication() is first
+    assert statistics.applications_publication() is not first
