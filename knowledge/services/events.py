@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import Institution, Party, StrategicArea, User
+from cooperation.roles import official_party_id
 from cooperation.validators import validate_web_url
 from knowledge import events as webhooks
 from knowledge.models import (
@@ -31,7 +32,7 @@ from knowledge.models import (
     Registration,
     RegistrationStatus,
 )
-from knowledge.permissions import can_manage_event, can_organise_at
+from knowledge.permissions import can_manage_event, can_organise_at, can_organise_in
 from knowledge.services.registrations import notify_registrants, promote_waiting
 
 S = EventStatus
@@ -90,6 +91,20 @@ def _check(event: Event) -> None:
     REGISTRATION_CLOSE.check(event.registration_closes_at, event.ends_at)
 
 
+def _check_place(actor: User, institution: Institution, city_id: int) -> None:
+    """Refuse to hold an event where ``actor`` may not organise it (on creation and on a move)."""
+    if can_organise_in(actor, institution, city_id):
+        return
+    if official_party_id(actor) is not None:
+        message = _("You may organise events in your own city only.")
+    else:
+        message = _(
+            "Only the programme's administrators, the officials of the event's city and its "
+            "institution's coordinators may hold it in another city."
+        )
+    raise ValidationError({"city": message}, code="city_out_of_reach")
+
+
 def _count_error() -> str:
     return _("Give a number from 0 to %(max)d.") % {"max": MAX_COUNT}
 
@@ -123,6 +138,7 @@ def event_create(
     """Create a draft event of ``institution``; ``texts`` by column (``{"title_es": …}``)."""
     if not can_organise_at(actor, institution):
         raise PermissionDenied(_("You may organise events of your own institution only."))
+    _check_place(actor, institution, city.pk)
     areas = list(areas)
     if not areas:
         raise ValidationError({"areas": _("Choose at least one strategic area.")})
@@ -168,6 +184,9 @@ def event_update(
         raise PermissionDenied(_("You may change the events you organise only."))
     if stored.status == S.CANCELLED:
         raise ValidationError(_("A cancelled event cannot be changed."), code="cancelled")
+    if event.city_id != stored.city_id:
+        # Where it ends up, the same check as a new event's (the institution never changes).
+        _check_place(actor, stored.institution, event.city_id)
     for name in DETAIL_FIELDS:
         setattr(stored, name, getattr(event, name))
     _set_texts(stored, texts or {})
