@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import Institution, Party, StrategicArea, User
+from cooperation.notifications import notify
 from cooperation.roles import official_party_id
 from cooperation.validators import validate_web_url
 from knowledge import events as webhooks
@@ -231,9 +232,24 @@ def event_publish(*, actor: User, event: Event) -> Event:
     return event
 
 
+def _notify_organisers(actor: User, event: Event, *, registrants: int) -> None:
+    """E-mail the event's organisers but ``actor`` that it is cancelled, each in their language.
+
+    Rows of the outbox in the cancellation's transaction, as the registrants' e-mails: sent
+    only if it commits, each claimed once by its sender, and a second cancellation is refused
+    under the event's lock, so nobody is told twice.
+    """
+    notify(
+        recipients=event.organisers.exclude(pk=actor.pk).order_by("pk"),
+        template="knowledge/email/event_cancelled_organiser",
+        context={"actor_name": actor.get_full_name() or actor.email, "registrants": registrants},
+        objects={"event": event},
+    )
+
+
 @transaction.atomic
 def event_cancel(*, actor: User, event: Event) -> Event:
-    """Cancel an event: its registrations end, and every registrant is told in their language."""
+    """Cancel an event: registrations end; registrants and other organisers are told by e-mail."""
     event = Event.objects.select_for_update().get(pk=event.pk)
     if not can_manage_event(actor, event):
         raise PermissionDenied(_("You may cancel the events you organise only."))
@@ -252,6 +268,7 @@ def event_cancel(*, actor: User, event: Event) -> Event:
         updated_at=timezone.now(),
     )
     notify_registrants(registrations, event, "knowledge/email/event_cancelled")
+    _notify_organisers(actor, event, registrants=len(registrations))
     if was_published:
         # Partners showing it take the change (status cancelled).
         webhooks.event_published(event)
