@@ -15,9 +15,10 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from cooperation.models import StrategicArea
+from cooperation.roles import Role
 from knowledge import services
 from knowledge.models import Event
-from tests.factories import UserFactory
+from tests.factories import InstitutionFactory, UserFactory
 from tests.knowledge.factories import coordinator_of, event
 from tests.knowledge.test_event_bad_paths import _admin_body, _change_url
 
@@ -187,3 +188,26 @@ def test_the_organisers_page_cannot_move_an_event(login, unam, bcn):
     )
     assert response.status_code in (200, 302, 400)
     assert _stored(seminar) == ("CDMX", 2)
+
+
+# The demo data creates its event through ``event_create``, so through the same check.
+
+
+def test_the_demo_event_is_held_where_its_official_organises_and_passes_the_check(bcn, monkeypatch):
+    from demo.events import events_seed
+
+    UserFactory(email="oficial.bcn@demo.cdmx-bcn.org", party=bcn, roles=[Role.OFFICIAL_BCN])
+    UserFactory(email="coordinacion.upc@demo.cdmx-bcn.org")
+    InstitutionFactory(code="UPC", party=bcn)
+    held = []
+
+    def check(user, institution, city_id):
+        held.append((user.email, institution.code, city_id))
+        return False
+
+    monkeypatch.setattr("knowledge.services.events.can_organise_in", check)
+    with pytest.raises(ValidationError) as refused:
+        events_seed()
+    assert "city" in refused.value.message_dict
+    assert held == [("oficial.bcn@demo.cdmx-bcn.org", "UPC", bcn.pk)]
+    assert not Event.objects.exists()
