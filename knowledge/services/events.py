@@ -99,9 +99,10 @@ def _check_place(actor: User, institution: Institution, city_id: int) -> None:
     if official_party_id(actor) is not None:
         message = _("You may organise events in your own city only.")
     else:
+        # Only on a move: creating it, they would have been refused the institution first.
         message = _(
-            "Only the programme's administrators, the officials of the event's city and its "
-            "institution's coordinators may hold it in another city."
+            "You may not move this event to another city: ask its institution's coordinators "
+            "or the programme's administrators."
         )
     raise ValidationError({"city": message}, code="city_out_of_reach")
 
