@@ -8,7 +8,8 @@ the officials of that city keep it. Officials of both cities read everything.
 An event belongs to its organising institution: administrators, the officials of the event's
 city, the institution's coordinators and the people named as its organisers manage it (its
 details, its places, its attendance); it is held where its organiser may organise it
-(``can_organise_in``), when created and when moved. A registration belongs to its registrant alone.
+(``can_organise_in``), when created and when moved. A registration belongs to its registrant
+alone.
 """
 
 from __future__ import annotations
