@@ -7,7 +7,9 @@ the officials of that city keep it. Officials of both cities read everything.
 
 An event belongs to its organising institution: administrators, the officials of the event's
 city, the institution's coordinators and the people named as its organisers manage it (its
-details, its places, its attendance). A registration belongs to its registrant alone.
+details, its places, its attendance); it is held where its organiser may organise it
+(``can_organise_in``), when created and when moved. A registration belongs to its registrant
+alone.
 """
 
 from __future__ import annotations
@@ -77,6 +79,22 @@ def can_organise_at(user: User | AnonymousUser, institution: Institution) -> boo
     """Create an event of ``institution``: administrators, officials of its city, its
     coordinators."""
     return can_keep_transfer(user, institution)
+
+
+def can_organise_in(user: User | AnonymousUser, institution: Institution, city_id: int) -> bool:
+    """Hold an event of ``institution`` in the city ``city_id``: those who may organise at the
+    institution (``can_organise_at``), an official only in their own city.
+
+    An official's reach over events is their city (``can_manage_event``): held in the other
+    city, the event would leave it. A coordinator's is their institution, wherever it holds
+    the event. Being named an organiser gives no power to move an event.
+    """
+    if not can_organise_at(user, institution):
+        return False
+    if is_programme_admin(user):
+        return True
+    party_id = official_party_id(user)
+    return party_id is None or party_id == city_id
 
 
 def can_manage_event(user: User | AnonymousUser, event: Event) -> bool:

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import Institution, Party, StrategicArea, User
+from cooperation.notifications import notify
+from cooperation.roles import official_party_id
 from cooperation.validators import validate_web_url
 from knowledge import events as webhooks
 from knowledge.models import (
@@ -31,7 +33,7 @@ from knowledge.models import (
     Registration,
     RegistrationStatus,
 )
-from knowledge.permissions import can_manage_event, can_organise_at
+from knowledge.permissions import can_manage_event, can_organise_at, can_organise_in
 from knowledge.services.registrations import notify_registrants, promote_waiting
 
 S = EventStatus
@@ -90,6 +92,21 @@ def _check(event: Event) -> None:
     REGISTRATION_CLOSE.check(event.registration_closes_at, event.ends_at)
 
 
+def _check_place(actor: User, institution: Institution, city_id: int) -> None:
+    """Refuse to hold an event where ``actor`` may not organise it (on creation and on a move)."""
+    if can_organise_in(actor, institution, city_id):
+        return
+    if official_party_id(actor) is not None:
+        message = _("You may organise events in your own city only.")
+    else:
+        # Only on a move: creating it, they would have been refused the institution first.
+        message = _(
+            "You may not move this event to another city: ask its institution's coordinators "
+            "or the programme's administrators."
+        )
+    raise ValidationError({"city": message}, code="city_out_of_reach")
+
+
 def _count_error() -> str:
     return _("Give a number from 0 to %(max)d.") % {"max": MAX_COUNT}
 
@@ -123,6 +140,7 @@ def event_create(
     """Create a draft event of ``institution``; ``texts`` by column (``{"title_es": …}``)."""
     if not can_organise_at(actor, institution):
         raise PermissionDenied(_("You may organise events of your own institution only."))
+    _check_place(actor, institution, city.pk)
     areas = list(areas)
     if not areas:
         raise ValidationError({"areas": _("Choose at least one strategic area.")})
@@ -168,6 +186,9 @@ def event_update(
         raise PermissionDenied(_("You may change the events you organise only."))
     if stored.status == S.CANCELLED:
         raise ValidationError(_("A cancelled event cannot be changed."), code="cancelled")
+    if event.city_id != stored.city_id:
+        # Where it ends up, the same check as a new event's (the institution never changes).
+        _check_place(actor, stored.institution, event.city_id)
     for name in DETAIL_FIELDS:
         setattr(stored, name, getattr(event, name))
     _set_texts(stored, texts or {})
@@ -212,9 +233,24 @@ def event_publish(*, actor: User, event: Event) -> Event:
     return event
 
 
+def _notify_organisers(actor: User, event: Event, *, registrants: int) -> None:
+    """E-mail the event's organisers but ``actor`` that it is cancelled, each in their language.
+
+    Rows of the outbox in the cancellation's transaction, as the registrants' e-mails: sent
+    only if it commits, each claimed once by its sender, and a second cancellation is refused
+    under the event's lock, so nobody is told twice.
+    """
+    notify(
+        recipients=event.organisers.exclude(pk=actor.pk).order_by("pk"),
+        template="knowledge/email/event_cancelled_organiser",
+        context={"actor_name": actor.get_full_name() or actor.email, "registrants": registrants},
+        objects={"event": event},
+    )
+
+
 @transaction.atomic
 def event_cancel(*, actor: User, event: Event) -> Event:
-    """Cancel an event: its registrations end, and every registrant is told in their language."""
+    """Cancel an event: registrations end; registrants and other organisers are told by e-mail."""
     event = Event.objects.select_for_update().get(pk=event.pk)
     if not can_manage_event(actor, event):
         raise PermissionDenied(_("You may cancel the events you organise only."))
@@ -233,6 +269,7 @@ def event_cancel(*, actor: User, event: Event) -> Event:
         updated_at=timezone.now(),
     )
     notify_registrants(registrations, event, "knowledge/email/event_cancelled")
+    _notify_organisers(actor, event, registrants=len(registrations))
     if was_published:
         # Partners showing it take the change (status cancelled).
         webhooks.event_published(event)
