@@ -74,7 +74,7 @@ FIRST_NAMES = [
     "Renata", "Marc", "Abril", "Nil", "Paula", "Emilio", "Júlia", "Santiago", "Noa", "Héctor",
 ]  # fmt: skip
 LAST_NAMES = ["Ramírez", "Ferrer", "Castillo", "Soler", "Mendoza", "Roca", "Vargas", "Serra"]
-STAGES = [R.value for R in ResearcherProfile.CareerStage]
+CAREER_STAGES = list(ResearcherProfile.CareerStage.values)
 
 
 def stays_seed(*, admin: User) -> int:
@@ -89,9 +89,12 @@ def stays_seed(*, admin: User) -> int:
     if people is None:
         return 0
     made = 0
-    for index, (direction, host, currency, stipend, titles) in enumerate(PAST_CALLS):
+    open_titles = [titles[0] for *_terms, titles in CALLS]
+    for direction, host, currency, stipend, titles in PAST_CALLS:
+        if Call.objects.filter(title_es=titles[0]).exists():
+            continue  # keyed on its Spanish title, as the open calls are
         call = _past_call(admin, direction, host, currency, stipend, titles)
-        open_call = Call.objects.filter(title_es=CALLS[index][4][0]).first()
+        open_call = Call.objects.filter(title_es__in=open_titles, direction=direction).first()
         plan: list[tuple[Call, str, str]] = [(call, host, stage) for stage in PAST_STAGES]
         if open_call is not None and open_call.is_open:
             plan += [(open_call, host, stage) for stage in OPEN_STAGES]
@@ -119,7 +122,12 @@ def _staff() -> dict[str, User] | None:
 
 
 def _past_call(
-    admin: User, direction: str, host: str, currency: str, stipend: Decimal, titles: tuple
+    admin: User,
+    direction: str,
+    host: str,
+    currency: str,
+    stipend: Decimal,
+    titles: tuple[str, str, str],
 ) -> Call:
     """Create the call open now, its stays window around today (the dates move later)."""
     now, today = timezone.now(), timezone.localdate()
@@ -195,7 +203,7 @@ def _researcher(direction: str, number: int, gender: str) -> User:
         first_name=first,
         last_name=last,
         home_institution=Institution.objects.get(code=homes[number % len(homes)]),
-        career_stage=STAGES[number % len(STAGES)],
+        career_stage=CAREER_STAGES[number % len(CAREER_STAGES)],
         gender=gender,
         sensitive_consent=bool(gender),
     )

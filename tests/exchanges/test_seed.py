@@ -143,3 +143,13 @@ def test_the_demo_fills_the_officials_dashboard_within_the_disclosure_rules():
     assert women["Researchers on stays"] == ["10", "10", "10", "50.0 %"]
     page = response.content.decode()
     assert "Polytechnic University of Catalonia" in page
+
+
+def test_the_stays_demo_needs_the_demo_people_and_otherwise_makes_nothing():
+    from cooperation.roles import Role
+    from demo.stays import stays_seed
+    from tests.factories import UserFactory
+
+    admin = UserFactory(email="admin@example.org", is_staff=True, roles=[Role.PROGRAMME_ADMIN])
+    assert stays_seed(admin=admin) == 0
+    assert not Call.objects.exists()
