@@ -186,10 +186,11 @@ def test_the_line_rule_hides_the_next_smallest_cell():
 
 
 @pytest.mark.django_db
-def test_the_auditor_finds_nothing_in_the_demo_data():
+def test_the_auditor_finds_nothing_in_the_demo_data(settings, tmp_path):
     from reports.dashboard import team_publication
     from reports.kinds.people import stays_publication
 
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"  # the demo's applications' documents
     call_command("seed_demo", "--first-time", stdout=StringIO())
     call_command("seed_stays_demo", stdout=StringIO())
     from exchanges.statistics import applications_publication

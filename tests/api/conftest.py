@@ -13,9 +13,11 @@ from rest_framework.test import APIClient
 from cooperation.api.clients import Credentials, partner_client_create
 from projects.models import JointProject
 from tests.factories import InstitutionFactory
+from tests.knowledge.factories import published, transfer
 from tests.projects.factories import ProjectFactory
 
 ALL_SCOPES = ["read", "projects:write", "knowledge:write", "stays:read", "webhooks"]
+KNOWLEDGE_WRITE = ["read", "knowledge:write"]
 
 
 @pytest.fixture
@@ -71,3 +73,25 @@ def public(institution_cdmx) -> JointProject:
 def others_private(cdmx) -> JointProject:
     """A private project of a third institution, of CDMX."""
     return ProjectFactory(institutions=[InstitutionFactory(party=cdmx)], public=False)
+
+
+# The transfers' API tests (writes and bad paths) share these.
+@pytest.fixture
+def bcn_practice(coordinator, official_bcn):
+    """A published practice of the BCN institution."""
+    return published(actor=coordinator, reviewer=official_bcn)
+
+
+@pytest.fixture
+def cdmx_writer(institution_cdmx, token_client):
+    """A client of the CDMX institution with the knowledge scope."""
+    credentials = partner_client_create(
+        name="UNAM knowledge", scopes=KNOWLEDGE_WRITE, institution=institution_cdmx
+    )
+    return token_client(credentials, KNOWLEDGE_WRITE)
+
+
+@pytest.fixture
+def made(bcn_practice, official_cdmx, institution_cdmx):
+    """A transfer of the BCN practice to the CDMX institution, recorded by an official."""
+    return transfer(actor=official_cdmx, practice=bcn_practice, institution=institution_cdmx)

@@ -9,32 +9,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from cooperation.api.clients import partner_client_create
 from knowledge.models import Transfer, TransferEvent
-from tests.knowledge.factories import published, transfer
 
 pytestmark = pytest.mark.django_db
 
-WRITE = ["read", "knowledge:write"]
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture
-def bcn_practice(coordinator, official_bcn):
-    return published(actor=coordinator, reviewer=official_bcn)
-
-
-@pytest.fixture
-def cdmx_writer(institution_cdmx, token_client):
-    credentials = partner_client_create(
-        name="UNAM knowledge", scopes=WRITE, institution=institution_cdmx
-    )
-    return token_client(credentials, WRITE)
-
-
-@pytest.fixture
-def made(bcn_practice, official_cdmx, institution_cdmx):
-    return transfer(actor=official_cdmx, practice=bcn_practice, institution=institution_cdmx)
 
 
 def _problem(response, status: int) -> dict:

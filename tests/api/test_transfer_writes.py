@@ -7,27 +7,12 @@ import pytest
 from cooperation.api.clients import partner_client_create
 from cooperation.api.models import WebhookDelivery, WebhookEndpoint
 from knowledge.models import Transfer, TransferEvent
-from tests.knowledge.factories import coordinator_of, draft, published, transfer
+from tests.knowledge.factories import coordinator_of, draft
 
 pytestmark = pytest.mark.django_db
 
 WRITE = ["read", "knowledge:write"]
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture
-def bcn_practice(coordinator, official_bcn):
-    """A published practice of the BCN institution."""
-    return published(actor=coordinator, reviewer=official_bcn)
-
-
-@pytest.fixture
-def cdmx_writer(institution_cdmx, token_client):
-    """A client of the CDMX institution with the knowledge scope."""
-    credentials = partner_client_create(
-        name="UNAM knowledge", scopes=WRITE, institution=institution_cdmx
-    )
-    return token_client(credentials, WRITE)
 
 
 @pytest.fixture
@@ -148,11 +133,6 @@ def test_bad_values_name_their_fields_in_the_callers_language(cdmx_writer, bcn_p
     assert "started_on" in text and "adopter_contact_email" in text
     assert "Introduzca una dirección de correo electrónico válida." in text
     assert not Transfer.objects.exists()
-
-
-@pytest.fixture
-def made(bcn_practice, official_cdmx, institution_cdmx):
-    return transfer(actor=official_cdmx, practice=bcn_practice, institution=institution_cdmx)
 
 
 def test_a_skipped_stage_is_a_problem_and_the_stage_stays(cdmx_writer, made):

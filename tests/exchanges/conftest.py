@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Callable
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from cooperation.roles import Role
 from exchanges import services
@@ -82,6 +82,18 @@ def draft(call, profiled_researcher, institution_bcn):
 def submit(application: StayApplication) -> StayApplication:
     services.application_submit(
         actor=application.researcher, application_id=application.pk, consent=True
+    )
+    application.refresh_from_db()
+    return application
+
+
+def waiting(new_researcher, call, host, *, days: int, email: str) -> StayApplication:
+    """Submit a new researcher's application to ``host``, sent ``days`` days (and an hour) ago."""
+    researcher = new_researcher(email)
+    application = services.application_start(actor=researcher, call=call)
+    application = submit(fill_draft(application, researcher, host))
+    StayApplication.objects.filter(pk=application.pk).update(
+        submitted_at=timezone.now() - datetime.timedelta(days=days, hours=1)
     )
     application.refresh_from_db()
     return application

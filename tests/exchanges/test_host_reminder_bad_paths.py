@@ -3,29 +3,16 @@ and no reminder for an application already answered, withdrawn or cancelled."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cooperation.outbox.models import OutgoingEmail
 from exchanges import services
-from exchanges.models import HostReminder, HostReminderPolicy, StayApplication
-from tests.exchanges.conftest import accept, fill_draft, submit
+from exchanges.models import HostReminder, HostReminderPolicy
+from tests.exchanges.conftest import accept, waiting
 
 pytestmark = pytest.mark.django_db
-
-
-def _waiting(new_researcher, call, host, *, days: int, email: str) -> StayApplication:
-    researcher = new_researcher(email)
-    application = services.application_start(actor=researcher, call=call)
-    application = submit(fill_draft(application, researcher, host))
-    StayApplication.objects.filter(pk=application.pk).update(
-        submitted_at=timezone.now() - timedelta(days=days, hours=1)
-    )
-    application.refresh_from_db()
-    return application
 
 
 def _reminders() -> int:
@@ -68,7 +55,7 @@ def test_no_reminder_for_a_withdrawn_application(
     new_researcher, call, institution_bcn, official_cdmx
 ):
     services.host_reminder_policy_update(actor=official_cdmx, days=5, active=True)
-    application = _waiting(new_researcher, call, institution_bcn, days=9, email="a@example.org")
+    application = waiting(new_researcher, call, institution_bcn, days=9, email="a@example.org")
     services.application_withdraw(actor=application.researcher, application_id=application.pk)
     assert services.host_reminders_send() == 0
     # Even asked directly (listed as waiting by a beat just before the withdrawal).
@@ -81,7 +68,7 @@ def test_no_reminder_for_an_answered_application_asked_directly(
     new_researcher, call, institution_bcn, coordinator, official_cdmx
 ):
     services.host_reminder_policy_update(actor=official_cdmx, days=5, active=True)
-    application = _waiting(new_researcher, call, institution_bcn, days=9, email="a@example.org")
+    application = waiting(new_researcher, call, institution_bcn, days=9, email="a@example.org")
     accept(application, coordinator)
     assert not services.host_remind(application_id=application.pk, number=1, now=timezone.now())
     assert not HostReminder.objects.exists()

@@ -13,22 +13,11 @@ from django.utils import timezone
 
 from cooperation.outbox.models import OutgoingEmail
 from exchanges import services
-from exchanges.models import HostReminder, HostReminderPolicy, StayApplication
+from exchanges.models import HostReminder, HostReminderPolicy
 from exchanges.tasks import remind_hosts
-from tests.exchanges.conftest import accept, fill_draft, submit
+from tests.exchanges.conftest import accept, waiting
 
 pytestmark = pytest.mark.django_db
-
-
-def _waiting(new_researcher, call, host, *, days: int, email: str) -> StayApplication:
-    researcher = new_researcher(email)
-    application = services.application_start(actor=researcher, call=call)
-    application = submit(fill_draft(application, researcher, host))
-    StayApplication.objects.filter(pk=application.pk).update(
-        submitted_at=timezone.now() - timedelta(days=days, hours=1)
-    )
-    application.refresh_from_db()
-    return application
 
 
 def _reminders(to) -> list[OutgoingEmail]:
@@ -49,9 +38,9 @@ def test_officials_see_the_waiting_applications_oldest_first_with_days_waiting(
     login,
     django_assert_num_queries,
 ):
-    recent = _waiting(new_researcher, call, institution_bcn, days=2, email="a@example.org")
-    oldest = _waiting(new_researcher, call, institution_bcn, days=12, email="b@example.org")
-    answered = _waiting(new_researcher, call, institution_bcn, days=20, email="c@example.org")
+    recent = waiting(new_researcher, call, institution_bcn, days=2, email="a@example.org")
+    oldest = waiting(new_researcher, call, institution_bcn, days=12, email="b@example.org")
+    answered = waiting(new_researcher, call, institution_bcn, days=20, email="c@example.org")
     accept(answered, coordinator)
     client = login(official_cdmx)
     response = client.get("/admin/exchanges/waitingapplication/")
@@ -70,7 +59,7 @@ def test_the_waiting_list_costs_the_same_queries_as_it_grows(
     new_researcher, call, institution_bcn, official_cdmx, login, django_assert_num_queries
 ):
     client = login(official_cdmx)
-    _waiting(new_researcher, call, institution_bcn, days=3, email="a@example.org")
+    waiting(new_researcher, call, institution_bcn, days=3, email="a@example.org")
     client.get("/admin/exchanges/waitingapplication/")  # warm the session and the caches
     # 11: the session, the user and its roles, the admin's permissions, the count, the page
     # (one statement: applications, researcher, call, host and the reminders' count), and the
@@ -78,7 +67,7 @@ def test_the_waiting_list_costs_the_same_queries_as_it_grows(
     with django_assert_num_queries(11):
         assert client.get("/admin/exchanges/waitingapplication/").status_code == 200
     for number in range(4):
-        _waiting(
+        waiting(
             new_researcher, call, institution_bcn, days=5 + number, email=f"m{number}@example.org"
         )
     with django_assert_num_queries(11):
@@ -121,8 +110,8 @@ def test_the_host_is_reminded_once_per_period_in_its_language(
     coordinator.language = "ca"
     coordinator.save()
     services.host_reminder_policy_update(actor=official_cdmx, days=7, active=True)
-    application = _waiting(new_researcher, call, institution_bcn, days=8, email="a@example.org")
-    _waiting(new_researcher, call, institution_bcn, days=3, email="b@example.org")  # not yet
+    application = waiting(new_researcher, call, institution_bcn, days=8, email="a@example.org")
+    waiting(new_researcher, call, institution_bcn, days=3, email="b@example.org")  # not yet
     assert remind_hosts() == 1
     (email,) = _reminders(coordinator)
     assert email.language == "ca"
@@ -145,7 +134,7 @@ def test_no_reminder_once_the_host_answered_or_when_switched_off(
     new_researcher, call, institution_bcn, coordinator, official_cdmx
 ):
     services.host_reminder_policy_update(actor=official_cdmx, days=5, active=False)
-    application = _waiting(new_researcher, call, institution_bcn, days=9, email="a@example.org")
+    application = waiting(new_researcher, call, institution_bcn, days=9, email="a@example.org")
     assert remind_hosts() == 0
     services.host_reminder_policy_update(actor=official_cdmx, days=5, active=True)
     accept(application, coordinator)
@@ -158,7 +147,7 @@ def test_two_beats_at_once_send_a_reminder_once(
     new_researcher, call, institution_bcn, coordinator, official_cdmx
 ):
     services.host_reminder_policy_update(actor=official_cdmx, days=2, active=True)
-    _waiting(new_researcher, call, institution_bcn, days=3, email="a@example.org")
+    waiting(new_researcher, call, institution_bcn, days=3, email="a@example.org")
     barrier = threading.Barrier(2)
     results: list[int] = []
 

@@ -19,21 +19,11 @@ from exchanges.services.personal_data import erasure_request
 from knowledge import services
 from knowledge.models import Event, EventStatus, Registration, RegistrationStatus
 from tests.factories import UserFactory
-from tests.knowledge.factories import coordinator_of, event
+from tests.knowledge.factories import event
 
 R = RegistrationStatus
 S = EventStatus
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def organiser(institution_bcn):
-    return coordinator_of(institution_bcn, email="organitza@example.org")
-
-
-@pytest.fixture
-def person(db):
-    return UserFactory(email="persona@example.org", language="en")
 
 
 def _past(seminar: Event, *, days: int = 2) -> None:

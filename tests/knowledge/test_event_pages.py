@@ -24,16 +24,6 @@ def english() -> Client:
     return Client(HTTP_ACCEPT_LANGUAGE="en")
 
 
-@pytest.fixture
-def organiser(institution_bcn):
-    return coordinator_of(institution_bcn, email="organitza@example.org")
-
-
-@pytest.fixture
-def person(db):
-    return UserFactory(email="persona@example.org", language="en")
-
-
 def _past(seminar: Event, *, days: int = 2) -> None:
     started = timezone.now() - datetime.timedelta(days=days)
     Event.objects.filter(pk=seminar.pk).update(

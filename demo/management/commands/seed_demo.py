@@ -2,7 +2,8 @@
 projects; print every login.
 
 Safe to run twice: rows are keyed on stable codes and e-mail addresses, existing users keep
-their password and second factor, and projects are only added while none exists.
+their password and second factor, and projects (like the stay applications) are only added
+while none exists.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from demo.events import events_seed
 from demo.knowledge import knowledge_seed
 from demo.people import institutions_seed, users_seed
 from demo.portfolio import portfolio_seed
+from demo.stays import stays_seed
 from exchanges.models import Call
 
 
@@ -56,6 +58,12 @@ class Command(BaseCommand):
         # Two open calls for stays (one each way), also only while there is none.
         if not Call.objects.exists():
             call_command("seed_stays_demo", stdout=self.stdout)
+        # Researchers and their applications in every state (and two past calls whose stays
+        # are finished or under way), so the officials' panels show figures; also only once.
+        with transaction.atomic():
+            made = stays_seed(admin=User.objects.get(email=USERS[0][0]))
+        if made:
+            self.stdout.write(f"Demo stay applications: {made}")
         self._print_logins(password)
 
     def _print_logins(self, password: str) -> None:
