@@ -222,15 +222,20 @@ def _funding_by_city_and_year(using: str, parameters: dict[str, Any]) -> Chart:
             )
             for row in rows
         ],
+        # The bars are the totals in the reporting currency, each value saying which.
         bars=[
             (
                 f"{row['city']} {row['year']}",
                 float(row["converted"] or 0),
-                _number(row["converted"], 0),
+                _("%(amount)s %(currency)s")
+                % {"amount": _number(row["converted"], 0), "currency": REPORTING_CURRENCY},
             )
             for row in rows
         ],
-        notes=notes,
+        notes=[
+            *notes,
+            _("The bars are the totals in %(currency)s.") % {"currency": REPORTING_CURRENCY},
+        ],
     )
 
 

@@ -105,6 +105,10 @@ def test_dashboard_shows_figures_charts_and_their_tables(programme, official_bcn
         ["Researchers on stays", "0", "0", "<5", "—"],
     ]
     assert "Exchange rate: 1 MXN = 0.05 EUR, of 2026-01-01" in html
+    # The chart's bars say their currency: the totals in EUR.
+    funding_chart = html.split('id="funding-svg-title"', 1)[1].split("</svg>", 1)[0]
+    assert ">2,000 EUR<" in funding_chart and ">5,000 EUR<" in funding_chart
+    assert "The bars are the totals in EUR." in html
 
 
 def test_dashboard_runs_a_constant_number_of_queries(
