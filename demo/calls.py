@@ -47,32 +47,49 @@ def calls_seed(*, actor: User) -> list[tuple[str, bool]]:
             monthly_stipend=stipend,
             stipend_currency=currency,
         )
-        services.call_save(actor=actor, call=call, areas=areas)
-        services.call_hosts_set(
+        call_publish(
             actor=actor,
-            call_id=call.pk,
-            rows=[
-                services.HostRow(pk=None, institution=institution, places=2)
-                for institution in Institution.objects.filter(code__in=hosts)
-            ],
-        )
-        services.call_criteria_set(
-            actor=actor,
-            call_id=call.pk,
-            rows=[
-                services.CriterionRow(
-                    pk=None,
-                    values={
-                        "order": order,
-                        "name_es": names[0],
-                        "name_ca": names[1],
-                        "name_en": names[2],
-                        "weight": weight,
-                        "is_social_impact": impact,
-                    },
-                )
-                for order, (names, weight, impact) in enumerate(CRITERIA, start=1)
-            ],
+            call=call,
+            areas=areas,
+            hosts=[(i, 2) for i in Institution.objects.filter(code__in=hosts)],
         )
         done.append((titles[2], True))
     return done
+
+
+def call_publish(
+    *,
+    actor: User,
+    call: Call,
+    areas: list[StrategicArea],
+    hosts: list[tuple[Institution, int]],
+) -> Call:
+    """Save a demo call with its areas, its hosts (institution, places) and the demo criteria."""
+    services.call_save(actor=actor, call=call, areas=areas)
+    services.call_hosts_set(
+        actor=actor,
+        call_id=call.pk,
+        rows=[
+            services.HostRow(pk=None, institution=institution, places=places)
+            for institution, places in hosts
+        ],
+    )
+    services.call_criteria_set(
+        actor=actor,
+        call_id=call.pk,
+        rows=[
+            services.CriterionRow(
+                pk=None,
+                values={
+                    "order": order,
+                    "name_es": names[0],
+                    "name_ca": names[1],
+                    "name_en": names[2],
+                    "weight": weight,
+                    "is_social_impact": impact,
+                },
+            )
+            for order, (names, weight, impact) in enumerate(CRITERIA, start=1)
+        ],
+    )
+    return call

@@ -22,7 +22,8 @@ from pypdf import PdfWriter
 
 from cooperation.models import Institution, StrategicArea, User
 from cooperation.roles import Role
-from demo.data import CALLS, CRITERIA
+from demo.calls import call_publish
+from demo.data import CALLS
 from exchanges import services
 from exchanges.models import Call, Direction, ResearcherProfile, StayApplication
 
@@ -148,31 +149,11 @@ def _past_call(
         monthly_stipend=stipend,
         stipend_currency=currency,
     )
-    services.call_save(
-        actor=admin, call=call, areas=list(StrategicArea.objects.filter(active=True))
-    )
-    services.call_hosts_set(
+    call_publish(
         actor=admin,
-        call_id=call.pk,
-        rows=[services.HostRow(pk=None, institution=Institution.objects.get(code=host), places=20)],
-    )
-    services.call_criteria_set(
-        actor=admin,
-        call_id=call.pk,
-        rows=[
-            services.CriterionRow(
-                pk=None,
-                values={
-                    "order": order,
-                    "name_es": names[0],
-                    "name_ca": names[1],
-                    "name_en": names[2],
-                    "weight": weight,
-                    "is_social_impact": impact,
-                },
-            )
-            for order, (names, weight, impact) in enumerate(CRITERIA, start=1)
-        ],
+        call=call,
+        areas=list(StrategicArea.objects.filter(active=True)),
+        hosts=[(Institution.objects.get(code=host), 20)],
     )
     return call
 

@@ -19,7 +19,7 @@ from exchanges.models import (
 )
 from exchanges.statistics import applications_publication, call_total_key, status_key
 from reports.kinds.base import Chart, Column, ReportKind, Table
-from reports.kinds.common import PeriodForm, areas_field, as_date, where
+from reports.kinds.common import PeriodForm, areas_field, call_conditions, where
 from reports.sql import Cached, Row, table
 
 Status = StayApplication.Status
@@ -46,14 +46,7 @@ class CallOutcome(ReportKind):
     form_class = CallsForm
 
     def tables(self, parameters: dict[str, Any], *, using: str) -> list[Table]:
-        conditions: list[str] = []
-        params: list[Any] = []
-        if first := as_date(parameters.get("date_from")):
-            conditions.append("c.closes_at::date >= %s")
-            params.append(first)
-        if last := as_date(parameters.get("date_to")):
-            conditions.append("c.opens_at::date <= %s")
-            params.append(last)
+        conditions, params = call_conditions(parameters)
         if parameters.get("areas"):
             conditions.append(
                 f"EXISTS (SELECT 1 FROM {table(Call.areas.through)} fa "  # noqa: S608 (names from Meta)

@@ -115,6 +115,20 @@ def project_conditions(
     return conditions, params
 
 
+def call_conditions(parameters: dict[str, Any], alias: str = "c") -> tuple[list[str], list[Any]]:
+    """Return SQL conditions (and their parameters) on the calls open during the period:
+    closing on or after its first day and opening on or before its last."""
+    conditions: list[str] = []
+    params: list[Any] = []
+    if first := as_date(parameters.get("date_from")):
+        conditions.append(f"{alias}.closes_at::date >= %s")
+        params.append(first)
+    if last := as_date(parameters.get("date_to")):
+        conditions.append(f"{alias}.opens_at::date <= %s")
+        params.append(last)
+    return conditions, params
+
+
 def lead_city_join(alias: str = "jp") -> str:
     """Join the city of the project's lead institution as ``lead_party.code`` (one row)."""
     return (

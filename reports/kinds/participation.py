@@ -27,7 +27,12 @@ from cooperation.models import Axis, Institution, Party
 from exchanges import statistics
 from exchanges.models import Call, ResearcherProfile, StayApplication
 from projects.models import JointProject, TeamMember
-from reports.kinds.common import as_date, lead_city_join, project_conditions, where
+from reports.kinds.common import (
+    call_conditions,
+    lead_city_join,
+    project_conditions,
+    where,
+)
 from reports.sql import fetch_all, table
 
 AXIS_NUMBER = 3  # question 5 asks for "axis 3": the catalogue's axis numbered 3
@@ -72,14 +77,8 @@ def applications_where(parameters: dict[str, Any]) -> tuple[str, str, list[Any]]
     reads too (``reports.questions.applications_of_period``). Scope keys besides the period:
     ``host_city``, ``awarded`` ("yes") and ``axis`` (the axis number).
     """
-    conditions = ["a.status <> 'draft'"]
-    params: list[Any] = []
-    if first := as_date(parameters.get("date_from")):
-        conditions.append("c.closes_at::date >= %s")
-        params.append(first)
-    if last := as_date(parameters.get("date_to")):
-        conditions.append("c.opens_at::date <= %s")
-        params.append(last)
+    conditions, params = call_conditions(parameters)
+    conditions.insert(0, "a.status <> 'draft'")
     if city := parameters.get("host_city"):
         conditions.append("hp.code = %s")
         params.append(city)

@@ -158,3 +158,12 @@ def test_the_detail_works_without_redis(api, public):
             response = _get(api, public)
             assert response.status_code == 200 and response["ETag"]
             assert response.json()["code"] == public.code
+
+
+def test_a_deleted_project_leaves_the_kept_details(api, public):
+    """A project deleted (the admin, a shell) is answered 404, not from a copy kept before."""
+    assert _get(api, public).status_code == 200
+    assert _get(APIClient(), public).status_code == 200
+    JointProject.objects.filter(pk=public.pk).get().delete()
+    assert _get(api, public).status_code == 404
+    assert _get(APIClient(), public).status_code == 404
